@@ -1,0 +1,460 @@
+//! The [`Poolable`] trait, its implementations for std types, and the helper traits the derive
+//! uses for `max_capacity` ([`Shrink`]) and `zeroize` ([`Wipe`]).
+
+use core::cell::{Cell, RefCell};
+use core::hash::{BuildHasher, Hash};
+use core::marker::PhantomData;
+use core::mem::size_of;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+/// A value that can be made fresh again in place, so that a pool can hand it to the next user.
+///
+/// `reset` must make `self` *observably fresh*: after it, a value whose `Default` is the
+/// field-wise default compares equal to `Default::default()`, and nothing the previous user wrote
+/// can be read back through the safe API. It should keep heap allocations where it can (a
+/// `Vec` is cleared, not replaced), because keeping them is the point of pooling.
+///
+/// `retained_bytes` reports the heap bytes the value keeps for reuse: capacity, not length. Pools
+/// use it for their statistics and for the per-object bound of
+/// [`PoolBuilder::max_retained_bytes`](crate::PoolBuilder::max_retained_bytes), so it must be
+/// cheap and must not under-report by much; for hashed collections it is an estimate of the
+/// table size.
+///
+/// Implement it with `#[derive(Poolable)]` (feature `derive`, on by default), which resets each
+/// field in turn and sums their `retained_bytes`:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use pool_core::Poolable;
+///
+/// #[derive(Poolable, Default, PartialEq, Debug)]
+/// struct Request {
+///     path: String,
+///     headers: HashMap<String, String>,
+///     body: Vec<u8>,
+///     retries: u32,
+/// }
+///
+/// let mut req = Request { path: "/index.html".into(), body: vec![0; 4096], retries: 2, ..Default::default() };
+/// req.headers.insert("host".into(), "example.com".into());
+/// req.reset();
+/// assert_eq!(req, Request::default());
+/// assert!(req.body.capacity() >= 4096); // the allocation is kept for the next request
+/// ```
+///
+/// # What must not implement it
+///
+/// Types whose state cannot be made fresh without outside knowledge: shared handles (`Rc`, `Arc`),
+/// references, raw pointers, open files and sockets. The derive refuses such fields unless they
+/// are marked `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be reset in place by `#[derive(Poolable)]`",
+    label = "this field's type does not implement `Poolable`",
+    note = "implement `pool_core::Poolable` for `{Self}`, or mark the field `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`"
+)]
+pub trait Poolable {
+    /// Make `self` observably equal to a freshly created value, keeping heap allocations where it
+    /// can.
+    fn reset(&mut self);
+
+    /// Heap bytes this value keeps for reuse (capacity, not length). Default: 0.
+    fn retained_bytes(&self) -> usize {
+        0
+    }
+}
+
+/// A collection that can give back capacity above a limit: what `#[poolable(max_capacity = N)]`
+/// calls after the reset, so that one huge request cannot pin memory in the pool forever.
+///
+/// ```
+/// use pool_core::Shrink;
+///
+/// let mut v: Vec<u8> = Vec::with_capacity(1 << 20);
+/// v.shrink_capacity_to(4096);
+/// assert!(v.capacity() <= 4096);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`#[poolable(max_capacity = ...)]` needs a collection that can shrink, and `{Self}` cannot",
+    label = "`{Self}` does not implement `Shrink`",
+    note = "use `max_capacity` on a `Vec`, `String`, `VecDeque`, `HashMap`, `HashSet`, `BinaryHeap` or another type that implements `pool_core::Shrink`"
+)]
+pub trait Shrink {
+    /// If the capacity exceeds `max` elements, shrink it to at most `max` (never below the length).
+    fn shrink_capacity_to(&mut self, max: usize);
+}
+
+/// Wipes a value's bytes, spare capacity included, so a secret never stays behind in pooled
+/// memory: what `#[poolable(zeroize)]` calls before the reset.
+///
+/// With the `zeroize` feature every [`zeroize::Zeroize`] type implements it: `Vec<u8>` and
+/// `String` zero their whole capacity, not only their length.
+///
+/// ```
+/// # #[cfg(feature = "zeroize")] {
+/// use pool_core::Wipe;
+///
+/// let mut token = String::from("secret-token");
+/// token.wipe();
+/// assert!(token.is_empty());
+/// # }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`#[poolable(zeroize)]` cannot wipe `{Self}`",
+    label = "`{Self}` does not implement `Wipe`",
+    note = "enable pool-core's `zeroize` feature; the field's type must implement `zeroize::Zeroize`"
+)]
+pub trait Wipe {
+    /// Overwrite every byte the value owns, spare capacity included, with zeros.
+    fn wipe(&mut self);
+}
+
+#[cfg(feature = "zeroize")]
+#[cfg_attr(docsrs, doc(cfg(feature = "zeroize")))]
+impl<T: zeroize::Zeroize + ?Sized> Wipe for T {
+    fn wipe(&mut self) {
+        self.zeroize();
+    }
+}
+
+/// Shrink `$self` to `$max` if its capacity is above it.
+macro_rules! shrink_impl {
+    ($(#[$meta:meta])* [$($gen:tt)*] $ty:ty) => {
+        $(#[$meta])*
+        impl<$($gen)*> Shrink for $ty {
+            fn shrink_capacity_to(&mut self, max: usize) {
+                if self.capacity() > max {
+                    self.shrink_to(max);
+                }
+            }
+        }
+    };
+}
+
+/// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
+impl Poolable for String {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+shrink_impl!([] String);
+
+/// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
+impl Poolable for OsString {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+shrink_impl!([] OsString);
+
+/// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
+impl Poolable for PathBuf {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+shrink_impl!([] PathBuf);
+
+/// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`
+/// (elements are dropped, so their own allocations are not kept: see
+/// [`RecycleVec`](crate::RecycleVec) for a vector that keeps them).
+impl<T> Poolable for Vec<T> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity() * size_of::<T>()
+    }
+}
+shrink_impl!([T] Vec<T>);
+
+/// Drops the elements and keeps the ring buffer; `retained_bytes` is `capacity * size_of::<T>()`.
+impl<T> Poolable for VecDeque<T> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity() * size_of::<T>()
+    }
+}
+shrink_impl!([T] VecDeque<T>);
+
+/// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`.
+impl<T> Poolable for BinaryHeap<T> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity() * size_of::<T>()
+    }
+}
+shrink_impl!([T: Ord] BinaryHeap<T>);
+
+/// Drops the entries and keeps the table. `retained_bytes` estimates the table as
+/// `capacity * (size_of::<(K, V)>() + 1)` (one control byte per slot); the keys' and values' own
+/// allocations are dropped by `clear`, so they are not counted (see
+/// [`RecycleMap`](crate::RecycleMap) for a map that keeps them).
+impl<K, V, S> Poolable for HashMap<K, V, S> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity() * (size_of::<(K, V)>() + 1)
+    }
+}
+shrink_impl!([K: Eq + Hash, V, S: BuildHasher] HashMap<K, V, S>);
+
+/// Drops the elements and keeps the table; `retained_bytes` estimates the table as
+/// `capacity * (size_of::<T>() + 1)`.
+impl<T, S> Poolable for HashSet<T, S> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity() * (size_of::<T>() + 1)
+    }
+}
+shrink_impl!([T: Eq + Hash, S: BuildHasher] HashSet<T, S>);
+
+/// `clear()` frees every node: a B-tree keeps no capacity, so `retained_bytes` is 0 and pooling
+/// it saves only the outer struct.
+impl<K, V> Poolable for BTreeMap<K, V> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+}
+
+/// `clear()` frees every node: a B-tree keeps no capacity, so `retained_bytes` is 0.
+impl<T> Poolable for BTreeSet<T> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+}
+
+/// `clear()` frees every node: a linked list keeps no capacity, so `retained_bytes` is 0.
+impl<T> Poolable for LinkedList<T> {
+    fn reset(&mut self) {
+        self.clear();
+    }
+}
+
+/// Resets to `None`, dropping the value; nothing is retained. Use `Option<Box<T>>` with
+/// `#[poolable(reset_with = ...)]` or a plain `T` field if the inner allocation should be kept.
+impl<T> Poolable for Option<T> {
+    fn reset(&mut self) {
+        *self = None;
+    }
+}
+
+/// Resets the boxed value in place, keeping the box; `retained_bytes` counts the box itself plus
+/// what the value retains.
+impl<T: Poolable + ?Sized> Poolable for Box<T> {
+    fn reset(&mut self) {
+        (**self).reset();
+    }
+    fn retained_bytes(&self) -> usize {
+        core::mem::size_of_val::<T>(self) + (**self).retained_bytes()
+    }
+}
+
+impl<T: Shrink + ?Sized> Shrink for Box<T> {
+    fn shrink_capacity_to(&mut self, max: usize) {
+        (**self).shrink_capacity_to(max);
+    }
+}
+
+/// Scalars reset to their `Default` (zero, `false`, `'\0'`, `Duration::ZERO`, `()`).
+macro_rules! default_impl {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Poolable for $ty {
+            #[inline]
+            fn reset(&mut self) {
+                *self = <$ty as Default>::default();
+            }
+        }
+    )*};
+}
+default_impl!(
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    f32,
+    f64,
+    bool,
+    char,
+    (),
+    Duration,
+);
+
+/// Element-wise reset; `retained_bytes` is the sum over the elements.
+impl<T: Poolable, const N: usize> Poolable for [T; N] {
+    fn reset(&mut self) {
+        self.iter_mut().for_each(T::reset);
+    }
+    fn retained_bytes(&self) -> usize {
+        self.iter().map(T::retained_bytes).sum()
+    }
+}
+
+/// Element-wise reset of each field of the tuple; `retained_bytes` is the sum.
+macro_rules! tuple_impl {
+    ($($name:ident $idx:tt),+) => {
+        impl<$($name: Poolable),+> Poolable for ($($name,)+) {
+            fn reset(&mut self) {
+                $(self.$idx.reset();)+
+            }
+            fn retained_bytes(&self) -> usize {
+                0 $(+ self.$idx.retained_bytes())+
+            }
+        }
+    };
+}
+tuple_impl!(A 0);
+tuple_impl!(A 0, B 1);
+tuple_impl!(A 0, B 1, C 2);
+tuple_impl!(A 0, B 1, C 2, D 3);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_impl!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+
+/// A marker: nothing to reset.
+impl<T: ?Sized> Poolable for PhantomData<T> {
+    #[inline]
+    fn reset(&mut self) {}
+}
+
+/// Resets the inner value through `Cell::get_mut`. Only for `Copy` contents, whose heap
+/// footprint is zero, so `retained_bytes` (which cannot look inside a `Cell`) stays honest.
+impl<T: Poolable + Copy> Poolable for Cell<T> {
+    fn reset(&mut self) {
+        self.get_mut().reset();
+    }
+}
+
+/// Resets the inner value through `RefCell::get_mut` (no runtime borrow check is needed: the
+/// pool has `&mut`). `retained_bytes` reads through a shared borrow and reports 0 while the cell
+/// is mutably borrowed.
+impl<T: Poolable + ?Sized> Poolable for RefCell<T> {
+    fn reset(&mut self) {
+        self.get_mut().reset();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.try_borrow().map_or(0, |inner| inner.retained_bytes())
+    }
+}
+
+/// Resets the inner value through `Mutex::get_mut` (no locking: the pool has `&mut`). A poisoned
+/// mutex is reset too and its poison cleared, since the reset makes the value fresh again.
+/// `retained_bytes` uses `try_lock` and reports 0 while another thread holds the lock.
+impl<T: Poolable + ?Sized> Poolable for Mutex<T> {
+    fn reset(&mut self) {
+        self.get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reset();
+        self.clear_poison();
+    }
+    fn retained_bytes(&self) -> usize {
+        match self.try_lock() {
+            Ok(inner) => inner.retained_bytes(),
+            Err(std::sync::TryLockError::Poisoned(inner)) => inner.into_inner().retained_bytes(),
+            Err(std::sync::TryLockError::WouldBlock) => 0,
+        }
+    }
+}
+
+/// Resets the inner value through `RwLock::get_mut`, clearing any poison, like [`Mutex`].
+impl<T: Poolable + ?Sized> Poolable for RwLock<T> {
+    fn reset(&mut self) {
+        self.get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reset();
+        self.clear_poison();
+    }
+    fn retained_bytes(&self) -> usize {
+        match self.try_read() {
+            Ok(inner) => inner.retained_bytes(),
+            Err(std::sync::TryLockError::Poisoned(inner)) => inner.into_inner().retained_bytes(),
+            Err(std::sync::TryLockError::WouldBlock) => 0,
+        }
+    }
+}
+
+/// `clear()` keeps the buffer when this handle is its only owner; `retained_bytes` is the
+/// capacity.
+#[cfg(feature = "bytes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
+impl Poolable for bytes::BytesMut {
+    fn reset(&mut self) {
+        self.clear();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vec_keeps_capacity_and_reports_bytes() {
+        let mut v: Vec<u64> = (0..100).collect();
+        let cap = v.capacity();
+        v.reset();
+        assert!(v.is_empty());
+        assert_eq!(v.capacity(), cap);
+        assert_eq!(v.retained_bytes(), cap * 8);
+    }
+
+    #[test]
+    fn shrink_only_above_the_limit() {
+        let mut s = String::with_capacity(100);
+        s.shrink_capacity_to(1000);
+        assert!(s.capacity() >= 100);
+        s.shrink_capacity_to(10);
+        assert!(s.capacity() <= 10);
+    }
+
+    #[test]
+    fn poisoned_mutex_is_reset_and_healed() {
+        let m = std::sync::Arc::new(Mutex::new(vec![1u8, 2, 3]));
+        let m2 = m.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = m2.lock().unwrap();
+            panic!("poison it");
+        })
+        .join();
+        assert!(m.is_poisoned());
+        let mut m = std::sync::Arc::try_unwrap(m).unwrap();
+        assert_eq!(m.retained_bytes(), 3);
+        m.reset();
+        assert!(!m.is_poisoned());
+        assert!(m.lock().unwrap().is_empty());
+    }
+}
