@@ -1,0 +1,291 @@
+//! [`LocalPool<T>`]: the same interface as [`Pool`](crate::Pool) for one thread, without
+//! synchronisation.
+
+use core::cell::{Cell, RefCell};
+use core::fmt;
+use core::mem;
+use core::ops::{Deref, DerefMut};
+
+use crate::Poolable;
+use crate::pool::{Limits, Returned, prepare_return};
+use crate::stats::{Discards, Stats};
+
+/// A single-thread object pool: a stack of idle objects behind a `RefCell`, with the bounds,
+/// `trim` and statistics of [`Pool`](crate::Pool). It is `!Sync`, so the compiler keeps it on
+/// one thread; use it per worker in thread-per-core servers, or in a `LocalSet`.
+///
+/// ```
+/// use pool_core::LocalPool;
+///
+/// let pool: LocalPool<String> = LocalPool::new();
+/// {
+///     let mut s = pool.get();
+///     s.push_str("hello");
+/// }
+/// assert_eq!(*pool.get(), "");
+/// assert_eq!(pool.stats().reuses, 1);
+/// ```
+pub struct LocalPool<T> {
+    items: RefCell<Vec<(T, usize)>>,
+    factory: Box<dyn Fn() -> T>,
+    limits: Limits,
+    /// The fewest idle objects since the last `trim`: those below it were not touched since.
+    low_water: Cell<usize>,
+    bytes: Cell<usize>,
+    counters: LocalCounters,
+}
+
+#[derive(Default)]
+struct LocalCounters {
+    reuses: Cell<u64>,
+    creations: Cell<u64>,
+    returns: Cell<u64>,
+    over_idle_bound: Cell<u64>,
+    oversized: Cell<u64>,
+    reset_panicked: Cell<u64>,
+    detached: Cell<u64>,
+    trimmed: Cell<u64>,
+}
+
+fn bump(counter: &Cell<u64>, n: u64) {
+    counter.set(counter.get() + n);
+}
+
+impl<T: Poolable + Default + 'static> LocalPool<T> {
+    /// A pool that creates objects with `T::default()`, with no bounds.
+    pub fn new() -> Self {
+        Self::from_parts(Box::new(T::default), Limits::default())
+    }
+}
+
+impl<T: Poolable + Default + 'static> Default for LocalPool<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Poolable> LocalPool<T> {
+    /// A pool that creates objects with `factory`, with no bounds. For bounds, use
+    /// [`PoolBuilder::build_local`](crate::PoolBuilder::build_local) (which needs a `Send`
+    /// factory) or [`LocalPool::with_limits`].
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use pool_core::LocalPool;
+    ///
+    /// let size = Rc::new(4096); // the factory need not be `Send`
+    /// let pool = LocalPool::with_factory(move || Vec::<u8>::with_capacity(*size));
+    /// assert!(pool.get().capacity() >= 4096);
+    /// ```
+    pub fn with_factory(factory: impl Fn() -> T + 'static) -> Self {
+        Self::from_parts(Box::new(factory), Limits::default())
+    }
+
+    /// A pool with `factory`, at most `max_idle` idle objects, and at most `max_retained_bytes`
+    /// retained per kept object.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::with_limits(Vec::<u8>::new, 1, 1024);
+    /// let (a, b) = (pool.get(), pool.get());
+    /// drop((a, b));
+    /// assert_eq!(pool.stats().idle, 1);
+    /// assert_eq!(pool.stats().discards.over_idle_bound, 1);
+    /// ```
+    pub fn with_limits(
+        factory: impl Fn() -> T + 'static,
+        max_idle: usize,
+        max_retained_bytes: usize,
+    ) -> Self {
+        let limits = Limits {
+            max_idle,
+            max_retained_bytes,
+            ..Limits::default()
+        };
+        Self::from_parts(Box::new(factory), limits)
+    }
+
+    pub(crate) fn from_parts(factory: Box<dyn Fn() -> T>, limits: Limits) -> Self {
+        Self {
+            items: RefCell::new(Vec::new()),
+            factory,
+            limits,
+            low_water: Cell::new(0),
+            bytes: Cell::new(0),
+            counters: LocalCounters::default(),
+        }
+    }
+
+    /// Takes an idle object, or creates one; the guard gives it back on drop.
+    #[inline]
+    pub fn get(&self) -> LocalPooled<'_, T> {
+        LocalPooled {
+            pool: self,
+            value: Some(self.take()),
+        }
+    }
+
+    #[inline]
+    fn take(&self) -> T {
+        // The borrow ends before the factory (user code) runs, so a factory may use this pool.
+        let idle = {
+            let mut items = self.items.borrow_mut();
+            let idle = items.pop();
+            if items.len() < self.low_water.get() {
+                self.low_water.set(items.len());
+            }
+            idle
+        };
+        match idle {
+            Some((value, bytes)) => {
+                self.bytes.set(self.bytes.get() - bytes);
+                bump(&self.counters.reuses, 1);
+                value
+            }
+            None => {
+                bump(&self.counters.creations, 1);
+                (self.factory)()
+            }
+        }
+    }
+
+    /// Offers an object to the pool as if a guard holding it had been dropped.
+    pub fn put(&self, value: T) {
+        bump(&self.counters.returns, 1);
+        match prepare_return(value, self.limits.max_retained_bytes) {
+            Returned::Keep(value, bytes) => {
+                let mut items = self.items.borrow_mut();
+                if items.len() < self.limits.max_idle {
+                    items.push((value, bytes));
+                    self.bytes.set(self.bytes.get() + bytes);
+                } else {
+                    drop(items);
+                    bump(&self.counters.over_idle_bound, 1);
+                    drop(value);
+                }
+            }
+            Returned::Panicked => bump(&self.counters.reset_panicked, 1),
+            Returned::Oversized(value) => {
+                bump(&self.counters.oversized, 1);
+                drop(value);
+            }
+        }
+    }
+
+    /// Releases the idle objects not used since the previous `trim()`; returns how many.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// drop(pool.get());
+    /// assert_eq!(pool.trim(), 0); // came back after the last trim: kept
+    /// assert_eq!(pool.trim(), 1); // idle for a whole period: released
+    /// ```
+    pub fn trim(&self) -> usize {
+        let released = {
+            let mut items = self.items.borrow_mut();
+            let stale = self.low_water.get().min(items.len());
+            let kept = items.split_off(stale);
+            let released = mem::replace(&mut *items, kept);
+            self.low_water.set(items.len());
+            released
+        };
+        let bytes: usize = released.iter().map(|(_, bytes)| bytes).sum();
+        self.bytes.set(self.bytes.get() - bytes);
+        bump(&self.counters.trimmed, released.len() as u64);
+        released.len()
+    }
+
+    /// A snapshot of the pool's statistics.
+    pub fn stats(&self) -> Stats {
+        let c = &self.counters;
+        let mut stats = Stats::default();
+        stats.reuses = c.reuses.get();
+        stats.creations = c.creations.get();
+        stats.gets = stats.reuses + stats.creations;
+        stats.returns = c.returns.get();
+        stats.discards = Discards {
+            over_idle_bound: c.over_idle_bound.get(),
+            oversized: c.oversized.get(),
+            reset_panicked: c.reset_panicked.get(),
+        };
+        stats.detached = c.detached.get();
+        stats.trimmed = c.trimmed.get();
+        stats.idle = self.items.borrow().len() as u64;
+        stats.retained_bytes = self.bytes.get() as u64;
+        stats
+    }
+}
+
+impl<T> fmt::Debug for LocalPool<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalPool")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A guard for an object taken from a [`LocalPool`]; on drop the object is reset and returned.
+pub struct LocalPooled<'a, T: Poolable> {
+    pool: &'a LocalPool<T>,
+    /// `Some` until the guard is dropped or detached.
+    value: Option<T>,
+}
+
+impl<T: Poolable> LocalPooled<'_, T> {
+    /// Takes the object out of the pool for good (see [`Pooled::detach`](crate::Pooled::detach)).
+    ///
+    /// ```
+    /// use pool_core::{LocalPool, LocalPooled};
+    ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// let v: Vec<u8> = LocalPooled::detach(pool.get());
+    /// assert_eq!(pool.stats().detached, 1);
+    /// # drop(v);
+    /// ```
+    pub fn detach(mut this: Self) -> T {
+        bump(&this.pool.counters.detached, 1);
+        match this.value.take() {
+            Some(value) => value,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
+    }
+}
+
+impl<T: Poolable> Deref for LocalPooled<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        match &self.value {
+            Some(value) => value,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
+    }
+}
+
+impl<T: Poolable> DerefMut for LocalPooled<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        match &mut self.value {
+            Some(value) => value,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
+    }
+}
+
+impl<T: Poolable + fmt::Debug> fmt::Debug for LocalPooled<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: Poolable> Drop for LocalPooled<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            self.pool.put(value);
+        }
+    }
+}

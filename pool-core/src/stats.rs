@@ -1,0 +1,122 @@
+//! Pool statistics: what [`Pool::stats`](crate::Pool::stats) and friends return.
+
+use core::fmt;
+use core::ops::AddAssign;
+
+/// A snapshot of a pool's counters.
+///
+/// Counters are kept per thread and summed when you ask, so keeping them costs the hot path a
+/// few plain stores and no shared write. While other threads use the pool the snapshot is
+/// approximate (each counter is read once, at a slightly different moment); once they are idle it
+/// is exact, and then
+/// `creations == idle + in use + discards.total() + detached + trimmed`.
+///
+/// ```
+/// use pool_core::Pool;
+///
+/// let pool: Pool<Vec<u8>> = Pool::new();
+/// drop(pool.get());
+/// drop(pool.get());
+/// let stats = pool.stats();
+/// assert_eq!((stats.gets, stats.creations, stats.reuses), (2, 1, 1));
+/// assert_eq!(stats.idle, 1);
+/// assert!(stats.hit_rate() > 0.49);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Objects handed out: `reuses + creations`.
+    pub gets: u64,
+    /// Gets served by an idle object.
+    pub reuses: u64,
+    /// Gets that had to call the factory.
+    pub creations: u64,
+    /// Guards dropped (objects offered back), whatever happened to the object next.
+    pub returns: u64,
+    /// Objects dropped on return instead of kept, by reason.
+    pub discards: Discards,
+    /// Objects taken out of the pool for good with `detach`.
+    pub detached: u64,
+    /// Idle objects released by `trim`.
+    pub trimmed: u64,
+    /// Objects idle now, in thread caches and the shared tier.
+    pub idle: u64,
+    /// Heap bytes the idle objects keep ([`Poolable::retained_bytes`](crate::Poolable::retained_bytes) summed).
+    pub retained_bytes: u64,
+}
+
+/// Why returned objects were dropped instead of kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Discards {
+    /// The pool already held its maximum of idle objects.
+    pub over_idle_bound: u64,
+    /// The object retained more than the per-object byte bound.
+    pub oversized: u64,
+    /// The object's `reset` panicked (the panic was caught and the object dropped).
+    pub reset_panicked: u64,
+}
+
+impl Discards {
+    /// All discards, whatever the reason.
+    pub fn total(&self) -> u64 {
+        self.over_idle_bound + self.oversized + self.reset_panicked
+    }
+}
+
+impl Stats {
+    /// The share of gets served by an idle object, from 0.0 to 1.0 (1.0 before the first get).
+    pub fn hit_rate(&self) -> f64 {
+        if self.gets == 0 {
+            1.0
+        } else {
+            self.reuses as f64 / self.gets as f64
+        }
+    }
+}
+
+impl AddAssign for Discards {
+    fn add_assign(&mut self, other: Self) {
+        self.over_idle_bound += other.over_idle_bound;
+        self.oversized += other.oversized;
+        self.reset_panicked += other.reset_panicked;
+    }
+}
+
+impl AddAssign for Stats {
+    /// Adds counters field by field (how a `BufferPool` sums its size classes).
+    fn add_assign(&mut self, other: Self) {
+        self.gets += other.gets;
+        self.reuses += other.reuses;
+        self.creations += other.creations;
+        self.returns += other.returns;
+        self.discards += other.discards;
+        self.detached += other.detached;
+        self.trimmed += other.trimmed;
+        self.idle += other.idle;
+        self.retained_bytes += other.retained_bytes;
+    }
+}
+
+impl fmt::Display for Stats {
+    /// One line for logs: `gets=… reuses=… (hit …%) creations=… …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "gets={} reuses={} (hit {:.1}%) creations={} returns={} discards={} (idle-bound {}, oversized {}, reset-panicked {}) detached={} trimmed={} idle={} retained={}B",
+            self.gets,
+            self.reuses,
+            self.hit_rate() * 100.0,
+            self.creations,
+            self.returns,
+            self.discards.total(),
+            self.discards.over_idle_bound,
+            self.discards.oversized,
+            self.discards.reset_panicked,
+            self.detached,
+            self.trimmed,
+            self.idle,
+            self.retained_bytes,
+        )
+    }
+}
