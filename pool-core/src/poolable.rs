@@ -134,6 +134,27 @@ macro_rules! shrink_impl {
     };
 }
 
+/// Shrink the hash table `$self` to `$max` if its capacity is above it. A table's capacity comes
+/// in steps (7/8 of a power-of-two bucket count), so `shrink_to(max)` alone can stop above `max`,
+/// or not shrink at all (a 112-slot table asked for 100 keeps its 128 buckets): ask again for half
+/// as much until the capacity fits or the request reaches the length.
+macro_rules! shrink_table_impl {
+    ([$($gen:tt)*] $ty:ty) => {
+        impl<$($gen)*> Shrink for $ty {
+            fn shrink_capacity_to(&mut self, max: usize) {
+                let mut request = max;
+                while self.capacity() > max {
+                    self.shrink_to(request);
+                    if request <= self.len() {
+                        break;
+                    }
+                    request = (request / 2).max(self.len());
+                }
+            }
+        }
+    };
+}
+
 /// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
 impl Poolable for String {
     fn reset(&mut self) {
@@ -214,7 +235,7 @@ impl<K, V, S> Poolable for HashMap<K, V, S> {
         self.capacity() * (size_of::<(K, V)>() + 1)
     }
 }
-shrink_impl!([K: Eq + Hash, V, S: BuildHasher] HashMap<K, V, S>);
+shrink_table_impl!([K: Eq + Hash, V, S: BuildHasher] HashMap<K, V, S>);
 
 /// Drops the elements and keeps the table; `retained_bytes` estimates the table as
 /// `capacity * (size_of::<T>() + 1)`.
@@ -226,7 +247,7 @@ impl<T, S> Poolable for HashSet<T, S> {
         self.capacity() * (size_of::<T>() + 1)
     }
 }
-shrink_impl!([T: Eq + Hash, S: BuildHasher] HashSet<T, S>);
+shrink_table_impl!([T: Eq + Hash, S: BuildHasher] HashSet<T, S>);
 
 /// `clear()` frees every node: a B-tree keeps no capacity, so `retained_bytes` is 0 and pooling
 /// it saves only the outer struct.
