@@ -396,24 +396,25 @@ impl<T: Poolable + Send + 'static> ErasedCache for Cache<T> {
         let Some(shared) = self.pool.upgrade() else {
             return;
         };
+        // Both locks, in the order `stats()` takes them, so a snapshot sees the objects either in
+        // this cache or in the tier, never in both or neither.
+        let caches = lock(&shared.caches);
+        let mut tier = lock(&shared.tier);
         // Most recent objects first into the tier, as far as it has room; the rest are dropped
-        // after the lock is released.
-        {
-            let mut tier = lock(&shared.tier);
-            let room = shared.limits.max_idle.saturating_sub(tier.len());
-            let keep = room.min(self.items.len());
-            let start = self.items.len() - keep;
-            for idle in self.items.drain(start..) {
-                tier.bytes += idle.bytes;
-                tier.primary.push(idle);
-            }
+        // after the locks are released.
+        let room = shared.limits.max_idle.saturating_sub(tier.len());
+        let keep = room.min(self.items.len());
+        let start = self.items.len() - keep;
+        for idle in self.items.drain(start..) {
+            tier.bytes += idle.bytes;
+            tier.primary.push(idle);
         }
+        drop(tier);
         owner_add(&self.counters.over_idle_bound, self.items.len() as u64);
-        {
-            let mut caches = lock(&shared.caches);
-            caches.retain(|c| !Arc::ptr_eq(c, &self.counters));
-            shared.totals.absorb(&self.counters);
-        }
+        shared.totals.absorb(&self.counters);
+        let mut caches = caches;
+        caches.retain(|c| !Arc::ptr_eq(c, &self.counters));
+        drop(caches);
         drop(self);
     }
 }
@@ -729,9 +730,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     pub fn stats(&self) -> Stats {
         let shared = &self.shared;
         let mut stats = Stats::default();
+        // The caches' lock, then the tier's: the order `Cache::flush` takes them in.
+        let caches = lock(&shared.caches);
         {
-            let caches = lock(&shared.caches);
             shared.totals.add_to(&mut stats);
+            stats.thread_caches = caches.len() as u64;
             for counters in caches.iter() {
                 counters.add_to(&mut stats);
                 stats.idle += counters.idle.load(Ordering::Relaxed);
@@ -743,6 +746,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             stats.idle += tier.len() as u64;
             stats.retained_bytes += tier.bytes as u64;
         }
+        drop(caches);
         stats.gets = stats.reuses + stats.creations;
         stats
     }

@@ -41,6 +41,9 @@ pub struct Stats {
     pub trimmed: u64,
     /// Objects idle now, in thread caches and the shared tier.
     pub idle: u64,
+    /// Live threads that hold a cache for this pool (a [`LocalPool`](crate::LocalPool) reports 0).
+    /// Exited threads' caches are flushed back into the shared tier and no longer count.
+    pub thread_caches: u64,
     /// Heap bytes the idle objects keep ([`Poolable::retained_bytes`](crate::Poolable::retained_bytes) summed).
     pub retained_bytes: u64,
 }
@@ -94,6 +97,7 @@ impl AddAssign for Stats {
         self.detached += other.detached;
         self.trimmed += other.trimmed;
         self.idle += other.idle;
+        self.thread_caches = self.thread_caches.max(other.thread_caches);
         self.retained_bytes += other.retained_bytes;
     }
 }
@@ -103,7 +107,7 @@ impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "gets={} reuses={} (hit {:.1}%) creations={} returns={} discards={} (idle-bound {}, oversized {}, reset-panicked {}) detached={} trimmed={} idle={} retained={}B",
+            "gets={} reuses={} (hit {:.1}%) creations={} returns={} discards={} (idle-bound {}, oversized {}, reset-panicked {}) detached={} trimmed={} idle={} retained={}B thread-caches={}",
             self.gets,
             self.reuses,
             self.hit_rate() * 100.0,
@@ -117,6 +121,7 @@ impl fmt::Display for Stats {
             self.trimmed,
             self.idle,
             self.retained_bytes,
+            self.thread_caches,
         )
     }
 }
