@@ -48,6 +48,7 @@
 // Lets the derive's absolute `::pool_core::...` paths resolve inside this crate's own tests.
 extern crate self as pool_core;
 
+mod buffer;
 pub mod implementation;
 mod local;
 mod pool;
@@ -55,6 +56,7 @@ mod poolable;
 mod stats;
 mod sync;
 
+pub use buffer::{Buffer, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer, DEFAULT_CLASSES};
 pub use local::{LocalPool, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};

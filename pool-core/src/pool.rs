@@ -670,8 +670,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
+    /// Takes an idle object or creates one, without a guard (for `BufferPool`).
     #[inline]
-    fn take(&self) -> T {
+    pub(crate) fn take(&self) -> T {
         let shared = &self.shared;
         match with_cache(shared, |cache| cache.take(shared)) {
             Some(Some(value)) => value,
