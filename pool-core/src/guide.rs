@@ -1,0 +1,99 @@
+//! The user's guide: when to pool, how to bound it, how to read its statistics, how to profile
+//! allocations, and how to move over from other pool crates. This module has no items.
+//!
+//! # When to pool, and when not to
+//!
+//! Pool objects that are **expensive to build and cheap to reset**: a request context with
+//! strings, maps and a body buffer; a 64 KiB read buffer; an encoder's output `Vec<u8>`; a parsed
+//! log record. Each of those costs several allocations to build and one pass of `clear()`s to
+//! reset, and keeping them saves the allocations on every request.
+//!
+//! Do **not** pool:
+//!
+//! - **Small plain objects** (a `u64`, a struct of integers, a `Vec` that stays under a few dozen
+//!   bytes). An allocation from a modern allocator (mimalloc, jemalloc, glibc's tcache) costs
+//!   about as much as a pool's get and put; the pool only adds memory that stays resident. The
+//!   `pool_ops` bench puts the two side by side: pool when the fresh build is the slower line.
+//! - **Objects that carry state you cannot reset**: open sockets, file handles, anything holding
+//!   a lock, `Rc`/`Arc` handles whose referent other code still sees. `#[derive(Poolable)]`
+//!   refuses such fields at compile time; mark the ones that are really meant to stay
+//!   (`#[poolable(skip)]`, e.g. a shared `Arc<Config>`), or replace them
+//!   (`#[poolable(default)]`, `#[poolable(reset_with = path)]`).
+//! - **Very large objects used rarely**: a 64 MiB buffer for a once-an-hour export pins 64 MiB
+//!   forever for no gain. Allocate those fresh.
+//!
+//! Each risk has a knob:
+//!
+//! | risk | what answers it |
+//! |---|---|
+//! | one huge request grows a field, and the pool keeps that memory | `#[poolable(max_capacity = N)]` on the field (shrinks it after reset), or [`PoolBuilder::max_retained_bytes`](crate::PoolBuilder::max_retained_bytes) (drops the whole object on return) |
+//! | a burst creates thousands of objects that then sit idle | [`PoolBuilder::max_idle`](crate::PoolBuilder::max_idle) caps what is kept; [`Pool::trim`](crate::Pool::trim) from a timer releases what stays idle |
+//! | secrets (tokens, passwords) stay behind in pooled memory | `#[poolable(zeroize)]` (feature `zeroize`) wipes the field, spare capacity included, before the reset |
+//! | the previous user's data leaks to the next | [`Poolable::reset`](crate::Poolable::reset) runs on every return; the derive resets every field unless told otherwise, and refuses fields it cannot reset |
+//! | a guard or a reference outlives the request | the borrow checker: `Pooled<'_, T>` borrows the pool, references borrow the guard |
+//! | `clear()` on a `HashMap<String, String>` frees every key and value | [`RecycleMap`](crate::RecycleMap) / [`RecycleVec`](crate::RecycleVec) keep the elements' allocations too |
+//!
+//! A trim timer, in a tokio service:
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! # use pool_core::Pool;
+//! # async fn tick() {}
+//! # async fn service(pool: Arc<Pool<Vec<u8>>>) {
+//! // every 30 s: release what stayed idle for a whole period
+//! loop {
+//!     tick().await; // e.g. tokio::time::interval(Duration::from_secs(30)).tick()
+//!     pool.trim();
+//! }
+//! # }
+//! ```
+//!
+//! # Reading `stats()`
+//!
+//! [`Stats`](crate::Stats) is cheap to take (it sums per-thread counters under one lock), so log
+//! it every few seconds:
+//!
+//! - `hit_rate()` (`reuses / gets`) near 1.0 in steady state. A low rate means objects are not
+//!   coming back (guards detached or leaked into long-lived structures), the idle bound is too
+//!   low for the concurrency (`discards.over_idle_bound` grows), or the objects are dropped for
+//!   their size (`discards.oversized` grows: raise `max_retained_bytes` or add `max_capacity`).
+//! - `creations` should flatten after warm-up. If it keeps rising with a good hit rate, the
+//!   pool is growing to a higher concurrency; if it rises together with `trimmed`, the trim
+//!   period is shorter than the traffic's quiet spells.
+//! - `idle` and `retained_bytes` are the memory the pool holds. `retained_bytes / idle` is the
+//!   average object: compare it with what a request needs.
+//! - `discards.reset_panicked` should be 0: a `reset` that panics is a bug in a hand-written
+//!   `Poolable` impl or a `reset_with` function.
+//! - `thread_caches` is the number of live threads holding a cache; each holds at most
+//!   `thread_cache` objects.
+//!
+//! With no other thread using the pool, `creations == idle + in use + discards.total() +
+//! detached + trimmed`: every object ever created is accounted for.
+//!
+//! # Profiling allocations
+//!
+//! Count them: a counting `#[global_allocator]` (see `benches/alloc_counts.rs` in the
+//! repository) wraps the system allocator and increments a counter in `alloc`; run one request
+//! before and after warm-up and compare. The goal for a pooled request path is 0 allocations
+//! once warm. To find where the rest come from, run the program under
+//! `valgrind --tool=callgrind` (or `heaptrack`) and look at the callers of `malloc`; a
+//! `String` or `Vec` built inside the request is the usual culprit: move it into the pooled
+//! struct, or use [`RecycleMap`](crate::RecycleMap)'s borrowed-key inserts.
+//!
+//! # Moving over from other pool crates
+//!
+//! | `object-pool` | `lockfree-object-pool` | `pool_core` |
+//! |---|---|---|
+//! | `Pool::new(cap, \|\| T)` | `LinearObjectPool::new(\|\| T, \|v\| reset(v))` | `Pool::with_factory(\|\| T)`; the reset is `T`'s [`Poolable`](crate::Poolable) impl, usually derived |
+//! | `pool.try_pull()` / `pool.pull(\|\| T)` | `pool.pull()` | `pool.get()` (never fails: creates when empty) |
+//! | `Reusable<'_, T>` | `LinearReusable<'_, T>` | [`Pooled<'_, T>`](crate::Pooled) |
+//! | `pull_owned` with `Arc<Pool>` | `pull_owned` | [`Pool::get_owned`](crate::Pool::get_owned) on `Arc<Pool<T>>` |
+//! | `reusable.detach()` | (none) | `Pooled::detach(guard)` |
+//! | `pool.attach(t)` | (none) | [`Pool::put`](crate::Pool::put) (resets it first) |
+//! | reset by hand after `pull` | reset closure | `reset` on return, derived field by field |
+//! | capacity fixed at `new` | unbounded | `builder().max_idle(n)`, `.max_retained_bytes(b)`, `trim()` |
+//! | one `Mutex<Vec<T>>` | lock-free, but slows under contention | per-thread caches + shared tier: no shared write on a hit |
+//!
+//! The main change is where the reset lives: instead of remembering to clear each field after
+//! `pull()` (and forgetting the one added last month), derive [`Poolable`](crate::Poolable) on
+//! the type and let the pool reset it on every return.
