@@ -7,8 +7,12 @@
 extern crate self as pool_core;
 
 mod poolable;
+mod recycle;
 
 pub use poolable::{Poolable, Shrink, Wipe};
+#[cfg(feature = "serde")]
+pub use recycle::deserialize_into;
+pub use recycle::{Assign, RecycleMap, RecycleVec, StringMap};
 
 /// `#[derive(Poolable)]`: a field-wise reset that keeps each field's allocations.
 #[cfg(feature = "derive")]
