@@ -412,8 +412,10 @@ impl<T: Clone> Clone for RecycleVec<T> {
     }
 }
 
-impl<T: PartialEq<U>, U> PartialEq<RecycleVec<U>> for RecycleVec<T> {
-    fn eq(&self, other: &RecycleVec<U>) -> bool {
+/// Compares the live parts only. (Not generic over the other element type, so that
+/// `v == RecycleVec::default()` infers.)
+impl<T: PartialEq> PartialEq for RecycleVec<T> {
+    fn eq(&self, other: &Self) -> bool {
         self.as_slice() == other.as_slice()
     }
 }
