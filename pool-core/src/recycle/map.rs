@@ -737,14 +737,16 @@ where
     V: Poolable + Default,
     S: BuildHasher,
 {
-    /// Lets `fill` write a spare key and value (or default ones) and inserts them (as
-    /// [`insert_owned`](Self::insert_owned) does) if it returns `Ok(true)`. On `Ok(false)` (no
-    /// more entries) or an error, they are reset and kept as spares. Used by the in-place
-    /// deserializer.
+    /// Lets `fill` write a spare key and value (or default ones when none is left) and inserts
+    /// them (as [`insert_owned`](Self::insert_owned) does) if it returns `Ok(true)`. On
+    /// `Ok(false)` (no more entries) or an error, spares are reset and kept, and default ones
+    /// dropped (so that the end of a map does not grow the spare lists by one). Used by the
+    /// in-place deserializer.
     pub(super) fn insert_fallible<E>(
         &mut self,
         fill: impl FnOnce(&mut K, &mut V) -> Result<bool, E>,
     ) -> Result<bool, E> {
+        let fresh = self.spare_keys.is_empty();
         let (mut key, mut value) = self.take_spare();
         match fill(&mut key, &mut value) {
             Ok(true) => {
@@ -752,7 +754,9 @@ where
                 Ok(true)
             }
             other => {
-                self.recycle(key, value);
+                if !fresh {
+                    self.recycle(key, value);
+                }
                 other
             }
         }

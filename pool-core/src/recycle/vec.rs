@@ -511,9 +511,10 @@ impl<T> IntoIterator for RecycleVec<T> {
 
 #[cfg(feature = "serde")]
 impl<T> RecycleVec<T> {
-    /// Fills the slot after the live part from `seed`: a spare, or `T::default()` pushed when
-    /// none is left. On `Ok(Some(_))` the slot becomes live; otherwise it is reset and stays a
-    /// spare. Used by the in-place deserializer.
+    /// Lets `fill` write the slot after the live part: a spare, or `T::default()` pushed when
+    /// none is left. On `Ok(Some(_))` the slot becomes live; otherwise a spare is reset and kept,
+    /// and a pushed default is dropped again (so that the end of a sequence does not grow the
+    /// buffer by one). Used by the in-place deserializer.
     pub(super) fn push_fallible<R, E>(
         &mut self,
         fill: impl FnOnce(&mut T) -> Result<Option<R>, E>,
@@ -521,13 +522,16 @@ impl<T> RecycleVec<T> {
     where
         T: Default + Poolable,
     {
-        if self.len == self.items.len() {
+        let fresh = self.len == self.items.len();
+        if fresh {
             self.items.push(T::default());
         }
         let slot = &mut self.items[self.len];
         let result = fill(slot);
         if matches!(result, Ok(Some(_))) {
             self.len += 1;
+        } else if fresh {
+            self.items.pop();
         } else {
             slot.reset();
         }
