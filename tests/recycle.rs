@@ -185,7 +185,10 @@ fn vec_reads_like_std() {
 
 #[test]
 fn vec_truncate_pop_and_reset_keep_spares() {
-    let mut v: RecycleVec<String> = ["one", "two", "three"].iter().map(|s| s.to_string()).collect();
+    let mut v: RecycleVec<String> = ["one", "two", "three"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     v.truncate(2);
     assert_eq!(v, ["one", "two"]);
     assert_eq!(v.spare_len(), 1);
@@ -216,7 +219,11 @@ fn retained_bytes_is_deep_and_grows_with_bigger_spares() {
     let small = ctx.retained_bytes();
     fill(&mut ctx, 4);
     ctx.reset();
-    assert_eq!(ctx.retained_bytes(), small, "a warm reuse needs nothing more");
+    assert_eq!(
+        ctx.retained_bytes(),
+        small,
+        "a warm reuse needs nothing more"
+    );
     assert!(small >= 4 * ("x-header-0".len() + "some value".len() + "tag".len()));
 
     // A spare that grows shows up in the count.
@@ -298,7 +305,8 @@ fn deserialize_into_replaces_old_contents() {
 #[test]
 fn derived_struct_deserializes_in_place() {
     let mut ctx = RequestContext::default();
-    let json = r#"{"method":"POST","headers":{"host":"example.com"},"tags":["a","b"],"attempts":1}"#;
+    let json =
+        r#"{"method":"POST","headers":{"host":"example.com"},"tags":["a","b"],"attempts":1}"#;
     deserialize_into(&mut ctx, &mut serde_json::Deserializer::from_str(json)).unwrap();
     assert_eq!(ctx.headers["host"], "example.com");
     let tag_ptr = ctx.tags[0].as_ptr();

@@ -177,10 +177,7 @@ struct Request {
 }
 
 fn json((names, labels): ([(&str, &str); 8], [&str; 3])) -> String {
-    let headers: Vec<String> = names
-        .iter()
-        .map(|(k, v)| format!("{k:?}: {v:?}"))
-        .collect();
+    let headers: Vec<String> = names.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
     let tags: Vec<String> = labels.iter().map(|t| format!("{t:?}")).collect();
     format!(
         r#"{{"headers": {{{}}}, "tags": [{}]}}"#,
@@ -197,15 +194,21 @@ fn warm_deserialize_into_allocates_nothing() {
     let mut headers = StringMap::new();
     let mut tags: RecycleVec<String> = RecycleVec::new();
     warm(&mut headers, &mut tags);
-    let headers_a = serde_json::to_string(&REQUEST_A.0.iter().copied().collect::<HashMap<_, _>>())
-        .unwrap();
+    let headers_a =
+        serde_json::to_string(&REQUEST_A.0.iter().copied().collect::<HashMap<_, _>>()).unwrap();
     let tags_b = serde_json::to_string(&REQUEST_B.1).unwrap();
     let n = allocations(|| {
-        deserialize_into(&mut headers, &mut serde_json::Deserializer::from_str(&headers_a))
-            .unwrap();
+        deserialize_into(
+            &mut headers,
+            &mut serde_json::Deserializer::from_str(&headers_a),
+        )
+        .unwrap();
         deserialize_into(&mut tags, &mut serde_json::Deserializer::from_str(&tags_b)).unwrap();
     });
-    assert_eq!(n, 0, "deserialize_into a warm collection allocated {n} times");
+    assert_eq!(
+        n, 0,
+        "deserialize_into a warm collection allocated {n} times"
+    );
     assert_eq!(headers.len(), 8);
     assert_eq!(headers["host"], "example.com");
     assert_eq!(tags, ["web", "v1", "beta"]);
@@ -215,8 +218,7 @@ fn warm_deserialize_into_allocates_nothing() {
     warm(&mut request.headers, &mut request.tags);
     for text in [&a, &b, &a] {
         let n = allocations(|| {
-            deserialize_into(&mut request, &mut serde_json::Deserializer::from_str(text))
-                .unwrap();
+            deserialize_into(&mut request, &mut serde_json::Deserializer::from_str(text)).unwrap();
         });
         assert_eq!(n, 0, "deserialize_into a warm struct allocated {n} times");
         assert_eq!(request.headers.len(), 8);

@@ -562,7 +562,11 @@ impl<K: Poolable, V: Poolable, S> Poolable for RecycleMap<K, V, S> {
             .map(|(k, v)| k.retained_bytes() + v.retained_bytes())
             .sum();
         let spare: usize = self.spare_keys.iter().map(K::retained_bytes).sum::<usize>()
-            + self.spare_values.iter().map(V::retained_bytes).sum::<usize>();
+            + self
+                .spare_values
+                .iter()
+                .map(V::retained_bytes)
+                .sum::<usize>();
         outer + live + spare
     }
 }
@@ -778,17 +782,30 @@ mod tests {
         m.retain(|_, _| false);
         assert_eq!(m.spare_keys.len(), 3);
         assert_eq!(m.spare_values.len(), 3);
-        assert!(m.spare_keys.iter().chain(&m.spare_values).all(String::is_empty));
+        assert!(
+            m.spare_keys
+                .iter()
+                .chain(&m.spare_values)
+                .all(String::is_empty)
+        );
     }
 
     #[test]
     fn warm_insert_reuses_buffers() {
         let mut m = StringMap::new();
         m.insert("some-header", "some value that is long");
-        let (k, v) = m.iter().next().map(|(k, v)| (k.as_ptr(), v.as_ptr())).unwrap();
+        let (k, v) = m
+            .iter()
+            .next()
+            .map(|(k, v)| (k.as_ptr(), v.as_ptr()))
+            .unwrap();
         m.clear();
         m.insert("other", "short");
-        let (k2, v2) = m.iter().next().map(|(k, v)| (k.as_ptr(), v.as_ptr())).unwrap();
+        let (k2, v2) = m
+            .iter()
+            .next()
+            .map(|(k, v)| (k.as_ptr(), v.as_ptr()))
+            .unwrap();
         assert_eq!((k, v), (k2, v2));
     }
 

@@ -9,9 +9,9 @@
 use core::fmt;
 use core::hash::{BuildHasher, Hash};
 
+use ::serde::Deserialize;
 use ::serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use ::serde::ser::{Serialize, Serializer};
-use ::serde::Deserialize;
 
 use super::{RecycleMap, RecycleVec};
 use crate::Poolable;

@@ -541,8 +541,7 @@ impl<T> RecycleVec<T> {
     /// Reserves room for `total` elements, live and spare together.
     pub(super) fn reserve_total(&mut self, total: usize) {
         // `Vec::reserve` counts from the length, which includes the spares.
-        self.items
-            .reserve(total.saturating_sub(self.items.len()));
+        self.items.reserve(total.saturating_sub(self.items.len()));
     }
 }
 
