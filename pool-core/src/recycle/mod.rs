@@ -40,6 +40,15 @@
 //! the spare lists, and every live and spare element's own `retained_bytes`; it walks the
 //! elements, so it costs O(n)), and [`Shrink`](crate::Shrink), which drops spares beyond the limit
 //! so that one huge request cannot pin memory in a pool.
+//!
+//! A spare keeps the largest buffer it has held. `Shrink` bounds the *number* of spares, not the
+//! size of each: one huge header value stays in its spare until that spare is dropped, but it
+//! shows in `retained_bytes`, so a pool's per-object byte bound discards the whole object.
+//!
+//! A map's spares come back in the table's (hash) order, so which spare key receives which name
+//! varies from request to request: a warm map stops allocating once each spare has held a string
+//! as long as the ones it receives, which for a steady mix of requests happens after a few of
+//! them (a `RecycleVec` reuses its spares in order, so it is warm after one request).
 
 mod map;
 #[cfg(feature = "serde")]
