@@ -49,10 +49,12 @@
 extern crate self as pool_core;
 
 mod buffer;
+pub mod guide;
 pub mod implementation;
 mod local;
 mod pool;
 mod poolable;
+mod recycle;
 mod stats;
 mod sync;
 
@@ -60,6 +62,9 @@ pub use buffer::{Buffer, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
 pub use local::{LocalPool, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};
+#[cfg(feature = "serde")]
+pub use recycle::deserialize_into;
+pub use recycle::{Assign, RecycleMap, RecycleVec, StringMap};
 pub use stats::{Discards, Stats};
 
 /// `#[derive(Poolable)]`: a field-wise reset that keeps each field's allocations.
