@@ -90,7 +90,7 @@ pub trait Shrink {
 /// Wipes a value's bytes, spare capacity included, so a secret never stays behind in pooled
 /// memory: what `#[poolable(zeroize)]` calls before the reset.
 ///
-/// With the `zeroize` feature every [`zeroize::Zeroize`] type implements it: `Vec<u8>` and
+/// With the `zeroize` feature every `zeroize::Zeroize` type implements it: `Vec<u8>` and
 /// `String` zero their whole capacity, not only their length.
 ///
 /// ```
