@@ -1,0 +1,286 @@
+//! `pool_ops`: the cost of one pooled-buffer operation (get a 4096-byte `Vec<u8>`, write 64 bytes
+//! into it, give it back cleared) for `pool_core::Pool` and `LocalPool`, a hand-made
+//! `thread_local!` stack (the floor: no synchronisation, no bookkeeping), fresh allocation with
+//! the system allocator and with mimalloc, and four pool crates.
+//!
+//! Groups: `pool_ops/1thread/<name>` and `pool_ops/2threads/<name>`. In the 2-thread group both
+//! threads share one pool and each runs `iters` operations; the figure is the wall time of the two
+//! concurrent loops, i.e. the time per operation per thread.
+//!
+//! ```text
+//! cargo bench --bench pool_ops -- --warm-up-time 1 --measurement-time 2
+//! ```
+//!
+//! With `POOL_OPS_CALLGRIND=<name>` (a contender's name, e.g. `pool_core_Pool`,
+//! `floor_thread_local`) in the environment the binary runs no benchmark: it runs `POOL_OPS_N`
+//! (default 1 000 000) operations of that contender in one `#[inline(never)]` loop, for
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::cell::RefCell;
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
+use mimalloc::MiMalloc;
+use pool_core::{LocalPool, Pool};
+
+/// Capacity of every buffer.
+const CAP: usize = 4096;
+/// What each operation writes.
+const DATA: [u8; 64] = [0xA5; 64];
+
+/// The work done on a buffer while it is held: 64 bytes written, and the buffer made observable.
+#[inline(always)]
+fn work(v: &mut Vec<u8>) {
+    v.extend_from_slice(black_box(&DATA));
+    black_box(v);
+}
+
+fn new_buf() -> Vec<u8> {
+    Vec::with_capacity(CAP)
+}
+
+// ---- the floor: a per-thread stack, no synchronisation ------------------------------------------
+
+thread_local! {
+    static FLOOR: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+#[inline(always)]
+fn floor_op() {
+    let mut v = FLOOR.with(|s| s.borrow_mut().pop()).unwrap_or_else(new_buf);
+    work(&mut v);
+    v.clear();
+    FLOOR.with(|s| s.borrow_mut().push(v));
+}
+
+// ---- fresh allocation -----------------------------------------------------------------------------
+
+#[inline(always)]
+fn system_op() {
+    let mut v = new_buf();
+    work(&mut v);
+}
+
+const LAYOUT: Layout = match Layout::from_size_align(CAP, 1) {
+    Ok(layout) => layout,
+    Err(_) => panic!("bad layout"),
+};
+
+#[inline(always)]
+fn mimalloc_op() {
+    // SAFETY: `LAYOUT` has a non-zero size.
+    let p = unsafe { MiMalloc.alloc(LAYOUT) };
+    assert!(!p.is_null(), "mimalloc: out of memory");
+    // SAFETY: `p` is valid for `CAP` >= 64 bytes of writes and does not overlap `DATA`.
+    unsafe { std::ptr::copy_nonoverlapping(black_box(&DATA).as_ptr(), p, DATA.len()) };
+    black_box(p);
+    // SAFETY: `p` was allocated above by the same allocator with the same layout.
+    unsafe { MiMalloc.dealloc(p, LAYOUT) };
+}
+
+// ---- pool crates ----------------------------------------------------------------------------------
+
+/// `opool`'s allocator: creates 4096-byte buffers, clears them (on `get`, where opool resets).
+struct BufAlloc;
+
+impl opool::PoolAllocator<Vec<u8>> for BufAlloc {
+    fn allocate(&self) -> Vec<u8> {
+        new_buf()
+    }
+    fn reset(&self, obj: &mut Vec<u8>) {
+        obj.clear();
+    }
+}
+
+/// Every contender as a shareable pool, so the 1- and 2-thread groups run the same code.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "built once per group, never moved in a timed loop; a Box would add an indirection to one contender only"
+)]
+enum Contender {
+    Pool(Pool<Vec<u8>>),
+    Floor,
+    System,
+    Mimalloc,
+    ObjectPool(object_pool::Pool<Vec<u8>>),
+    Linear(lockfree_object_pool::LinearObjectPool<Vec<u8>>),
+    Opool(opool::Pool<BufAlloc, Vec<u8>>),
+    Slab(sharded_slab::Pool<Vec<u8>>),
+}
+
+impl Contender {
+    fn all() -> Vec<(&'static str, Contender)> {
+        vec![
+            (
+                "pool_core_Pool",
+                Contender::Pool(Pool::with_factory(new_buf)),
+            ),
+            ("floor_thread_local", Contender::Floor),
+            ("fresh_system", Contender::System),
+            ("fresh_mimalloc", Contender::Mimalloc),
+            (
+                "object_pool",
+                Contender::ObjectPool(object_pool::Pool::new(4, new_buf)),
+            ),
+            (
+                "lockfree_LinearObjectPool",
+                Contender::Linear(lockfree_object_pool::LinearObjectPool::new(
+                    new_buf,
+                    |v: &mut Vec<u8>| v.clear(),
+                )),
+            ),
+            ("opool", Contender::Opool(opool::Pool::new(64, BufAlloc))),
+            ("sharded_slab", Contender::Slab(sharded_slab::Pool::new())),
+        ]
+    }
+
+    /// Runs `n` operations.
+    fn run(&self, n: u64) {
+        match self {
+            Contender::Pool(pool) => {
+                for _ in 0..n {
+                    let mut g = pool.get();
+                    work(&mut g);
+                }
+            }
+            Contender::Floor => (0..n).for_each(|_| floor_op()),
+            Contender::System => (0..n).for_each(|_| system_op()),
+            Contender::Mimalloc => (0..n).for_each(|_| mimalloc_op()),
+            Contender::ObjectPool(pool) => {
+                for _ in 0..n {
+                    // object-pool has no reset hook: clear on get.
+                    let mut g = pool.pull(new_buf);
+                    g.clear();
+                    work(&mut g);
+                }
+            }
+            Contender::Linear(pool) => {
+                for _ in 0..n {
+                    let mut g = pool.pull();
+                    work(&mut g);
+                }
+            }
+            Contender::Opool(pool) => {
+                for _ in 0..n {
+                    let mut g = pool.get();
+                    work(&mut g);
+                }
+            }
+            Contender::Slab(pool) => {
+                for _ in 0..n {
+                    // Default-created slots start empty; later ones keep the capacity (`Clear`
+                    // for `Vec` is `Vec::clear`).
+                    let mut g = pool.create().expect("sharded-slab: pool full");
+                    if g.capacity() < CAP {
+                        g.reserve_exact(CAP);
+                    }
+                    work(&mut g);
+                    let key = g.key();
+                    drop(g);
+                    pool.clear(key);
+                }
+            }
+        }
+    }
+}
+
+/// Two threads, each running `iters` operations on `contender` at once; returns the wall time
+/// from the moment both were released by the barrier to the moment the later one finished.
+fn two_threads(contender: &Contender, iters: u64) -> Duration {
+    let barrier = Barrier::new(2);
+    let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    // One warm operation so that first-use costs (a thread cache, a
+                    // thread-local) are not timed.
+                    contender.run(1);
+                    barrier.wait();
+                    let start = Instant::now();
+                    contender.run(iters);
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let start = spans.iter().map(|s| s.0).min().unwrap();
+    let end = spans.iter().map(|s| s.1).max().unwrap();
+    end - start
+}
+
+/// Times `run(iters)` on this thread: the same loops as the 2-thread group, no per-operation
+/// dispatch.
+fn timed(iters: u64, run: impl Fn(u64)) -> Duration {
+    run(1);
+    let start = Instant::now();
+    run(iters);
+    start.elapsed()
+}
+
+fn one_thread(c: &mut Criterion) {
+    let mut group: BenchmarkGroup<'_, WallTime> = c.benchmark_group("pool_ops/1thread");
+    for (name, contender) in Contender::all() {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| timed(iters, |n| contender.run(n)))
+        });
+        if name == "pool_core_Pool" {
+            // LocalPool next to Pool: it is not shareable, so it is not a `Contender`.
+            let local = LocalPool::with_factory(new_buf);
+            group.bench_function("pool_core_LocalPool", |b| {
+                b.iter_custom(|iters| timed(iters, |n| run_local(&local, n)))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn two(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pool_ops/2threads");
+    for (name, contender) in Contender::all() {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| two_threads(&contender, iters))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, one_thread, two);
+
+/// `LocalPool`'s loop (it is not shareable, so it is not a `Contender`).
+fn run_local(pool: &LocalPool<Vec<u8>>, n: u64) {
+    for _ in 0..n {
+        let mut g = pool.get();
+        work(&mut g);
+    }
+}
+
+/// The loop measured under callgrind (`--toggle-collect='*callgrind_loop*'`).
+#[inline(never)]
+fn callgrind_loop(run: &dyn Fn(u64), n: u64) {
+    run(n);
+}
+
+fn main() {
+    if let Ok(which) = std::env::var("POOL_OPS_CALLGRIND") {
+        let n: u64 = std::env::var("POOL_OPS_N").map_or(1_000_000, |s| s.parse().unwrap());
+        let local = LocalPool::with_factory(new_buf);
+        let contender = Contender::all()
+            .into_iter()
+            .find(|(name, _)| *name == which);
+        let run: Box<dyn Fn(u64)> = match contender {
+            Some((_, contender)) => Box::new(move |n| contender.run(n)),
+            None if which == "pool_core_LocalPool" => Box::new(|n| run_local(&local, n)),
+            None => panic!("POOL_OPS_CALLGRIND: unknown contender {which:?}"),
+        };
+        // Warm: the first operation creates the buffer and the thread cache.
+        run(1);
+        callgrind_loop(&*run, n);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
