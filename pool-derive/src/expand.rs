@@ -1,0 +1,129 @@
+//! Code generation: the `Poolable` impl, or the compile errors and a stub impl.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Path};
+
+use crate::ast::{Errors, Field, Input};
+use crate::{fallback, generics};
+
+pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let input = Input::from_syn(node, &mut errors);
+    input.validate(&mut errors);
+    let krate: Path = match &input.attrs.krate {
+        Some(krate) => krate.value.clone(),
+        None => syn::parse_quote!(::pool_core),
+    };
+    match errors.into_error() {
+        Some(error) => {
+            let error = error.to_compile_error();
+            let stub = fallback::expand(node, &krate);
+            quote!(#error #stub)
+        }
+        None => impl_poolable(&input, &krate),
+    }
+}
+
+fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
+    let ident = &input.original.ident;
+    let mut generics = input.original.generics.clone();
+    let predicates = generics::predicates(input, krate);
+    if !predicates.is_empty() {
+        generics.make_where_clause().predicates.extend(predicates);
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let resets = input.fields.iter().map(|field| reset_field(field, krate));
+    let retained = retained_bytes(&input.fields, krate);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::Poolable for #ident #ty_generics #where_clause {
+            #[inline]
+            fn reset(&mut self) {
+                #(#resets)*
+            }
+
+            #[inline]
+            fn retained_bytes(&self) -> usize {
+                #retained
+            }
+        }
+    }
+}
+
+/// The statements that reset one field: wipe (`zeroize`), then reset (`Poolable`, `default`
+/// or `reset_with`), then shrink (`max_capacity`). The trait calls are spanned at the field
+/// type, so that a type without the impl is reported there.
+fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
+    let attrs = &field.attrs;
+    if attrs.skip.is_some() {
+        return TokenStream::new();
+    }
+    let cfgs = &field.cfgs;
+    let member = &field.member;
+    let span = field.ty.span();
+    let mut out = TokenStream::new();
+    if attrs.zeroize.is_some() {
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* #krate::Wipe::wipe(&mut self.#member);
+        });
+    }
+    if attrs.default.is_some() {
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* self.#member = ::core::default::Default::default();
+        });
+    } else if let Some(reset_with) = &attrs.reset_with {
+        let path = &reset_with.value;
+        out.extend(quote! {
+            #(#cfgs)* #path(&mut self.#member);
+        });
+    } else {
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* #krate::Poolable::reset(&mut self.#member);
+        });
+    }
+    if let Some(max_capacity) = &attrs.max_capacity {
+        // Validated in `attr.rs`; emitted unsuffixed so the literal is a `usize`.
+        let value = max_capacity
+            .value
+            .base10_parse::<usize>()
+            .unwrap_or(usize::MAX);
+        let mut max = Literal::usize_unsuffixed(value);
+        max.set_span(max_capacity.value.span());
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* #krate::Shrink::shrink_capacity_to(&mut self.#member, #max);
+        });
+    }
+    out
+}
+
+/// The sum of `retained_bytes` over the fields reset through `Poolable`: `0` when there are
+/// none, a plain sum when no such field is `#[cfg]`'d, else a sum built statement by statement.
+fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
+    let counted: Vec<&Field<'_>> = fields
+        .iter()
+        .filter(|field| field.uses_poolable())
+        .collect();
+    let term = |field: &Field<'_>| {
+        let member = &field.member;
+        quote_spanned!(field.ty.span()=> #krate::Poolable::retained_bytes(&self.#member))
+    };
+    if counted.is_empty() {
+        return quote!(0);
+    }
+    if counted.iter().all(|field| field.cfgs.is_empty()) {
+        let terms = counted.iter().map(|field| term(field));
+        return quote!(#(#terms)+*);
+    }
+    let adds = counted.iter().map(|field| {
+        let cfgs = &field.cfgs;
+        let term = term(field);
+        quote!(#(#cfgs)* let __retained = __retained + #term;)
+    });
+    quote! {
+        let __retained: usize = 0;
+        #(#adds)*
+        __retained
+    }
+}
