@@ -1,7 +1,7 @@
 //! Code generation: the `Poolable` impl, or the compile errors and a stub impl.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Path};
 
@@ -61,8 +61,9 @@ fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
         return TokenStream::new();
     }
     let cfgs = &field.cfgs;
-    let member = &field.member;
     let span = field.ty.span();
+    let member = respan(&field.member, span);
+    let krate = respan(krate, span);
     let mut out = TokenStream::new();
     if attrs.zeroize.is_some() {
         out.extend(quote_spanned! {span=>
@@ -106,8 +107,10 @@ fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
         .filter(|field| field.uses_poolable())
         .collect();
     let term = |field: &Field<'_>| {
-        let member = &field.member;
-        quote_spanned!(field.ty.span()=> #krate::Poolable::retained_bytes(&self.#member))
+        let span = field.ty.span();
+        let member = respan(&field.member, span);
+        let krate = respan(krate, span);
+        quote_spanned!(span=> #krate::Poolable::retained_bytes(&self.#member))
     };
     if counted.is_empty() {
         return quote!(0);
@@ -126,4 +129,27 @@ fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
         #(#adds)*
         __retained
     }
+}
+
+/// `tokens` with every span set to `span`: the crate path and the field name of a trait call
+/// spanned at the field type, so that the whole call expression, and so the error a missing
+/// impl causes, covers the type alone (not `name: Type`, nor the `derive` line).
+fn respan(tokens: &impl ToTokens, span: Span) -> TokenStream {
+    fn walk(tokens: TokenStream, span: Span) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Group(group) => {
+                    let mut respanned = Group::new(group.delimiter(), walk(group.stream(), span));
+                    respanned.set_span(span);
+                    TokenTree::Group(respanned)
+                }
+                mut other => {
+                    other.set_span(span);
+                    other
+                }
+            })
+            .collect()
+    }
+    walk(tokens.to_token_stream(), span)
 }
