@@ -72,22 +72,23 @@ impl Field<'_> {
         );
 
         // Reference, shared and pointer types: only an explicit choice lets them through.
-        if self.uses_poolable() {
-            if let Some(message) = unresettable(self.ty) {
-                errors.push(syn::Error::new_spanned(self.ty, message));
-            }
+        if self.uses_poolable()
+            && let Some(message) = unresettable(self.ty)
+        {
+            errors.push(syn::Error::new_spanned(self.ty, message));
         }
 
         // A field default value (`field: T = expr`, unstable syntax) is what `Default` gives,
         // which neither `Poolable::reset` nor `#[poolable(default)]` restores.
-        if attrs.skip.is_none() && attrs.reset_with.is_none() {
-            if let Some((_, expr)) = &self.original.default {
-                errors.push(syn::Error::new_spanned(
-                    expr,
-                    "a field default value is not restored by `#[derive(Poolable)]`; \
-                     mark the field `#[poolable(reset_with = path)]` or `#[poolable(skip)]`",
-                ));
-            }
+        if attrs.skip.is_none()
+            && attrs.reset_with.is_none()
+            && let Some((_, expr)) = &self.original.default
+        {
+            errors.push(syn::Error::new_spanned(
+                expr,
+                "a field default value is not restored by `#[derive(Poolable)]`; \
+                 mark the field `#[poolable(reset_with = path)]` or `#[poolable(skip)]`",
+            ));
         }
     }
 }
