@@ -146,9 +146,9 @@ fn max_capacity_value(meta: &ParseNestedMeta<'_>) -> syn::Result<syn::LitInt> {
     let input = meta.value()?;
     if input.peek(Token![-]) {
         let minus: Token![-] = input.parse()?;
-        let _: Option<Lit> = input.parse().ok();
-        return Err(syn::Error::new(
-            minus.span,
+        let number: Lit = input.parse()?;
+        return Err(syn::Error::new_spanned(
+            quote::quote!(#minus #number),
             format!("`max_capacity` cannot be negative; {USAGE}"),
         ));
     }

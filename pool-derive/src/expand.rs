@@ -1,6 +1,6 @@
 //! Code generation: the `Poolable` impl, or the compile errors and a stub impl.
 
-use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Path};
@@ -61,13 +61,14 @@ fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
         return TokenStream::new();
     }
     let cfgs = &field.cfgs;
-    let span = field.ty.span();
-    let member = respan(&field.member, span);
-    let krate = respan(krate, span);
+    let (span, last) = type_ends(field);
+    let member = respan(&field.member, last);
+    let call = |trait_name: &str, method: &str| trait_call(krate, trait_name, method, span, last);
     let mut out = TokenStream::new();
     if attrs.zeroize.is_some() {
+        let wipe = call("Wipe", "wipe");
         out.extend(quote_spanned! {span=>
-            #(#cfgs)* #krate::Wipe::wipe(&mut self.#member);
+            #(#cfgs)* #wipe(&mut self.#member);
         });
     }
     if attrs.default.is_some() {
@@ -80,8 +81,9 @@ fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
             #(#cfgs)* #path(&mut self.#member);
         });
     } else {
+        let reset = call("Poolable", "reset");
         out.extend(quote_spanned! {span=>
-            #(#cfgs)* #krate::Poolable::reset(&mut self.#member);
+            #(#cfgs)* #reset(&mut self.#member);
         });
     }
     if let Some(max_capacity) = &attrs.max_capacity {
@@ -92,8 +94,9 @@ fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
             .unwrap_or(usize::MAX);
         let mut max = Literal::usize_unsuffixed(value);
         max.set_span(max_capacity.value.span());
+        let shrink = call("Shrink", "shrink_capacity_to");
         out.extend(quote_spanned! {span=>
-            #(#cfgs)* #krate::Shrink::shrink_capacity_to(&mut self.#member, #max);
+            #(#cfgs)* #shrink(&mut self.#member, #max);
         });
     }
     out
@@ -107,10 +110,10 @@ fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
         .filter(|field| field.uses_poolable())
         .collect();
     let term = |field: &Field<'_>| {
-        let span = field.ty.span();
-        let member = respan(&field.member, span);
-        let krate = respan(krate, span);
-        quote_spanned!(span=> #krate::Poolable::retained_bytes(&self.#member))
+        let (span, last) = type_ends(field);
+        let member = respan(&field.member, last);
+        let retained = trait_call(krate, "Poolable", "retained_bytes", span, last);
+        quote_spanned!(span=> #retained(&self.#member))
     };
     if counted.is_empty() {
         return quote!(0);
@@ -129,6 +132,33 @@ fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
         #(#adds)*
         __retained
     }
+}
+
+/// The path `krate::Trait::method`, spanned from `first` to `last` (see [`type_ends`]).
+fn trait_call(
+    krate: &Path,
+    trait_name: &str,
+    method: &str,
+    first: Span,
+    last: Span,
+) -> TokenStream {
+    let krate = respan(krate, first);
+    let trait_name = Ident::new(trait_name, first);
+    let method = Ident::new(method, last);
+    quote_spanned!(first=> #krate::#trait_name::#method)
+}
+
+/// The spans of the first and last tokens of the field type. A trait call is spanned at the
+/// first, except the method name and the field name, spanned at the last: the callee and the
+/// argument `&mut self.field` then both cover the whole type in rustc's eyes (syn cannot join
+/// spans on stable), and so does the error a missing impl causes.
+fn type_ends(field: &Field<'_>) -> (Span, Span) {
+    let mut tokens = field.ty.to_token_stream().into_iter();
+    let first = tokens
+        .next()
+        .map_or_else(|| field.ty.span(), |tt| tt.span());
+    let last = tokens.last().map_or(first, |tt| tt.span());
+    (first, last)
 }
 
 /// `tokens` with every span set to `span`: the crate path and the field name of a trait call
