@@ -183,3 +183,206 @@ fn respan(tokens: &impl ToTokens, span: Span) -> TokenStream {
     }
     walk(tokens.to_token_stream(), span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(input: TokenStream) -> String {
+        let node: DeriveInput = syn::parse2(input).unwrap();
+        derive(&node).to_string()
+    }
+
+    #[test]
+    fn retained_bytes_is_a_plain_sum_without_identity_terms() {
+        let out = expand(quote! {
+            struct S { a: String, #[poolable(skip)] b: u8, c: Vec<u8> }
+        });
+        assert!(out.contains(
+            "fn retained_bytes (& self) -> usize { :: pool_core :: Poolable :: retained_bytes (& self . a) + :: pool_core :: Poolable :: retained_bytes (& self . c) }"
+        ), "{out}");
+        assert!(!out.contains("0 +"), "{out}");
+        let none = expand(quote!(
+            struct S {
+                #[poolable(default)]
+                a: u8,
+            }
+        ));
+        assert!(none.contains("-> usize { 0 }"), "{none}");
+    }
+
+    #[test]
+    fn cfg_attributes_are_copied_onto_each_statement() {
+        let out = expand(quote! {
+            struct S { #[cfg(feature = "x")] #[poolable(zeroize, max_capacity = 8)] a: Vec<u8> }
+        });
+        assert_eq!(out.matches("# [cfg (feature = \"x\")]").count(), 4, "{out}");
+        assert!(out.contains("let __retained"), "{out}");
+    }
+
+    #[test]
+    fn wipe_reset_shrink_in_order() {
+        let out = expand(quote! {
+            struct S { #[poolable(max_capacity = 8usize, zeroize)] a: Vec<u8> }
+        });
+        let wipe = out.find("Wipe :: wipe").unwrap();
+        let reset = out.find("Poolable :: reset").unwrap();
+        let shrink = out
+            .find("Shrink :: shrink_capacity_to (& mut self . a , 8)")
+            .unwrap();
+        assert!(wipe < reset && reset < shrink, "{out}");
+    }
+
+    #[test]
+    fn bounds_are_on_field_types_and_replaced_by_bound() {
+        let out = expand(quote! {
+            struct S<T, U> where U: Clone {
+                a: Vec<T>, #[poolable(max_capacity = 4)] b: Vec<U>, #[poolable(skip)] c: T, d: u8
+            }
+        });
+        assert!(out.contains(
+            "where U : Clone , Vec < T > : :: pool_core :: Poolable , Vec < U > : :: pool_core :: Poolable , Vec < U > : :: pool_core :: Shrink"
+        ), "{out}");
+        let replaced = expand(quote! {
+            #[poolable(bound = "T: Copy", crate = my::pool)]
+            struct S<T> { a: Vec<T> }
+        });
+        assert!(
+            replaced.contains("impl < T > my :: pool :: Poolable for S < T > where T : Copy {"),
+            "{replaced}"
+        );
+    }
+
+    #[test]
+    fn errors_come_with_a_stub_impl_and_never_a_panic() {
+        for input in [
+            quote!(
+                #[poolable]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(crate)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(bound = 5)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(bound)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity = 99999999999999999999999)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity = 4u8)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity = 4.5)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(reset_with = 5)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(skip = true)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(a::b)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(skip(x))]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(,)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(bound = "T: Clone")]
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(max_capacity = 3)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                enum E {
+                    A,
+                }
+            ),
+            quote!(union U { a: u8 }),
+            quote!(
+                struct S { a: u8 = 3 }
+            ),
+        ] {
+            let out = expand(input.clone());
+            assert!(out.contains("compile_error"), "{input}: {out}");
+            assert!(out.contains("unreachable"), "{input}: {out}");
+        }
+    }
+
+    #[test]
+    fn field_default_values_need_reset_with_or_skip() {
+        let out = expand(quote!(
+            struct S { a: u8 = 3 }
+        ));
+        assert!(
+            out.contains("a field default value is not restored"),
+            "{out}"
+        );
+        let ok = expand(quote!(
+            struct S { #[poolable(skip)] a: u8 = 3 }
+        ));
+        assert!(!ok.contains("compile_error"), "{ok}");
+    }
+
+    #[test]
+    fn all_errors_of_one_input_are_reported() {
+        let out = expand(quote! {
+            #[poolable(skip)]
+            struct S { #[poolable(nope)] a: u8, b: std::rc::Rc<u8>, #[poolable(skip, skip)] c: u8 }
+        });
+        assert_eq!(out.matches("compile_error").count(), 4, "{out}");
+    }
+}
