@@ -1,10 +1,21 @@
-//! `#[derive(Poolable)]` for `pool-core`. Use it through `pool_core::Poolable`.
+//! `#[derive(Poolable)]` for `pool-core`: a field-wise, capacity-keeping reset for pooled objects.
+//!
+//! Use it through `pool_core::Poolable`, which re-exports this derive next to the trait; the
+//! attributes it accepts are documented there and in the workspace's `DESIGN.md`.
 #![forbid(unsafe_code)]
+
+mod ast;
+mod attr;
+mod expand;
+mod fallback;
+mod generics;
+mod valid;
 
 use proc_macro::TokenStream;
 
-/// Derives `pool_core::Poolable`.
+/// Derives `pool_core::Poolable`: `reset` resets each field in turn, `retained_bytes` sums them.
 #[proc_macro_derive(Poolable, attributes(poolable))]
-pub fn derive_poolable(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_poolable(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(&input).into()
 }

@@ -1,0 +1,388 @@
+//! Code generation: the `Poolable` impl, or the compile errors and a stub impl.
+
+use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Path};
+
+use crate::ast::{Errors, Field, Input};
+use crate::{fallback, generics};
+
+pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let input = Input::from_syn(node, &mut errors);
+    input.validate(&mut errors);
+    let krate: Path = match &input.attrs.krate {
+        Some(krate) => krate.value.clone(),
+        None => syn::parse_quote!(::pool_core),
+    };
+    match errors.into_error() {
+        Some(error) => {
+            let error = error.to_compile_error();
+            let stub = fallback::expand(node, &krate);
+            quote!(#error #stub)
+        }
+        None => impl_poolable(&input, &krate),
+    }
+}
+
+fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
+    let ident = &input.original.ident;
+    let mut generics = input.original.generics.clone();
+    let predicates = generics::predicates(input, krate);
+    if !predicates.is_empty() {
+        generics.make_where_clause().predicates.extend(predicates);
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let resets = input.fields.iter().map(|field| reset_field(field, krate));
+    let retained = retained_bytes(&input.fields, krate);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::Poolable for #ident #ty_generics #where_clause {
+            #[inline]
+            fn reset(&mut self) {
+                #(#resets)*
+            }
+
+            #[inline]
+            fn retained_bytes(&self) -> usize {
+                #retained
+            }
+        }
+    }
+}
+
+/// The statements that reset one field: wipe (`zeroize`), then reset (`Poolable`, `default`
+/// or `reset_with`), then shrink (`max_capacity`). The trait calls are spanned at the field
+/// type, so that a type without the impl is reported there.
+fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
+    let attrs = &field.attrs;
+    if attrs.skip.is_some() {
+        return TokenStream::new();
+    }
+    let cfgs = &field.cfgs;
+    let (span, last) = type_ends(field);
+    let member = respan(&field.member, last);
+    let call = |trait_name: &str, method: &str| trait_call(krate, trait_name, method, span, last);
+    let mut out = TokenStream::new();
+    if attrs.zeroize.is_some() {
+        let wipe = call("Wipe", "wipe");
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* #wipe(&mut self.#member);
+        });
+    }
+    if attrs.default.is_some() {
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* self.#member = ::core::default::Default::default();
+        });
+    } else if let Some(reset_with) = &attrs.reset_with {
+        let path = &reset_with.value;
+        out.extend(quote! {
+            #(#cfgs)* #path(&mut self.#member);
+        });
+    } else {
+        let reset = call("Poolable", "reset");
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* #reset(&mut self.#member);
+        });
+    }
+    if let Some(max_capacity) = &attrs.max_capacity {
+        // Validated in `attr.rs`; emitted unsuffixed so the literal is a `usize`.
+        let value = max_capacity
+            .value
+            .base10_parse::<usize>()
+            .unwrap_or(usize::MAX);
+        let mut max = Literal::usize_unsuffixed(value);
+        max.set_span(max_capacity.value.span());
+        let shrink = call("Shrink", "shrink_capacity_to");
+        out.extend(quote_spanned! {span=>
+            #(#cfgs)* #shrink(&mut self.#member, #max);
+        });
+    }
+    out
+}
+
+/// The sum of `retained_bytes` over the fields reset through `Poolable`: `0` when there are
+/// none, a plain sum when no such field is `#[cfg]`'d, else a sum built statement by statement.
+fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
+    let counted: Vec<&Field<'_>> = fields
+        .iter()
+        .filter(|field| field.uses_poolable())
+        .collect();
+    let term = |field: &Field<'_>| {
+        let (span, last) = type_ends(field);
+        let member = respan(&field.member, last);
+        let retained = trait_call(krate, "Poolable", "retained_bytes", span, last);
+        quote_spanned!(span=> #retained(&self.#member))
+    };
+    if counted.is_empty() {
+        return quote!(0);
+    }
+    if counted.iter().all(|field| field.cfgs.is_empty()) {
+        let terms = counted.iter().map(|field| term(field));
+        return quote!(#(#terms)+*);
+    }
+    let adds = counted.iter().map(|field| {
+        let cfgs = &field.cfgs;
+        let term = term(field);
+        quote!(#(#cfgs)* let __retained = __retained + #term;)
+    });
+    quote! {
+        let __retained: usize = 0;
+        #(#adds)*
+        __retained
+    }
+}
+
+/// The path `krate::Trait::method`, spanned from `first` to `last` (see [`type_ends`]).
+fn trait_call(
+    krate: &Path,
+    trait_name: &str,
+    method: &str,
+    first: Span,
+    last: Span,
+) -> TokenStream {
+    let krate = respan(krate, first);
+    let trait_name = Ident::new(trait_name, first);
+    let method = Ident::new(method, last);
+    quote_spanned!(first=> #krate::#trait_name::#method)
+}
+
+/// The spans of the first and last tokens of the field type. A trait call is spanned at the
+/// first, except the method name and the field name, spanned at the last: the callee and the
+/// argument `&mut self.field` then both cover the whole type in rustc's eyes (syn cannot join
+/// spans on stable), and so does the error a missing impl causes.
+fn type_ends(field: &Field<'_>) -> (Span, Span) {
+    let mut tokens = field.ty.to_token_stream().into_iter();
+    let first = tokens
+        .next()
+        .map_or_else(|| field.ty.span(), |tt| tt.span());
+    let last = tokens.last().map_or(first, |tt| tt.span());
+    (first, last)
+}
+
+/// `tokens` with every span set to `span`: the crate path and the field name of a trait call
+/// spanned at the field type, so that the whole call expression, and so the error a missing
+/// impl causes, covers the type alone (not `name: Type`, nor the `derive` line).
+fn respan(tokens: &impl ToTokens, span: Span) -> TokenStream {
+    fn walk(tokens: TokenStream, span: Span) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Group(group) => {
+                    let mut respanned = Group::new(group.delimiter(), walk(group.stream(), span));
+                    respanned.set_span(span);
+                    TokenTree::Group(respanned)
+                }
+                mut other => {
+                    other.set_span(span);
+                    other
+                }
+            })
+            .collect()
+    }
+    walk(tokens.to_token_stream(), span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(input: TokenStream) -> String {
+        let node: DeriveInput = syn::parse2(input).unwrap();
+        derive(&node).to_string()
+    }
+
+    #[test]
+    fn retained_bytes_is_a_plain_sum_without_identity_terms() {
+        let out = expand(quote! {
+            struct S { a: String, #[poolable(skip)] b: u8, c: Vec<u8> }
+        });
+        assert!(out.contains(
+            "fn retained_bytes (& self) -> usize { :: pool_core :: Poolable :: retained_bytes (& self . a) + :: pool_core :: Poolable :: retained_bytes (& self . c) }"
+        ), "{out}");
+        assert!(!out.contains("0 +"), "{out}");
+        let none = expand(quote!(
+            struct S {
+                #[poolable(default)]
+                a: u8,
+            }
+        ));
+        assert!(none.contains("-> usize { 0 }"), "{none}");
+    }
+
+    #[test]
+    fn cfg_attributes_are_copied_onto_each_statement() {
+        let out = expand(quote! {
+            struct S { #[cfg(feature = "x")] #[poolable(zeroize, max_capacity = 8)] a: Vec<u8> }
+        });
+        assert_eq!(out.matches("# [cfg (feature = \"x\")]").count(), 4, "{out}");
+        assert!(out.contains("let __retained"), "{out}");
+    }
+
+    #[test]
+    fn wipe_reset_shrink_in_order() {
+        let out = expand(quote! {
+            struct S { #[poolable(max_capacity = 8usize, zeroize)] a: Vec<u8> }
+        });
+        let wipe = out.find("Wipe :: wipe").unwrap();
+        let reset = out.find("Poolable :: reset").unwrap();
+        let shrink = out
+            .find("Shrink :: shrink_capacity_to (& mut self . a , 8)")
+            .unwrap();
+        assert!(wipe < reset && reset < shrink, "{out}");
+    }
+
+    #[test]
+    fn bounds_are_on_field_types_and_replaced_by_bound() {
+        let out = expand(quote! {
+            struct S<T, U> where U: Clone {
+                a: Vec<T>, #[poolable(max_capacity = 4)] b: Vec<U>, #[poolable(skip)] c: T, d: u8
+            }
+        });
+        assert!(out.contains(
+            "where U : Clone , Vec < T > : :: pool_core :: Poolable , Vec < U > : :: pool_core :: Poolable , Vec < U > : :: pool_core :: Shrink"
+        ), "{out}");
+        let replaced = expand(quote! {
+            #[poolable(bound = "T: Copy", crate = my::pool)]
+            struct S<T> { a: Vec<T> }
+        });
+        assert!(
+            replaced.contains("impl < T > my :: pool :: Poolable for S < T > where T : Copy {"),
+            "{replaced}"
+        );
+    }
+
+    #[test]
+    fn errors_come_with_a_stub_impl_and_never_a_panic() {
+        for input in [
+            quote!(
+                #[poolable]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(crate)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(bound = 5)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(bound)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity = 99999999999999999999999)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity = 4u8)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity = 4.5)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(max_capacity)]
+                    a: Vec<u8>,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(reset_with = 5)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(skip = true)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(a::b)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(skip(x))]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(,)]
+                    a: u8,
+                }
+            ),
+            quote!(
+                struct S {
+                    #[poolable(bound = "T: Clone")]
+                    a: u8,
+                }
+            ),
+            quote!(
+                #[poolable(max_capacity = 3)]
+                struct S {
+                    a: u8,
+                }
+            ),
+            quote!(
+                enum E {
+                    A,
+                }
+            ),
+            quote!(union U { a: u8 }),
+            quote!(
+                struct S { a: u8 = 3 }
+            ),
+        ] {
+            let out = expand(input.clone());
+            assert!(out.contains("compile_error"), "{input}: {out}");
+            assert!(out.contains("unreachable"), "{input}: {out}");
+        }
+    }
+
+    #[test]
+    fn field_default_values_need_reset_with_or_skip() {
+        let out = expand(quote!(
+            struct S { a: u8 = 3 }
+        ));
+        assert!(
+            out.contains("a field default value is not restored"),
+            "{out}"
+        );
+        let ok = expand(quote!(
+            struct S { #[poolable(skip)] a: u8 = 3 }
+        ));
+        assert!(!ok.contains("compile_error"), "{ok}");
+    }
+
+    #[test]
+    fn all_errors_of_one_input_are_reported() {
+        let out = expand(quote! {
+            #[poolable(skip)]
+            struct S { #[poolable(nope)] a: u8, b: std::rc::Rc<u8>, #[poolable(skip, skip)] c: u8 }
+        });
+        assert_eq!(out.matches("compile_error").count(), 4, "{out}");
+    }
+}

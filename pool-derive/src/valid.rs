@@ -1,0 +1,200 @@
+//! Checks across attributes and field types, after parsing.
+
+use proc_macro2::Span;
+use syn::{Path, Type};
+
+use crate::ast::{Errors, Field, Input};
+use crate::attr::Key;
+
+/// The attributes that let a field of a type that cannot be reset through `Poolable` through.
+const ESCAPES: &str = "mark it `#[poolable(skip)]` to keep it across reuses, or use `#[poolable(default)]` or \
+                       `#[poolable(reset_with = path)]`";
+
+impl Input<'_> {
+    pub(crate) fn validate(&self, errors: &mut Errors) {
+        for field in &self.fields {
+            field.validate(errors);
+        }
+    }
+}
+
+/// A set key, reduced to what conflict checks need.
+struct Set {
+    name: &'static str,
+    span: Span,
+    order: usize,
+}
+
+fn set<T>(name: &'static str, key: Option<&Key<T>>) -> Option<Set> {
+    key.map(|key| Set {
+        name,
+        span: key.span,
+        order: key.order,
+    })
+}
+
+/// Reports a conflict between `a` and `b` on whichever was written second.
+fn conflict(a: &Option<Set>, b: &Option<Set>, fix: &str, errors: &mut Errors) {
+    if let (Some(a), Some(b)) = (a, b) {
+        let (first, second) = if a.order < b.order { (a, b) } else { (b, a) };
+        errors.push(syn::Error::new(
+            second.span,
+            format!("`{}` conflicts with `{}`; {fix}", second.name, first.name),
+        ));
+    }
+}
+
+impl Field<'_> {
+    fn validate(&self, errors: &mut Errors) {
+        let attrs = &self.attrs;
+        let skip = set("skip", attrs.skip.as_ref());
+        let default = set("default", attrs.default.as_ref());
+        let reset_with = set("reset_with", attrs.reset_with.as_ref());
+        let max_capacity = set("max_capacity", attrs.max_capacity.as_ref());
+        let zeroize = set("zeroize", attrs.zeroize.as_ref());
+
+        let skip_fix = "a skipped field is left as it is, so remove one of them";
+        conflict(&skip, &default, skip_fix, errors);
+        conflict(&skip, &reset_with, skip_fix, errors);
+        conflict(&skip, &max_capacity, skip_fix, errors);
+        conflict(&skip, &zeroize, skip_fix, errors);
+        conflict(
+            &default,
+            &reset_with,
+            "choose one way to reset the field",
+            errors,
+        );
+        conflict(
+            &default,
+            &max_capacity,
+            "`default` drops the allocation anyway, so remove `max_capacity`",
+            errors,
+        );
+
+        // Reference, shared and pointer types: only an explicit choice lets them through.
+        if self.uses_poolable()
+            && let Some(message) = unresettable(self.ty)
+        {
+            errors.push(syn::Error::new_spanned(self.ty, message));
+        }
+
+        // A field default value (`field: T = expr`, unstable syntax) is what `Default` gives,
+        // which neither `Poolable::reset` nor `#[poolable(default)]` restores.
+        if attrs.skip.is_none()
+            && attrs.reset_with.is_none()
+            && let Some((_, expr)) = &self.original.default
+        {
+            errors.push(syn::Error::new_spanned(
+                expr,
+                "a field default value is not restored by `#[derive(Poolable)]`; \
+                 mark the field `#[poolable(reset_with = path)]` or `#[poolable(skip)]`",
+            ));
+        }
+    }
+}
+
+/// Why a field of type `ty` cannot be reset through `Poolable`, if it is one of the types that
+/// must not be: references, raw pointers, `Rc`, `Arc` and `Weak`.
+fn unresettable(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Group(group) => unresettable(&group.elem),
+        Type::Paren(paren) => unresettable(&paren.elem),
+        Type::Reference(reference) => {
+            let kind = if reference.mutability.is_some() {
+                "mutable reference"
+            } else {
+                "reference"
+            };
+            Some(format!(
+                "{kind} field cannot be reset: it borrows a value this struct does not own; {ESCAPES}"
+            ))
+        }
+        Type::Ptr(_) => Some(format!(
+            "raw pointer field cannot be reset: what it points to is not owned by this struct; {ESCAPES}"
+        )),
+        Type::Path(path) if path.qself.is_none() => match shared_handle(&path.path)? {
+            "Weak" => Some(format!(
+                "`Weak` field cannot be reset: it points to a value owned elsewhere; {ESCAPES}"
+            )),
+            name => Some(format!(
+                "`{name}` field cannot be reset: its value is shared with other owners; \
+                 mark it `#[poolable(skip)]` to keep the handle across reuses, or use \
+                 `#[poolable(default)]` or `#[poolable(reset_with = path)]`"
+            )),
+        },
+        _ => None,
+    }
+}
+
+/// `Rc`, `Arc` or `Weak` if `path` names one of std's shared handles: bare (`Arc<T>`), through
+/// its module (`sync::Arc<T>`) or in full (`std::sync::Arc<T>`, `::alloc::rc::Rc<T>`).
+fn shared_handle(path: &Path) -> Option<&'static str> {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let (last, modules) = segments.split_last()?;
+    let name = match last.as_str() {
+        "Rc" => "Rc",
+        "Arc" => "Arc",
+        "Weak" => "Weak",
+        _ => return None,
+    };
+    let module_ok = |m: &str| match name {
+        "Rc" => m == "rc",
+        "Arc" => m == "sync",
+        _ => m == "rc" || m == "sync",
+    };
+    let known = match modules {
+        [] => path.leading_colon.is_none(),
+        [module] => path.leading_colon.is_none() && module_ok(module),
+        [root, module] => matches!(root.as_str(), "std" | "alloc") && module_ok(module),
+        _ => false,
+    };
+    known.then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn why(ty: &str) -> Option<String> {
+        unresettable(&syn::parse_str(ty).unwrap())
+    }
+
+    #[test]
+    fn shared_handles_are_recognised_by_path() {
+        for ty in [
+            "Arc<u8>",
+            "sync::Arc<u8>",
+            "std::sync::Arc<u8>",
+            "::std::sync::Arc<u8>",
+            "alloc::sync::Arc<u8>",
+            "Rc<u8>",
+            "std::rc::Rc<u8>",
+            "std::rc::Weak<u8>",
+            "Weak<u8>",
+            "(Arc<u8>)",
+        ] {
+            assert!(why(ty).is_some(), "{ty}");
+        }
+        for ty in [
+            "my::Arc<u8>",
+            "std::rc::Arc<u8>",
+            "Option<Arc<u8>>",
+            "ArcStr",
+            "Vec<u8>",
+        ] {
+            assert!(why(ty).is_none(), "{ty}");
+        }
+    }
+
+    #[test]
+    fn references_and_pointers_are_refused() {
+        assert!(why("&'a str").unwrap().starts_with("reference field"));
+        assert!(
+            why("&mut Vec<u8>")
+                .unwrap()
+                .starts_with("mutable reference field")
+        );
+        assert!(why("*const u8").unwrap().starts_with("raw pointer field"));
+        assert!(why("*mut u8").is_some());
+    }
+}
