@@ -1,3 +1,5 @@
 //! The workspace's root package: examples, benchmarks and integration tests for `pool-core`.
 //! It has no API of its own; its crate docs are the README, so the README's example is a doctest.
 #![doc = include_str!("../README.md")]
+
+pub mod workloads;
