@@ -3,7 +3,7 @@
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use core::mem;
+use core::mem::{self, ManuallyDrop};
 use core::ops::{Deref, DerefMut};
 
 use crate::Poolable;
@@ -122,7 +122,7 @@ impl<T: Poolable> LocalPool<T> {
     pub fn get(&self) -> LocalPooled<'_, T> {
         LocalPooled {
             pool: self,
-            value: Some(self.take()),
+            value: ManuallyDrop::new(self.take()),
         }
     }
 
@@ -151,6 +151,7 @@ impl<T: Poolable> LocalPool<T> {
     }
 
     /// Offers an object to the pool as if a guard holding it had been dropped.
+    #[inline]
     pub fn put(&self, value: T) {
         bump(&self.counters.returns, 1);
         match prepare_return(value, self.limits.max_retained_bytes) {
@@ -230,8 +231,8 @@ impl<T> fmt::Debug for LocalPool<T> {
 /// A guard for an object taken from a [`LocalPool`]; on drop the object is reset and returned.
 pub struct LocalPooled<'a, T: Poolable> {
     pool: &'a LocalPool<T>,
-    /// `Some` until the guard is dropped or detached.
-    value: Option<T>,
+    /// Initialised until the guard is dropped or detached (see `Pooled`).
+    value: ManuallyDrop<T>,
 }
 
 impl<T: Poolable> LocalPooled<'_, T> {
@@ -245,12 +246,13 @@ impl<T: Poolable> LocalPooled<'_, T> {
     /// assert_eq!(pool.stats().detached, 1);
     /// # drop(v);
     /// ```
-    pub fn detach(mut this: Self) -> T {
+    pub fn detach(this: Self) -> T {
         bump(&this.pool.counters.detached, 1);
-        match this.value.take() {
-            Some(value) => value,
-            None => unreachable!("a guard holds its object until dropped or detached"),
-        }
+        let mut this = ManuallyDrop::new(this);
+        // SAFETY: the guard's `Drop`, the only other place that takes `value`, will not run (the
+        // guard is in `ManuallyDrop`, and its other field is a plain reference), and `value` is
+        // still initialised.
+        unsafe { ManuallyDrop::take(&mut this.value) }
     }
 }
 
@@ -258,20 +260,14 @@ impl<T: Poolable> Deref for LocalPooled<'_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        match &self.value {
-            Some(value) => value,
-            None => unreachable!("a guard holds its object until dropped or detached"),
-        }
+        &self.value
     }
 }
 
 impl<T: Poolable> DerefMut for LocalPooled<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        match &mut self.value {
-            Some(value) => value,
-            None => unreachable!("a guard holds its object until dropped or detached"),
-        }
+        &mut self.value
     }
 }
 
@@ -284,8 +280,9 @@ impl<T: Poolable + fmt::Debug> fmt::Debug for LocalPooled<'_, T> {
 impl<T: Poolable> Drop for LocalPooled<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(value) = self.value.take() {
-            self.pool.put(value);
-        }
+        // SAFETY: `value` is initialised until taken, and it is taken only here (drop runs once)
+        // and in `detach`, which wraps the guard in `ManuallyDrop` so this never runs after it.
+        let value = unsafe { ManuallyDrop::take(&mut self.value) };
+        self.pool.put(value);
     }
 }

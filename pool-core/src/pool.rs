@@ -2,10 +2,9 @@
 //!
 //! See the [`implementation`](crate::implementation) notes for how the tiers fit together.
 
-use core::any::Any;
 use core::cell::RefCell;
 use core::fmt;
-use core::mem;
+use core::mem::{self, ManuallyDrop};
 use core::ops::{Deref, DerefMut};
 use core::panic::AssertUnwindSafe;
 use std::panic::catch_unwind;
@@ -60,6 +59,7 @@ pub(crate) enum Returned<T> {
 
 /// Resets `value` (catching a panic) and checks it against the per-object byte bound. Runs user
 /// code, so it is called with no lock or thread-local borrow held.
+#[inline]
 pub(crate) fn prepare_return<T: Poolable>(mut value: T, max_retained_bytes: usize) -> Returned<T> {
     match catch_unwind(AssertUnwindSafe(|| value.reset())) {
         Ok(()) => {
@@ -298,7 +298,8 @@ impl<T: Poolable + Send + 'static> Cache<T> {
     /// has been counted as a creation).
     #[inline]
     fn take(&mut self, shared: &Shared<T>) -> Option<T> {
-        self.observe_trim(shared);
+        // The trim epoch is checked on returns (and on refills), not here: every object handed
+        // out comes back through `put`, so a thread that uses the pool sees each trim soon.
         let popped = match self.items.pop() {
             Some(idle) => Some(idle),
             None => self.refill(shared),
@@ -322,6 +323,7 @@ impl<T: Poolable + Send + 'static> Cache<T> {
     /// Takes one object from the tier for the caller, and up to a batch more into this cache.
     #[cold]
     fn refill(&mut self, shared: &Shared<T>) -> Option<Idle<T>> {
+        self.observe_trim(shared);
         let mut tier = lock(&shared.tier);
         let first = tier.pop()?;
         for _ in 1..shared.batch.min(self.capacity) {
@@ -375,8 +377,7 @@ impl<T: Poolable + Send + 'static> Cache<T> {
 }
 
 /// What the thread registry sees of a cache, whatever its type.
-trait ErasedCache: Any {
-    fn as_any(&mut self) -> &mut dyn Any;
+trait ErasedCache {
     /// Its pool was dropped.
     fn is_orphan(&self) -> bool;
     /// The thread is exiting: hand the objects and counters back to the pool.
@@ -384,10 +385,6 @@ trait ErasedCache: Any {
 }
 
 impl<T: Poolable + Send + 'static> ErasedCache for Cache<T> {
-    fn as_any(&mut self) -> &mut dyn Any {
-        self
-    }
-
     fn is_orphan(&self) -> bool {
         self.pool.strong_count() == 0
     }
@@ -451,25 +448,43 @@ fn with_cache<T: Poolable + Send + 'static, R>(
 ) -> Option<R> {
     REGISTRY
         .try_with(|registry| {
+            // The `RefCell` is the re-entrancy guard: while `f` runs, nothing else on this thread
+            // can reach the caches.
             let mut entries = registry.entries.try_borrow_mut().ok()?;
-            let index = match entries.iter().position(|e| e.pool == shared.id) {
-                Some(index) => index,
-                None => {
-                    // First use on this thread: a good moment to drop caches of dead pools.
-                    entries.retain(|e| !e.cache.is_orphan());
-                    entries.push(Entry {
-                        pool: shared.id,
-                        cache: Box::new(Cache::new(shared)),
-                    });
-                    entries.len() - 1
-                }
-            };
-            // Ids are unique per `Shared<T>`, so the entry for this id holds a `Cache<T>`.
-            let cache = entries[index].cache.as_any().downcast_mut::<Cache<T>>()?;
+            // The pool used last is kept first, so the usual lookup is one comparison.
+            if entries.first().is_none_or(|e| e.pool != shared.id) {
+                move_to_front(&mut entries, shared);
+            }
+            let erased: *mut dyn ErasedCache = &mut *entries[0].cache;
+            // SAFETY: `entries[0]` belongs to `shared.id`, and the only entry ever made for that
+            // id holds a `Cache<T>` (`move_to_front` creates it from this `Shared<T>`; ids come
+            // from a global counter and are never reused), so the cast restores the boxed value's
+            // real type. The pointer was just derived from the live box, and the `RefMut` held
+            // until `f` returns makes this the only reference to it.
+            let cache = unsafe { &mut *erased.cast::<Cache<T>>() };
             Some(f(cache))
         })
         .ok()
         .flatten()
+}
+
+/// Moves the entry of `shared`'s pool to the front of the registry, creating it if this thread
+/// has none yet.
+#[cold]
+fn move_to_front<T: Poolable + Send + 'static>(entries: &mut Vec<Entry>, shared: &Arc<Shared<T>>) {
+    let index = match entries.iter().position(|e| e.pool == shared.id) {
+        Some(index) => index,
+        None => {
+            // First use on this thread: a good moment to drop caches of dead pools.
+            entries.retain(|e| !e.cache.is_orphan());
+            entries.push(Entry {
+                pool: shared.id,
+                cache: Box::new(Cache::new(shared)),
+            });
+            entries.len() - 1
+        }
+    };
+    entries.swap(0, index);
 }
 
 /// A thread-safe object pool: `get()` hands out a guard, and dropping the guard resets the object
@@ -590,7 +605,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     pub fn get(&self) -> Pooled<'_, T> {
         Pooled {
             pool: self,
-            value: Some(self.take()),
+            value: ManuallyDrop::new(self.take()),
         }
     }
 
@@ -610,7 +625,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[inline]
     pub fn get_owned(self: &Arc<Self>) -> PooledOwned<T> {
         PooledOwned {
-            value: Some(self.take()),
+            value: ManuallyDrop::new(self.take()),
             pool: Arc::clone(self),
         }
     }
@@ -628,6 +643,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// assert!(buf.capacity() >= 4096);
     /// assert_eq!(pool.stats().creations, 0);
     /// ```
+    #[inline]
     pub fn put(&self, value: T) {
         let shared = &self.shared;
         match prepare_return(value, shared.limits.max_retained_bytes) {
@@ -863,20 +879,14 @@ macro_rules! guard_impls {
             type Target = T;
             #[inline]
             fn deref(&self) -> &T {
-                match &self.value {
-                    Some(value) => value,
-                    None => unreachable!("a guard holds its object until dropped or detached"),
-                }
+                &self.value
             }
         }
 
         impl<$($lt,)? T: Poolable + Send + 'static> DerefMut for $guard<$($lt,)? T> {
             #[inline]
             fn deref_mut(&mut self) -> &mut T {
-                match &mut self.value {
-                    Some(value) => value,
-                    None => unreachable!("a guard holds its object until dropped or detached"),
-                }
+                &mut self.value
             }
         }
 
@@ -901,9 +911,11 @@ macro_rules! guard_impls {
         impl<$($lt,)? T: Poolable + Send + 'static> Drop for $guard<$($lt,)? T> {
             #[inline]
             fn drop(&mut self) {
-                if let Some(value) = self.value.take() {
-                    self.pool.put(value);
-                }
+                // SAFETY: `value` is initialised from construction until it is taken, and it is
+                // taken only here (drop runs once) and in `detach`, which wraps the guard in
+                // `ManuallyDrop` so that this never runs after it.
+                let value = unsafe { ManuallyDrop::take(&mut self.value) };
+                self.pool.put(value);
             }
         }
 
@@ -921,12 +933,16 @@ macro_rules! guard_impls {
             /// assert_eq!(owned, "kept by the caller");
             /// assert_eq!(pool.stats().detached, 1);
             /// ```
-            pub fn detach(mut this: Self) -> T {
+            pub fn detach(this: Self) -> T {
                 shared_add(&this.pool.shared.totals.detached, 1);
-                match this.value.take() {
-                    Some(value) => value,
-                    None => unreachable!("a guard holds its object until dropped or detached"),
-                }
+                let mut this = ManuallyDrop::new(this);
+                // SAFETY: the guard's `Drop`, the only other place that takes `value`, will not
+                // run (the guard is in `ManuallyDrop`), and `value` is still initialised.
+                let value = unsafe { ManuallyDrop::take(&mut this.value) };
+                // SAFETY: `pool` is read out exactly once and the guard itself is never dropped,
+                // so the pool handle (an `Arc` for `PooledOwned`) is released once, here.
+                drop(unsafe { core::ptr::read(&this.pool) });
+                value
             }
         }
     };
@@ -939,8 +955,9 @@ macro_rules! guard_impls {
 /// cannot shadow a method of `T`.
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pool: &'a Pool<T>,
-    /// `Some` until the guard is dropped or detached.
-    value: Option<T>,
+    /// Initialised until the guard is dropped or detached (a `ManuallyDrop` rather than an
+    /// `Option`: the `pool_ops` bench showed the `Option` checks on every deref and drop).
+    value: ManuallyDrop<T>,
 }
 
 guard_impls!(Pooled<'a>);
@@ -950,8 +967,9 @@ guard_impls!(Pooled<'a>);
 /// and returned to the pool, on whatever thread the drop happens.
 pub struct PooledOwned<T: Poolable + Send + 'static> {
     pool: Arc<Pool<T>>,
-    /// `Some` until the guard is dropped or detached.
-    value: Option<T>,
+    /// Initialised until the guard is dropped or detached (a `ManuallyDrop` rather than an
+    /// `Option`: the `pool_ops` bench showed the `Option` checks on every deref and drop).
+    value: ManuallyDrop<T>,
 }
 
 guard_impls!(PooledOwned);
