@@ -939,9 +939,10 @@ macro_rules! guard_impls {
                 // SAFETY: the guard's `Drop`, the only other place that takes `value`, will not
                 // run (the guard is in `ManuallyDrop`), and `value` is still initialised.
                 let value = unsafe { ManuallyDrop::take(&mut this.value) };
-                // SAFETY: `pool` is read out exactly once and the guard itself is never dropped,
-                // so the pool handle (an `Arc` for `PooledOwned`) is released once, here.
-                drop(unsafe { core::ptr::read(&this.pool) });
+                // SAFETY: the guard itself is never dropped, so the pool handle (an `Arc` for
+                // `PooledOwned`, a reference for `Pooled`) is dropped exactly once, here, and not
+                // used afterwards.
+                unsafe { core::ptr::drop_in_place(&mut this.pool) };
                 value
             }
         }
