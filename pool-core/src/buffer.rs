@@ -141,13 +141,13 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     #[inline]
-    fn take(&self, n: usize) -> B {
+    fn take(&self, n: usize) -> Box<B> {
         match self.classes.iter().find(|c| c.size >= n) {
             Some(class) => class.pool.take(),
             None => {
                 // Relaxed: a statistic, on a path that allocates anyway.
                 self.unpooled.fetch_add(1, Ordering::Relaxed);
-                B::with_capacity(n)
+                Box::new(B::with_capacity(n))
             }
         }
     }
@@ -155,9 +155,14 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// Offers a buffer to the pool: it is cleared and filed in the largest class its capacity
     /// covers, or dropped if it is smaller than the smallest class or larger than the largest.
     pub fn put(&self, buf: B) {
+        self.put_boxed(Box::new(buf));
+    }
+
+    #[inline]
+    fn put_boxed(&self, buf: Box<B>) {
         let capacity = buf.capacity();
         match self.classes.iter().rev().find(|c| c.size <= capacity) {
-            Some(class) if capacity <= self.largest() => class.pool.put(buf),
+            Some(class) if capacity <= self.largest() => class.pool.put_boxed(buf),
             _ => drop(buf),
         }
     }
@@ -333,7 +338,7 @@ macro_rules! buffer_guard {
             #[inline]
             fn drop(&mut self) {
                 if let Some(buf) = self.buf.take() {
-                    self.pool.put(buf);
+                    self.pool.put_boxed(buf);
                 }
             }
         }
@@ -342,7 +347,7 @@ macro_rules! buffer_guard {
             /// Takes the buffer out of the pool for good (it is not counted as returned).
             pub fn detach(mut this: Self) -> B {
                 match this.buf.take() {
-                    Some(buf) => buf,
+                    Some(buf) => *buf,
                     None => unreachable!("a guard holds its buffer until dropped or detached"),
                 }
             }
@@ -354,7 +359,7 @@ macro_rules! buffer_guard {
 /// the pool on drop.
 pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
     pool: &'a BufferPool<B>,
-    buf: Option<B>,
+    buf: Option<Box<B>>,
 }
 
 buffer_guard!(Buffer<'a>);
@@ -362,7 +367,7 @@ buffer_guard!(Buffer<'a>);
 /// A `'static` buffer guard from [`BufferPool::get_owned`].
 pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
     pool: Arc<BufferPool<B>>,
-    buf: Option<B>,
+    buf: Option<Box<B>>,
 }
 
 buffer_guard!(BufferOwned);

@@ -33,19 +33,26 @@
 //! | a guard or a reference outlives the request | the borrow checker: `Pooled<'_, T>` borrows the pool, references borrow the guard |
 //! | `clear()` on a `HashMap<String, String>` frees every key and value | [`RecycleMap`](crate::RecycleMap) / [`RecycleVec`](crate::RecycleVec) keep the elements' allocations too |
 //!
-//! A trim timer, in a tokio service:
+//! A trim timer on its own thread (in a tokio service, a task with `tokio::time::interval`):
 //!
-//! ```no_run
-//! # use std::sync::Arc;
-//! # use pool_core::Pool;
-//! # async fn tick() {}
-//! # async fn service(pool: Arc<Pool<Vec<u8>>>) {
-//! // every 30 s: release what stayed idle for a whole period
-//! loop {
-//!     tick().await; // e.g. tokio::time::interval(Duration::from_secs(30)).tick()
-//!     pool.trim();
-//! }
-//! # }
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use pool_core::Pool;
+//!
+//! let pool: Arc<Pool<Vec<u8>>> = Arc::new(Pool::new());
+//! let trimmer = {
+//!     let pool = Arc::clone(&pool);
+//!     std::thread::spawn(move || {
+//!         for _ in 0..3 {
+//!             // In a service: `loop` with a period of 10 to 60 seconds.
+//!             std::thread::sleep(Duration::from_millis(1));
+//!             pool.trim();
+//!         }
+//!     })
+//! };
+//! drop(pool.get());
+//! trimmer.join().unwrap();
 //! ```
 //!
 //! # Reading `stats()`

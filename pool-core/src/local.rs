@@ -3,7 +3,7 @@
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use core::mem::{self, ManuallyDrop};
+use core::mem;
 use core::ops::{Deref, DerefMut};
 
 use crate::Poolable;
@@ -26,7 +26,8 @@ use crate::stats::{Discards, Stats};
 /// assert_eq!(pool.stats().reuses, 1);
 /// ```
 pub struct LocalPool<T> {
-    items: RefCell<Vec<(T, usize)>>,
+    /// Idle objects, boxed (see `Idle` in the pool module) with their retained bytes.
+    items: RefCell<Vec<(Box<T>, usize)>>,
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
     /// The fewest idle objects since the last `trim`: those below it were not touched since.
@@ -122,12 +123,12 @@ impl<T: Poolable> LocalPool<T> {
     pub fn get(&self) -> LocalPooled<'_, T> {
         LocalPooled {
             pool: self,
-            value: ManuallyDrop::new(self.take()),
+            value: Some(self.take()),
         }
     }
 
     #[inline]
-    fn take(&self) -> T {
+    fn take(&self) -> Box<T> {
         // The borrow ends before the factory (user code) runs, so a factory may use this pool.
         let idle = {
             let mut items = self.items.borrow_mut();
@@ -145,14 +146,19 @@ impl<T: Poolable> LocalPool<T> {
             }
             None => {
                 bump(&self.counters.creations, 1);
-                (self.factory)()
+                Box::new((self.factory)())
             }
         }
     }
 
-    /// Offers an object to the pool as if a guard holding it had been dropped.
-    #[inline]
+    /// Offers an object to the pool as if a guard holding it had been dropped (it is boxed, so
+    /// this allocates once; see [`Pool::put`](crate::Pool::put)).
     pub fn put(&self, value: T) {
+        self.put_boxed(Box::new(value));
+    }
+
+    #[inline]
+    fn put_boxed(&self, value: Box<T>) {
         bump(&self.counters.returns, 1);
         match prepare_return(value, self.limits.max_retained_bytes) {
             Returned::Keep(value, bytes) => {
@@ -231,8 +237,8 @@ impl<T> fmt::Debug for LocalPool<T> {
 /// A guard for an object taken from a [`LocalPool`]; on drop the object is reset and returned.
 pub struct LocalPooled<'a, T: Poolable> {
     pool: &'a LocalPool<T>,
-    /// Initialised until the guard is dropped or detached (see `Pooled`).
-    value: ManuallyDrop<T>,
+    /// `Some` until the guard is dropped or detached.
+    value: Option<Box<T>>,
 }
 
 impl<T: Poolable> LocalPooled<'_, T> {
@@ -246,13 +252,12 @@ impl<T: Poolable> LocalPooled<'_, T> {
     /// assert_eq!(pool.stats().detached, 1);
     /// # drop(v);
     /// ```
-    pub fn detach(this: Self) -> T {
+    pub fn detach(mut this: Self) -> T {
         bump(&this.pool.counters.detached, 1);
-        let mut this = ManuallyDrop::new(this);
-        // SAFETY: the guard's `Drop`, the only other place that takes `value`, will not run (the
-        // guard is in `ManuallyDrop`, and its other field is a plain reference), and `value` is
-        // still initialised.
-        unsafe { ManuallyDrop::take(&mut this.value) }
+        match this.value.take() {
+            Some(value) => *value,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
     }
 }
 
@@ -260,14 +265,20 @@ impl<T: Poolable> Deref for LocalPooled<'_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        &self.value
+        match &self.value {
+            Some(value) => value,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
     }
 }
 
 impl<T: Poolable> DerefMut for LocalPooled<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.value
+        match &mut self.value {
+            Some(value) => value,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
     }
 }
 
@@ -280,9 +291,8 @@ impl<T: Poolable + fmt::Debug> fmt::Debug for LocalPooled<'_, T> {
 impl<T: Poolable> Drop for LocalPooled<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: `value` is initialised until taken, and it is taken only here (drop runs once)
-        // and in `detach`, which wraps the guard in `ManuallyDrop` so this never runs after it.
-        let value = unsafe { ManuallyDrop::take(&mut self.value) };
-        self.pool.put(value);
+        if let Some(value) = self.value.take() {
+            self.pool.put_boxed(value);
+        }
     }
 }
