@@ -1,0 +1,191 @@
+//! The demo: one thread serves synthetic requests (3 ids, 8 headers, a 1 KiB body each) three
+//! ways, and prints the time and the heap allocations per request for each, then the pool's
+//! statistics.
+//!
+//! - **fresh**: a new `RequestCtx` per request, dropped at the end of it;
+//! - **pooled**: a `RequestCtx` from a `Pool` (`#[derive(Poolable)]` resets it field by field and
+//!   keeps every allocation: its headers are a `StringMap`, so even the header strings stay);
+//! - **pooled, plain map**: a `PlainRequestCtx` from a `Pool`, whose headers are a plain
+//!   `HashMap<String, String>`: the pool keeps the table, but `clear()` frees every key and value.
+//!
+//! Allocations are counted by a `#[global_allocator]` that wraps the system allocator.
+//!
+//! ```sh
+//! cargo run --release --example demo                      # 400,000 requests per mode
+//! cargo run --release --example demo -- --requests 10000  # fewer
+//! ```
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::io::{IsTerminal as _, Write as _};
+use std::time::{Duration, Instant};
+
+use pool_core::{Pool, Stats};
+use pool_suite::workloads::{PlainRequestCtx, RequestCtx, SyntheticRequest, synthetic_requests};
+
+thread_local! {
+    /// Allocations (and reallocations) made by this thread.
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts the calls that allocate, then forwards to `System`.
+struct Counting;
+
+fn count_one() {
+    // `try_with`: the allocator can run while this thread's locals are being torn down.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so `System`'s
+// guarantees hold; counting touches only a `const`-initialised thread-local `Cell`, which never
+// allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// Requests per mode unless `--requests N` says otherwise: about 1 to 3 s in all, in release.
+const DEFAULT_REQUESTS: usize = 400_000;
+/// Distinct synthetic requests, served round-robin (so the input fits in cache-sized memory).
+const DISTINCT: usize = 1024;
+
+/// What one mode measured.
+struct Run {
+    name: &'static str,
+    elapsed: Duration,
+    allocations: u64,
+}
+
+/// Serves one request to warm up (a pool's first `get` creates its object), then `n` measured
+/// ones, showing progress on stderr when it is a terminal; allocations made by the progress line
+/// itself are not counted.
+fn run(
+    name: &'static str,
+    n: usize,
+    reqs: &[SyntheticRequest],
+    mut serve: impl FnMut(&SyntheticRequest) -> usize,
+) -> Run {
+    let step = if std::io::stderr().is_terminal() {
+        (n / 50).max(1)
+    } else {
+        usize::MAX
+    };
+    let mut checksum = serve(&reqs[0]);
+    let mut not_counted = 0;
+    let (start, allocs_before) = (Instant::now(), allocations());
+    for i in 0..n {
+        checksum = checksum.wrapping_add(serve(&reqs[i % reqs.len()]));
+        if i % step == 0 {
+            let before = allocations();
+            eprint!("\r{name:<24} {:>3}%", i * 100 / n);
+            not_counted += allocations() - before;
+        }
+    }
+    let (elapsed, allocs) = (start.elapsed(), allocations() - allocs_before - not_counted);
+    black_box(checksum);
+    if step != usize::MAX {
+        eprint!("\r{:<30}\r", "");
+    }
+    Run {
+        name,
+        elapsed,
+        allocations: allocs,
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut n = DEFAULT_REQUESTS;
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next().map(|v| v.parse::<usize>())) {
+            ("--requests", Some(Ok(v))) if v > 0 => n = v,
+            _ => {
+                eprintln!("usage: demo [--requests N]   (N > 0, default {DEFAULT_REQUESTS})");
+                std::process::exit(2);
+            }
+        }
+    }
+    let reqs = synthetic_requests(DISTINCT.min(n));
+    let pool: Pool<RequestCtx> = Pool::new();
+    let plain_pool: Pool<PlainRequestCtx> = Pool::with_factory(PlainRequestCtx::with_capacity);
+
+    let runs = [
+        run("fresh RequestCtx", n, &reqs, |req| {
+            let mut ctx = RequestCtx::default();
+            ctx.fill(req);
+            black_box(&mut ctx).checksum()
+        }),
+        run("pooled RequestCtx", n, &reqs, |req| {
+            let mut ctx = pool.get();
+            ctx.fill(req);
+            black_box(&mut *ctx).checksum()
+        }),
+        run("pooled PlainRequestCtx", n, &reqs, |req| {
+            let mut ctx = plain_pool.get();
+            ctx.fill(req);
+            black_box(&mut *ctx).checksum()
+        }),
+    ];
+
+    println!(
+        "{n} requests per mode after one warm-up request, one thread \
+         (3 ids, 8 headers, 1 KiB body each)\n"
+    );
+    println!(
+        "{:<24} {:>12} {:>14}",
+        "mode", "ns/request", "allocs/request"
+    );
+    let per_request = |r: &Run| {
+        (
+            r.elapsed.as_nanos() as f64 / n as f64,
+            r.allocations as f64 / n as f64,
+        )
+    };
+    for r in &runs {
+        let (ns, allocs) = per_request(r);
+        println!("{:<24} {ns:>12.1} {allocs:>14.2}", r.name);
+    }
+    let (fresh_ns, fresh_allocs) = per_request(&runs[0]);
+    let (pooled_ns, pooled_allocs) = per_request(&runs[1]);
+    println!(
+        "\nfresh / pooled: {:.1}x the time, {:.2} vs {:.2} allocations per request",
+        fresh_ns / pooled_ns,
+        fresh_allocs,
+        pooled_allocs
+    );
+    print_stats("Pool<RequestCtx>", &pool.stats());
+    print_stats("Pool<PlainRequestCtx>", &plain_pool.stats());
+    let _ = std::io::stdout().flush();
+}
+
+fn print_stats(name: &str, stats: &Stats) {
+    println!("\n{name}:\n  {stats}");
+}

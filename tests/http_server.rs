@@ -1,0 +1,206 @@
+//! Runs `examples/http_server.rs` as a real process and fires 10,016 requests at it over 32
+//! keep-alive connections (32 tasks × 313 requests, a hyper 1 client on tokio), each with a
+//! unique `x-request-id` and a unique body. Every response must echo its own id and body (pooled
+//! contexts and buffers never carry data across requests), and `/stats` must show that the pools
+//! created a few dozen objects and reused them for everything else.
+//!
+//! The server gets `--workers 4` so that the bound on creations does not depend on the number of
+//! cores (each worker thread may keep a few idle objects in its cache), and `--seconds 120` so
+//! that it stops by itself even if this test dies; the test stops it with `POST /shutdown`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Body;
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpStream;
+
+const CONNECTIONS: usize = 32;
+const REQUESTS_PER_CONNECTION: usize = 313;
+
+/// Kills the server if the test fails before shutting it down.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// A connection to the server, its driver spawned on the runtime.
+async fn connect<B>(addr: SocketAddr) -> SendRequest<B>
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let stream = TcpStream::connect(addr)
+        .await
+        .expect("connect to the example server");
+    let (sender, conn) = http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("HTTP/1.1 handshake with the example server");
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            panic!("client connection failed: {e}");
+        }
+    });
+    sender
+}
+
+/// Sends `req` and returns the status and the body parsed as JSON.
+async fn call<B>(sender: &mut SendRequest<B>, req: Request<B>) -> (StatusCode, Value)
+where
+    B: Body + Send + 'static,
+{
+    sender
+        .ready()
+        .await
+        .expect("connection ready for a request");
+    let response = sender
+        .send_request(req)
+        .await
+        .expect("a response from the example server");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the response body")
+        .to_bytes();
+    let json = serde_json::from_slice(&body).unwrap_or_else(|e| {
+        panic!(
+            "response is not JSON ({e}): {}",
+            String::from_utf8_lossy(&body)
+        )
+    });
+    (status, json)
+}
+
+/// One client connection: `REQUESTS_PER_CONNECTION` requests, each checked against its echo.
+async fn client(addr: SocketAddr, conn: usize) -> usize {
+    let mut sender = connect::<Full<Bytes>>(addr).await;
+    for i in 0..REQUESTS_PER_CONNECTION {
+        let id = format!("conn-{conn:02}-req-{i:03}");
+        // Unique per request, and of varying length (so a stale longer body would show).
+        let body = format!("body of {id}: {}", "abcdefghij".repeat((conn * 7 + i) % 23));
+        let req = Request::post(format!("/echo/{conn}"))
+            .header("host", addr.to_string())
+            .header("x-request-id", &id)
+            .header("content-type", "text/plain")
+            .body(Full::new(Bytes::from(body.clone())))
+            .expect("a valid request");
+        let (status, echo) = call(&mut sender, req).await;
+        assert_eq!(status, StatusCode::OK, "{echo}");
+        assert_eq!(echo["request_id"], id.as_str(), "{echo}");
+        assert_eq!(echo["body"], body.as_str(), "{echo}");
+        assert_eq!(echo["body_len"], body.len(), "{echo}");
+        assert_eq!(echo["path"], format!("/echo/{conn}"), "{echo}");
+    }
+    REQUESTS_PER_CONNECTION
+}
+
+/// Reads the `listening on http://ADDR` line.
+fn read_address(stdout: &mut BufReader<ChildStdout>) -> SocketAddr {
+    let mut line = String::new();
+    stdout
+        .read_line(&mut line)
+        .expect("read the server's first line");
+    line.trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .parse()
+        .expect("a socket address on the first line")
+}
+
+#[test]
+fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
+    let started = Instant::now();
+    let child = Command::new(common::example("http_server"))
+        .args(["--port", "0", "--workers", "4", "--seconds", "120"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the http_server example");
+    let mut server = Server(child);
+    let mut stdout = BufReader::new(server.0.stdout.take().expect("the server's stdout"));
+    let addr = read_address(&mut stdout);
+    assert!(addr.ip().is_loopback(), "the server must bind to loopback");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let stats = runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            let tasks: Vec<_> = (0..CONNECTIONS)
+                .map(|conn| tokio::spawn(client(addr, conn)))
+                .collect();
+            let mut sent = 0;
+            for task in tasks {
+                sent += task.await.expect("a client task panicked");
+            }
+            assert_eq!(sent, CONNECTIONS * REQUESTS_PER_CONNECTION);
+
+            let mut sender = connect::<Empty<Bytes>>(addr).await;
+            let get_stats = Request::get("/stats")
+                .header("host", addr.to_string())
+                .body(Empty::new())
+                .expect("a valid request");
+            let (status, stats) = call(&mut sender, get_stats).await;
+            assert_eq!(status, StatusCode::OK);
+            let shutdown = Request::post("/shutdown")
+                .header("host", addr.to_string())
+                .body(Empty::new())
+                .expect("a valid request");
+            let (status, _) = call(&mut sender, shutdown).await;
+            assert_eq!(status, StatusCode::OK);
+            stats
+        })
+        .await
+        .expect("10,016 requests within 60 s")
+    });
+
+    let requests = (CONNECTIONS * REQUESTS_PER_CONNECTION) as u64;
+    assert_eq!(stats["served"], requests, "{stats}");
+    for pool in ["contexts", "buffers"] {
+        let s = &stats[pool];
+        let creations = s["creations"].as_u64().expect("creations");
+        let reuses = s["reuses"].as_u64().expect("reuses");
+        assert!(creations < 200, "{pool}: {creations} creations: {stats}");
+        assert!(reuses > 9_000, "{pool}: only {reuses} reuses: {stats}");
+    }
+    assert_eq!(stats["contexts"]["gets"], requests, "{stats}");
+
+    // The server drains its connections and exits by itself after `/shutdown`.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        match server.0.try_wait().expect("poll the server process") {
+            Some(status) => break status,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            None => panic!("the server did not exit within 10 s of /shutdown"),
+        }
+    };
+    assert!(status.success(), "server exited with {status}");
+    let mut rest = String::new();
+    stdout
+        .read_to_string(&mut rest)
+        .expect("read the server's last lines");
+    assert!(
+        rest.contains(&format!("served {requests} requests")),
+        "{rest}"
+    );
+    eprintln!("{rest}(test took {:?})", started.elapsed());
+}
