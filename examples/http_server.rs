@@ -36,7 +36,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use pool_core::{BufferOwned, BufferPool, Pool, Stats};
+use pool_core::{BufferOwned, BufferPool, Pool};
 use pool_suite::workloads::RequestCtx;
 use serde::Serialize;
 use tokio::net::TcpListener;
@@ -74,16 +74,6 @@ struct Echo<'a> {
     body: Option<&'a str>,
 }
 
-/// A pooled buffer as the owner of a `Bytes`: hyper writes straight from the pooled memory, and
-/// dropping the `Bytes` returns the buffer to its pool.
-struct PooledBytes(BufferOwned);
-
-impl AsRef<[u8]> for PooledBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
 type Body = Full<Bytes>;
 
 fn fnv1a(data: &[u8]) -> u64 {
@@ -93,7 +83,9 @@ fn fnv1a(data: &[u8]) -> u64 {
 }
 
 fn json_response(status: StatusCode, buf: BufferOwned) -> Response<Body> {
-    let mut response = Response::new(Full::new(Bytes::from_owner(PooledBytes(buf))));
+    // The pooled buffer owns the bytes: hyper writes straight from it, and dropping the last
+    // `Bytes` handle returns it to its pool.
+    let mut response = Response::new(Full::new(Bytes::from_owner(buf)));
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -172,24 +164,12 @@ fn error(state: &State, status: StatusCode, message: &str) -> Response<Body> {
     json_response(status, buf)
 }
 
-fn stats_json(stats: &Stats) -> serde_json::Value {
-    serde_json::json!({
-        "gets": stats.gets,
-        "reuses": stats.reuses,
-        "creations": stats.creations,
-        "returns": stats.returns,
-        "discards": stats.discards.total(),
-        "idle": stats.idle,
-        "retained_bytes": stats.retained_bytes,
-        "hit_rate": stats.hit_rate(),
-    })
-}
-
 fn stats(state: &State) -> Response<Body> {
     let body = serde_json::json!({
         "served": state.served.load(Ordering::Relaxed),
-        "contexts": stats_json(&state.contexts.stats()),
-        "buffers": stats_json(&state.buffers.stats()),
+        // `Stats` is `Serialize` with pool-core's `serde` feature.
+        "contexts": state.contexts.stats(),
+        "buffers": state.buffers.stats(),
     });
     let mut buf = state.buffers.get_owned(1024);
     serde_json::to_writer(&mut buf, &body).expect("serializing into a Vec<u8> cannot fail");

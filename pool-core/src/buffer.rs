@@ -328,6 +328,15 @@ macro_rules! buffer_guard {
             }
         }
 
+        /// The buffer's bytes, so a guard can be handed to APIs that take `AsRef<[u8]>` owners
+        /// (e.g. `bytes::Bytes::from_owner(pool.get_owned(n))`: the buffer goes back to the pool
+        /// when the last `Bytes` handle drops).
+        impl<$($lt,)? B: ByteBuffer + AsRef<[u8]>> AsRef<[u8]> for $guard<$($lt,)? B> {
+            fn as_ref(&self) -> &[u8] {
+                (**self).as_ref()
+            }
+        }
+
         impl<$($lt,)? B: ByteBuffer + fmt::Debug> fmt::Debug for $guard<$($lt,)? B> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Debug::fmt(&**self, f)

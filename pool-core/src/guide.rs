@@ -55,6 +55,29 @@
 //! trimmer.join().unwrap();
 //! ```
 //!
+//! # Borrowing fields through a guard
+//!
+//! A guard derefs to the object, so each `guard.field` goes through `Deref`/`DerefMut` and
+//! borrows the whole guard: reading one field while writing another does not compile. Reborrow
+//! the object once, then split its fields as usual:
+//!
+//! ```
+//! use pool_core::{Pool, Poolable};
+//!
+//! #[derive(Poolable, Default)]
+//! struct Ctx {
+//!     host: String,
+//!     log: String,
+//! }
+//!
+//! let pool: Pool<Ctx> = Pool::new();
+//! let mut guard = pool.get();
+//! let ctx = &mut *guard; // one `DerefMut`, then plain field borrows
+//! ctx.host.push_str("example.com");
+//! ctx.log.push_str(&ctx.host);
+//! assert_eq!(guard.log, "example.com");
+//! ```
+//!
 //! # Reading `stats()`
 //!
 //! [`Stats`](crate::Stats) is cheap to take (it sums per-thread counters under one lock), so log

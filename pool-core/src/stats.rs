@@ -23,6 +23,7 @@ use core::ops::AddAssign;
 /// assert!(stats.hit_rate() > 0.49);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Stats {
     /// Objects handed out: `reuses + creations`.
@@ -50,6 +51,7 @@ pub struct Stats {
 
 /// Why returned objects were dropped instead of kept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Discards {
     /// The pool already held its maximum of idle objects.
@@ -103,22 +105,18 @@ impl AddAssign for Stats {
 }
 
 impl fmt::Display for Stats {
-    /// One line for logs: `gets=… reuses=… (hit …%) creations=… …`.
+    /// One short line for logs, e.g.
+    /// `gets=1000 hit=99.9% new=1 back=1000 dropped=0 idle=1 (4096B) threads=1`; use `{:?}`
+    /// for every counter.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "gets={} reuses={} (hit {:.1}%) creations={} returns={} discards={} (idle-bound {}, oversized {}, reset-panicked {}) detached={} trimmed={} idle={} retained={}B thread-caches={}",
+            "gets={} hit={:.1}% new={} back={} dropped={} idle={} ({}B) threads={}",
             self.gets,
-            self.reuses,
             self.hit_rate() * 100.0,
             self.creations,
             self.returns,
-            self.discards.total(),
-            self.discards.over_idle_bound,
-            self.discards.oversized,
-            self.discards.reset_panicked,
-            self.detached,
-            self.trimmed,
+            self.discards.total() + self.trimmed,
             self.idle,
             self.retained_bytes,
             self.thread_caches,
