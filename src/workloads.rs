@@ -49,31 +49,75 @@ pub fn synthetic_requests(n: usize) -> Vec<SyntheticRequest> {
         .collect()
 }
 
-/// A request context whose reset keeps every allocation, the headers' keys and values included
-/// (a [`StringMap`]): 0 allocations per request once warm.
+/// The state of one web request, generic over how it stores headers (the derive infers the
+/// bound `H: Poolable` from the `headers` field).
 #[derive(Poolable, Default, Debug, PartialEq)]
-pub struct RequestCtx {
+pub struct RequestContext<H> {
     /// Who is calling.
     pub user_id: String,
     /// The caller's session.
     pub session_id: String,
     /// The distributed-tracing id.
     pub trace_id: String,
-    /// Request headers; reset keeps each key and value `String` as a spare.
-    pub headers: StringMap,
+    /// Request headers.
+    pub headers: H,
     /// The request body; shrunk after reset if a huge request grew it past 64 KiB.
     #[poolable(max_capacity = 65536)]
     pub body: Vec<u8>,
 }
 
-impl RequestCtx {
-    /// Copies `req` in, allocating nothing when the context is warm.
+/// A request context whose reset keeps every allocation, the headers' keys and values included
+/// (a [`StringMap`]): 0 allocations per request once warm.
+pub type RequestCtx = RequestContext<StringMap>;
+
+/// The same context with a plain `HashMap<String, String>`: its reset keeps the table but frees
+/// every key and value, so each request allocates 16 strings again.
+pub type PlainRequestCtx = RequestContext<HashMap<String, String>>;
+
+/// A header map a [`RequestContext`] can be filled into.
+pub trait Headers {
+    /// Sets `name` to `value`.
+    fn set(&mut self, name: &str, value: &str);
+    /// The value of `name`, if set.
+    fn value(&self, name: &str) -> Option<&str>;
+    /// How many headers are set.
+    fn count(&self) -> usize;
+}
+
+/// Copies into spare strings: allocates nothing when warm.
+impl Headers for StringMap {
+    fn set(&mut self, name: &str, value: &str) {
+        self.insert(name, value);
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Allocates a new key and value `String` per header.
+impl Headers for HashMap<String, String> {
+    fn set(&mut self, name: &str, value: &str) {
+        self.insert(name.to_owned(), value.to_owned());
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<H: Headers> RequestContext<H> {
+    /// Copies `req` in.
     pub fn fill(&mut self, req: &SyntheticRequest) {
         self.user_id.push_str(&req.ids[0]);
         self.session_id.push_str(&req.ids[1]);
         self.trace_id.push_str(&req.ids[2]);
         for (name, value) in &req.headers {
-            self.headers.insert(name.as_str(), value.as_str());
+            self.headers.set(name, value);
         }
         self.body.extend_from_slice(&req.body);
     }
@@ -83,26 +127,10 @@ impl RequestCtx {
         self.user_id.len()
             + self.session_id.len()
             + self.trace_id.len()
-            + self.headers.get("host").map_or(0, String::len)
-            + self.headers.len()
+            + self.headers.value("host").map_or(0, str::len)
+            + self.headers.count()
             + self.body.len()
     }
-}
-
-/// The same context with a plain `HashMap<String, String>`: its reset keeps the table but frees
-/// every key and value, so each request allocates 16 strings again.
-#[derive(Poolable, Default, Debug, PartialEq)]
-pub struct PlainRequestCtx {
-    /// Who is calling.
-    pub user_id: String,
-    /// The caller's session.
-    pub session_id: String,
-    /// The distributed-tracing id.
-    pub trace_id: String,
-    /// Request headers.
-    pub headers: HashMap<String, String>,
-    /// The request body.
-    pub body: Vec<u8>,
 }
 
 impl PlainRequestCtx {
@@ -113,27 +141,6 @@ impl PlainRequestCtx {
             headers: HashMap::with_capacity(16),
             ..Self::default()
         }
-    }
-
-    /// Copies `req` in (allocating each header's key and value).
-    pub fn fill(&mut self, req: &SyntheticRequest) {
-        self.user_id.push_str(&req.ids[0]);
-        self.session_id.push_str(&req.ids[1]);
-        self.trace_id.push_str(&req.ids[2]);
-        for (name, value) in &req.headers {
-            self.headers.insert(name.clone(), value.clone());
-        }
-        self.body.extend_from_slice(&req.body);
-    }
-
-    /// A value that depends on every field.
-    pub fn checksum(&self) -> usize {
-        self.user_id.len()
-            + self.session_id.len()
-            + self.trace_id.len()
-            + self.headers.get("host").map_or(0, String::len)
-            + self.headers.len()
-            + self.body.len()
     }
 }
 
