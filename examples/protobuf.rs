@@ -15,63 +15,22 @@
 //! cargo run --release --example protobuf -- --messages 1000
 //! ```
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use pool_core::{LocalPool, Poolable};
+use pool_suite::counting::{self, CountingAllocator};
 use prost::Message;
 
-thread_local! {
-    /// Allocations (and reallocations) made by this thread.
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-/// Counts the calls that allocate, then forwards to `System`.
-struct Counting;
-
-fn count_one() {
-    // `try_with`: the allocator can run while this thread's locals are being torn down.
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so `System`'s
-// guarantees hold; counting touches only a `const`-initialised thread-local `Cell`, which never
-// allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
-        // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
+/// Counts this thread's allocations (see `pool_suite::counting`).
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// Allocations made on this thread by `f`, and the time it took.
 fn measure(f: impl FnOnce()) -> (u64, Duration) {
-    let (before, start) = (ALLOCATIONS.with(Cell::get), Instant::now());
-    f();
-    (ALLOCATIONS.with(Cell::get) - before, start.elapsed())
+    let start = Instant::now();
+    let ((), counts) = counting::measure(f);
+    (counts.allocations, start.elapsed())
 }
 
 /// One structured log entry, as a log shipper sends it.

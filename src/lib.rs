@@ -2,4 +2,5 @@
 //! It has no API of its own; its crate docs are the README, so the README's example is a doctest.
 #![doc = include_str!("../README.md")]
 
+pub mod counting;
 pub mod workloads;
