@@ -6,6 +6,7 @@ use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::slot::Slot;
 use crate::{Pool, Poolable, Stats};
 
 /// The default size classes: 4 KiB, 64 KiB and 1 MiB.
@@ -141,13 +142,13 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     #[inline]
-    fn take(&self, n: usize) -> Box<B> {
+    fn take(&self, n: usize) -> Slot<B> {
         match self.classes.iter().find(|c| c.size >= n) {
             Some(class) => class.pool.take(),
             None => {
                 // Relaxed: a statistic, on a path that allocates anyway.
                 self.unpooled.fetch_add(1, Ordering::Relaxed);
-                Box::new(B::with_capacity(n))
+                Slot::new(B::with_capacity(n))
             }
         }
     }
@@ -155,11 +156,11 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// Offers a buffer to the pool: it is cleared and filed in the largest class its capacity
     /// covers, or dropped if it is smaller than the smallest class or larger than the largest.
     pub fn put(&self, buf: B) {
-        self.put_boxed(Box::new(buf));
+        self.put_boxed(Slot::new(buf));
     }
 
     #[inline]
-    fn put_boxed(&self, buf: Box<B>) {
+    fn put_boxed(&self, buf: Slot<B>) {
         let capacity = buf.capacity();
         match self.classes.iter().rev().find(|c| c.size <= capacity) {
             Some(class) if capacity <= self.largest() => class.pool.put_boxed(buf),
@@ -356,7 +357,7 @@ macro_rules! buffer_guard {
             /// Takes the buffer out of the pool for good (it is not counted as returned).
             pub fn detach(mut this: Self) -> B {
                 match this.buf.take() {
-                    Some(buf) => *buf,
+                    Some(buf) => buf.into_inner(),
                     None => unreachable!("a guard holds its buffer until dropped or detached"),
                 }
             }
@@ -368,7 +369,7 @@ macro_rules! buffer_guard {
 /// the pool on drop.
 pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
     pool: &'a BufferPool<B>,
-    buf: Option<Box<B>>,
+    buf: Option<Slot<B>>,
 }
 
 buffer_guard!(Buffer<'a>);
@@ -376,7 +377,7 @@ buffer_guard!(Buffer<'a>);
 /// A `'static` buffer guard from [`BufferPool::get_owned`].
 pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
     pool: Arc<BufferPool<B>>,
-    buf: Option<Box<B>>,
+    buf: Option<Slot<B>>,
 }
 
 buffer_guard!(BufferOwned);

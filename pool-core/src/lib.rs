@@ -55,6 +55,7 @@ mod local;
 mod pool;
 mod poolable;
 mod recycle;
+mod slot;
 mod stats;
 mod sync;
 

@@ -8,6 +8,7 @@ use core::ops::{Deref, DerefMut};
 
 use crate::Poolable;
 use crate::pool::{Limits, Returned, prepare_return};
+use crate::slot::Slot;
 use crate::stats::{Discards, Stats};
 
 /// A single-thread object pool: a stack of idle objects behind a `RefCell`, with the bounds,
@@ -27,7 +28,7 @@ use crate::stats::{Discards, Stats};
 /// ```
 pub struct LocalPool<T> {
     /// Idle objects, boxed (see `Idle` in the pool module) with their retained bytes.
-    items: RefCell<Vec<(Box<T>, usize)>>,
+    items: RefCell<Vec<(Slot<T>, usize)>>,
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
     /// The fewest idle objects since the last `trim`: those below it were not touched since.
@@ -128,7 +129,7 @@ impl<T: Poolable> LocalPool<T> {
     }
 
     #[inline]
-    fn take(&self) -> Box<T> {
+    fn take(&self) -> Slot<T> {
         // The borrow ends before the factory (user code) runs, so a factory may use this pool.
         let idle = {
             let mut items = self.items.borrow_mut();
@@ -146,7 +147,7 @@ impl<T: Poolable> LocalPool<T> {
             }
             None => {
                 bump(&self.counters.creations, 1);
-                Box::new((self.factory)())
+                Slot::new((self.factory)())
             }
         }
     }
@@ -154,11 +155,11 @@ impl<T: Poolable> LocalPool<T> {
     /// Offers an object to the pool as if a guard holding it had been dropped (it is boxed, so
     /// this allocates once; see [`Pool::put`](crate::Pool::put)).
     pub fn put(&self, value: T) {
-        self.put_boxed(Box::new(value));
+        self.put_boxed(Slot::new(value));
     }
 
     #[inline]
-    fn put_boxed(&self, value: Box<T>) {
+    fn put_boxed(&self, value: Slot<T>) {
         bump(&self.counters.returns, 1);
         match prepare_return(value, self.limits.max_retained_bytes) {
             Returned::Keep(value, bytes) => {
@@ -238,7 +239,7 @@ impl<T> fmt::Debug for LocalPool<T> {
 pub struct LocalPooled<'a, T: Poolable> {
     pool: &'a LocalPool<T>,
     /// `Some` until the guard is dropped or detached.
-    value: Option<Box<T>>,
+    value: Option<Slot<T>>,
 }
 
 impl<T: Poolable> LocalPooled<'_, T> {
@@ -255,7 +256,7 @@ impl<T: Poolable> LocalPooled<'_, T> {
     pub fn detach(mut this: Self) -> T {
         bump(&this.pool.counters.detached, 1);
         match this.value.take() {
-            Some(value) => *value,
+            Some(value) => value.into_inner(),
             None => unreachable!("a guard holds its object until dropped or detached"),
         }
     }

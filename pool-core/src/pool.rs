@@ -10,6 +10,7 @@ use core::panic::AssertUnwindSafe;
 use std::panic::catch_unwind;
 
 use crate::Poolable;
+use crate::slot::Slot;
 use crate::stats::{Discards, Stats};
 use crate::sync::{
     Arc, AtomicU64, Mutex, Ordering, Weak, lock, owner_add, pool_thread_local, shared_add,
@@ -50,21 +51,20 @@ impl Default for Limits {
 /// What happens to an object offered back to a pool, decided before any lock is taken.
 pub(crate) enum Returned<T> {
     /// Reset, small enough: keep it, with its `retained_bytes`.
-    Keep(Box<T>, usize),
+    Keep(Slot<T>, usize),
     /// `reset` panicked: the object was dropped.
     Panicked,
     /// Reset, but retaining more than the per-object bound.
-    Oversized(Box<T>),
+    Oversized(Slot<T>),
 }
 
 /// Resets `value` (catching a panic) and checks it against the per-object byte bound. Runs user
 /// code, so it is called with no lock or thread-local borrow held.
 #[inline]
 pub(crate) fn prepare_return<T: Poolable>(
-    mut value: Box<T>,
+    mut value: Slot<T>,
     max_retained_bytes: usize,
 ) -> Returned<T> {
-    // `T`'s methods, not `Box<T>`'s: the box is the pool's, not part of what `T` retains.
     match catch_unwind(AssertUnwindSafe(|| T::reset(&mut value))) {
         Ok(()) => {
             let bytes = T::retained_bytes(&value);
@@ -89,7 +89,7 @@ pub(crate) fn prepare_return<T: Poolable>(
 /// the object. Moving a 24-byte `Vec` in and out of a stack on every operation cost about 15 ns
 /// in store-forwarding stalls on `pool_ops`, more than the rest of the pool together.
 struct Idle<T> {
-    value: Box<T>,
+    value: Slot<T>,
     bytes: usize,
 }
 
@@ -190,7 +190,7 @@ struct Shared<T> {
 
 impl<T: Poolable + Send + 'static> Shared<T> {
     /// Offers an object to the tier; gives it back if the tier is full.
-    fn tier_put(&self, value: Box<T>, bytes: usize) -> Result<(), Box<T>> {
+    fn tier_put(&self, value: Slot<T>, bytes: usize) -> Result<(), Slot<T>> {
         let mut tier = lock(&self.tier);
         if tier.len() < self.limits.max_idle {
             tier.bytes += bytes;
@@ -202,7 +202,7 @@ impl<T: Poolable + Send + 'static> Shared<T> {
     }
 
     /// `get` without a thread cache (the registry is busy or already destroyed).
-    fn take_uncached(&self) -> Box<T> {
+    fn take_uncached(&self) -> Slot<T> {
         let idle = lock(&self.tier).pop();
         match idle {
             Some(idle) => {
@@ -211,13 +211,13 @@ impl<T: Poolable + Send + 'static> Shared<T> {
             }
             None => {
                 shared_add(&self.totals.creations, 1);
-                Box::new((self.factory)())
+                Slot::new((self.factory)())
             }
         }
     }
 
     /// A return without a thread cache.
-    fn put_uncached(&self, value: Box<T>, bytes: usize) {
+    fn put_uncached(&self, value: Slot<T>, bytes: usize) {
         if let Err(value) = self.tier_put(value, bytes) {
             shared_add(&self.totals.over_idle_bound, 1);
             drop(value);
@@ -226,6 +226,8 @@ impl<T: Poolable + Send + 'static> Shared<T> {
 }
 
 /// A thread's cache for one pool. Only its thread touches it; other threads read its counters.
+/// Aligned like the objects (see `Slot`) so that two threads' caches never share a cache line.
+#[repr(align(128))]
 struct Cache<T> {
     pool: Weak<Shared<T>>,
     /// A stack: the most recently returned object is on top.
@@ -305,7 +307,7 @@ impl<T: Poolable + Send + 'static> Cache<T> {
     /// Takes an idle object, refilling from the tier when empty; `None` means "create one" (and
     /// has been counted as a creation).
     #[inline]
-    fn take(&mut self, shared: &Shared<T>) -> Option<Box<T>> {
+    fn take(&mut self, shared: &Shared<T>) -> Option<Slot<T>> {
         // The trim epoch is checked on returns (and on refills), not here: every object handed
         // out comes back through `put`, so a thread that uses the pool sees each trim soon.
         let popped = match self.items.pop() {
@@ -346,7 +348,7 @@ impl<T: Poolable + Send + 'static> Cache<T> {
 
     /// Keeps a returned object.
     #[inline]
-    fn put(&mut self, shared: &Shared<T>, value: Box<T>, bytes: usize) {
+    fn put(&mut self, shared: &Shared<T>, value: Slot<T>, bytes: usize) {
         self.observe_trim(shared);
         owner_add(&self.counters.returns, 1);
         if self.items.len() < self.capacity {
@@ -362,7 +364,7 @@ impl<T: Poolable + Send + 'static> Cache<T> {
     /// thread cache or a full tier, offer it to the tier or drop it.
     #[cold]
     #[inline(never)]
-    fn put_full(&mut self, shared: &Shared<T>, value: Box<T>, bytes: usize) {
+    fn put_full(&mut self, shared: &Shared<T>, value: Slot<T>, bytes: usize) {
         self.spill(shared);
         if self.items.len() < self.capacity {
             self.bytes += bytes;
@@ -663,12 +665,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// [`implementation`](crate::implementation) notes), so this allocates once; guards return
     /// their objects without allocating.
     pub fn put(&self, value: T) {
-        self.put_boxed(Box::new(value));
+        self.put_boxed(Slot::new(value));
     }
 
     /// Returns a boxed object: what guards do on drop.
     #[inline]
-    pub(crate) fn put_boxed(&self, value: Box<T>) {
+    pub(crate) fn put_boxed(&self, value: Slot<T>) {
         let shared = &self.shared;
         match prepare_return(value, shared.limits.max_retained_bytes) {
             Returned::Keep(value, bytes) => {
@@ -693,7 +695,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// A return while this thread's cache is out of reach (see `with_cache`).
     #[cold]
     #[inline(never)]
-    fn put_without_cache(&self, value: Option<Box<T>>, bytes: usize) {
+    fn put_without_cache(&self, value: Option<Slot<T>>, bytes: usize) {
         if let Some(value) = value {
             shared_add(&self.shared.totals.returns, 1);
             self.shared.put_uncached(value, bytes);
@@ -715,12 +717,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
 
     /// Takes an idle object or creates one, without a guard (for `BufferPool`).
     #[inline]
-    pub(crate) fn take(&self) -> Box<T> {
+    pub(crate) fn take(&self) -> Slot<T> {
         let shared = &self.shared;
         match with_cache(shared, |cache| cache.take(shared)) {
             Some(Some(value)) => value,
             // Counted as a creation by the cache; the factory runs outside the borrow.
-            Some(None) => Box::new((shared.factory)()),
+            Some(None) => Slot::new((shared.factory)()),
             None => shared.take_uncached(),
         }
     }
@@ -967,7 +969,7 @@ macro_rules! guard_impls {
             pub fn detach(mut this: Self) -> T {
                 shared_add(&this.pool.shared.totals.detached, 1);
                 match this.value.take() {
-                    Some(value) => *value,
+                    Some(value) => value.into_inner(),
                     None => unreachable!("a guard holds its object until dropped or detached"),
                 }
             }
@@ -983,7 +985,7 @@ macro_rules! guard_impls {
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pool: &'a Pool<T>,
     /// `Some` until the guard is dropped or detached.
-    value: Option<Box<T>>,
+    value: Option<Slot<T>>,
 }
 
 guard_impls!(Pooled<'a>);
@@ -994,7 +996,7 @@ guard_impls!(Pooled<'a>);
 pub struct PooledOwned<T: Poolable + Send + 'static> {
     pool: Arc<Pool<T>>,
     /// `Some` until the guard is dropped or detached.
-    value: Option<Box<T>>,
+    value: Option<Slot<T>>,
 }
 
 guard_impls!(PooledOwned);
