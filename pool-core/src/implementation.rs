@@ -30,6 +30,10 @@
 //! allocation per object created, and one for [`Pool::put`](crate::Pool::put) of an object that
 //! did not come from the pool.
 //!
+//! Each box is aligned to 128 bytes (`Slot<T>`, like crossbeam's `CachePadded`), and so is each
+//! thread cache: objects made by different threads would otherwise be small neighbouring heap
+//! blocks, and a `Vec` header written on every use would bounce between cores.
+//!
 //! The registry keeps the pool used last at the front, so finding the cache is one comparison;
 //! the boxed cache is then cast back to `Cache<T>` (one `unsafe` block: a pool id is unique and
 //! always maps to the same `T`), which saved the `dyn Any` downcast's two virtual calls.
