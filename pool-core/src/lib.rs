@@ -69,6 +69,65 @@ pub use recycle::{Assign, RecycleMap, RecycleVec, StringMap};
 pub use stats::{Discards, Stats};
 
 /// `#[derive(Poolable)]`: a field-wise reset that keeps each field's allocations.
+///
+/// On a struct (named fields, tuple or unit; generics, lifetimes and where-clauses allowed) it
+/// generates `reset`, which resets each field in turn through its own `Poolable` impl, and
+/// `retained_bytes`, the sum over those fields. Bounds are inferred per field type
+/// (`Vec<T>: Poolable`, which needs nothing of `T`).
+///
+/// Field attributes, `#[poolable(...)]`:
+///
+/// | attribute | effect |
+/// |---|---|
+/// | `skip` | leave the field as it is across reuses (a shared `Arc<Config>` handle, a worker id) |
+/// | `default` | assign `Default::default()` (capacity not kept) |
+/// | `reset_with = path` | call `path(&mut self.field)` |
+/// | `max_capacity = N` | after the reset, shrink the field if its capacity exceeds `N` elements (needs [`Shrink`]) |
+/// | `zeroize` | wipe the field's bytes, spare capacity included, before the reset (feature `zeroize`, see [`Wipe`]) |
+///
+/// Container attributes: `#[poolable(crate = path)]` (where `pool_core` lives, for crates that
+/// re-export it) and `#[poolable(bound = "...")]` (replaces the inferred where-clause).
+///
+/// References, `Rc`, `Arc`, `Weak` and raw pointers are refused unless marked `skip`, `default`
+/// or `reset_with`; a field whose type does not implement `Poolable` is an error at that type;
+/// enums and unions are refused (which variant is "fresh" is not knowable: implement `Poolable`
+/// by hand). Every mistake in one struct is reported at once, each at its field or attribute.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::Arc;
+/// use pool_core::Poolable;
+///
+/// fn clear_log(log: &mut Vec<String>) {
+///     log.clear();
+/// }
+///
+/// #[derive(Poolable, Default)]
+/// struct Session<'a, T> {
+///     headers: HashMap<String, String>,
+///     items: Vec<T>,
+///     #[poolable(skip)]
+///     config: Arc<String>,
+///     #[poolable(skip)]
+///     name: &'a str,
+///     #[poolable(default)]
+///     deadline: Option<std::time::Instant>,
+///     #[poolable(reset_with = clear_log)]
+///     log: Vec<String>,
+///     #[poolable(max_capacity = 4096)]
+///     body: Vec<u8>,
+/// }
+///
+/// let mut s: Session<'_, u32> = Session { name: "worker-1", ..Default::default() };
+/// s.items.push(7);
+/// s.body.resize(1 << 20, 0);
+/// s.log.push("started".into());
+/// s.deadline = Some(std::time::Instant::now());
+/// s.reset();
+/// assert!(s.items.is_empty() && s.body.is_empty() && s.log.is_empty() && s.deadline.is_none());
+/// assert!(s.body.capacity() <= 4096);
+/// assert_eq!((s.name, s.config.as_str()), ("worker-1", ""));
+/// ```
 #[cfg(feature = "derive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use pool_derive::Poolable;
