@@ -10,6 +10,11 @@
 //! ```text
 //! cargo bench --bench alloc_counts
 //! ```
+//!
+//! With `ALLOC_COUNTS_CALLGRIND=<group>/<contender>` (e.g. `json_encode/pool_core_Pool`) it
+//! counts nothing: it warms that contender up and runs `ALLOC_COUNTS_N` (default 100 000)
+//! operations in one `#[inline(never)]` loop, for
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
 
 mod common;
 
@@ -171,7 +176,39 @@ fn pool_ops() -> Vec<(String, PerOp)> {
     ]
 }
 
+/// The loop measured under callgrind (`--toggle-collect='*callgrind_loop*'`).
+#[inline(never)]
+fn callgrind_loop(run: &dyn Fn(u64), n: u64) {
+    run(n);
+}
+
+/// Runs one contender under callgrind (see the crate docs).
+fn callgrind(which: &str) {
+    let n: u64 =
+        std::env::var("ALLOC_COUNTS_N").map_or(100_000, |s| s.parse().expect("ALLOC_COUNTS_N"));
+    let (group, name) = which
+        .split_once('/')
+        .expect("ALLOC_COUNTS_CALLGRIND=<group>/<contender>");
+    let contenders = match group {
+        "json_encode" => common::json_encode::contenders(),
+        "request_ctx" => common::request_ctx::contenders(),
+        "read_buffers_1thread" => common::read_buffers::contenders(),
+        "log_pipeline" => common::log_pipeline::contenders(),
+        _ => panic!("ALLOC_COUNTS_CALLGRIND: unknown group {group:?}"),
+    };
+    let contender = contenders
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("ALLOC_COUNTS_CALLGRIND: unknown contender {name:?}"));
+    contender.run(WARM);
+    callgrind_loop(&|n| contender.run(n), n);
+}
+
 fn main() {
+    if let Ok(which) = std::env::var("ALLOC_COUNTS_CALLGRIND") {
+        callgrind(&which);
+        return;
+    }
     let mut table = Table::new();
     add_group(
         &mut table,
