@@ -290,6 +290,13 @@ fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> 
             fastest(ctx, Kind::Other),
             1.5,
         ),
+        Target::speedup(
+            "(for reference) request_ctx: the same, other pools holding `PlainRequestCtx` only",
+            ours_ctx,
+            ctx.iter()
+                .find(|r| kind(&r.name) == Kind::Other && r.name.ends_with("_PlainRequestCtx")),
+            1.5,
+        ),
         Target::zero_allocs(
             "json_encode: 0 allocations per op",
             allocs,
@@ -383,8 +390,15 @@ fn machine() -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_else(|| "unknown rustc".to_owned());
+    let load = std::fs::read_to_string("/proc/loadavg").map_or(String::new(), |s| {
+        let l: Vec<&str> = s.split_whitespace().take(3).collect();
+        format!(
+            "- load average (1, 5, 15 min) when this report was written: {}; other processes shared the CPUs\n",
+            l.join(" ")
+        )
+    });
     format!(
-        "- CPU: {model}, {cpus} logical CPUs (`nproc`)\n- toolchain: {rustc}, `bench` profile\n"
+        "- CPU: {model}, {cpus} logical CPUs (`nproc`)\n- toolchain: {rustc}, `bench` profile\n{load}"
     )
 }
 
