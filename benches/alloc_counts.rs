@@ -1,0 +1,284 @@
+//! Allocations and bytes allocated per operation, in steady state, for every contender of every
+//! workload bench (and the `pool_ops` cache hit), counted by a global allocator that wraps
+//! `System`. Each contender runs [`WARM`] operations, then [`OPS`] counted ones; the 2-thread
+//! rows count both threads' operations.
+//!
+//! Prints a Markdown table and writes `alloc_counts.json` under `$CARGO_TARGET_DIR` (default
+//! `target/`) for `benches/report.rs`. Exits with an error if a warm `Pool` or `LocalPool` cache
+//! hit (`pool_ops`) allocates.
+//!
+//! ```text
+//! cargo bench --bench alloc_counts
+//! ```
+//!
+//! With `ALLOC_COUNTS_CALLGRIND=<group>/<contender>` (e.g. `json_encode/pool_core_Pool`) it
+//! counts nothing: it warms that contender up and runs `ALLOC_COUNTS_N` (default 100 000)
+//! operations in one `#[inline(never)]` loop, for
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use common::Contender;
+use pool_core::{LocalPool, Pool};
+
+/// Operations run before counting: fills the pools, the thread caches, the per-path entries of
+/// the log aggregate, and cycles through every input.
+const WARM: u64 = 1000;
+/// Operations counted.
+const OPS: u64 = 1000;
+
+/// Allocation calls (`alloc`, `alloc_zeroed`, `realloc`) since the start.
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+/// Bytes asked for by those calls (a `realloc` counts its new size).
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// `System`, counting.
+struct Counting;
+
+impl Counting {
+    #[inline]
+    fn count(bytes: usize) {
+        // Relaxed: plain event counters, read after the counted threads have synchronised with
+        // the reader through a barrier or a join.
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so
+// `System`'s guarantees are ours; the counting itself does not allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Self::count(layout.size());
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract for `layout`.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Self::count(layout.size());
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System` (through this allocator) with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Self::count(new_size);
+        // SAFETY: `ptr` came from `System` with `layout`; the caller upholds the rest.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// `(allocations, bytes)` so far.
+fn snapshot() -> (u64, u64) {
+    (
+        ALLOCS.load(Ordering::Relaxed),
+        BYTES.load(Ordering::Relaxed),
+    )
+}
+
+/// Allocations and bytes per operation of one contender.
+#[derive(Clone, Copy)]
+struct PerOp {
+    allocs: f64,
+    bytes: f64,
+}
+
+impl PerOp {
+    fn between(before: (u64, u64), after: (u64, u64), ops: u64) -> Self {
+        Self {
+            allocs: (after.0 - before.0) as f64 / ops as f64,
+            bytes: (after.1 - before.1) as f64 / ops as f64,
+        }
+    }
+}
+
+/// Warms `run` up on this thread, then counts [`OPS`] operations.
+fn one_thread(run: &dyn Fn(u64)) -> PerOp {
+    run(WARM);
+    let before = snapshot();
+    run(OPS);
+    PerOp::between(before, snapshot(), OPS)
+}
+
+/// Two threads share `run`: both warm up, then both run [`OPS`] operations at once, counted
+/// from after the warm-up to before either thread exits.
+fn two_threads(run: &(dyn Fn(u64) + Sync)) -> PerOp {
+    let barrier = Barrier::new(3);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                run(WARM);
+                barrier.wait(); // warm
+                barrier.wait(); // counting started
+                run(OPS);
+                barrier.wait(); // done
+            });
+        }
+        barrier.wait();
+        let before = snapshot();
+        barrier.wait();
+        barrier.wait();
+        PerOp::between(before, snapshot(), 2 * OPS)
+    })
+}
+
+/// `(workload, [(contender, per operation)])`, in the order the benches run.
+type Table = Vec<(String, Vec<(String, PerOp)>)>;
+
+fn add_group(table: &mut Table, group: &str, contenders: &[Contender]) {
+    let rows = contenders
+        .iter()
+        .map(|c| (c.name.clone(), one_thread(&|n| c.run(n))))
+        .collect();
+    table.push((group.to_owned(), rows));
+}
+
+/// `pool_ops`: get a 4096-byte `Vec<u8>`, write 64 bytes, drop the guard.
+fn pool_ops() -> Vec<(String, PerOp)> {
+    const DATA: [u8; 64] = [0xA5; 64];
+    let new_buf = || Vec::<u8>::with_capacity(4096);
+    let pool = Pool::with_factory(new_buf);
+    let local = LocalPool::with_factory(new_buf);
+    let pool_op = |n| {
+        for _ in 0..n {
+            pool.get().extend_from_slice(black_box(&DATA));
+        }
+    };
+    let local_op = |n| {
+        for _ in 0..n {
+            local.get().extend_from_slice(black_box(&DATA));
+        }
+    };
+    let fresh_op = |n| {
+        for _ in 0..n {
+            let mut v = new_buf();
+            v.extend_from_slice(black_box(&DATA));
+            black_box(v);
+        }
+    };
+    vec![
+        ("pool_core_Pool".to_owned(), one_thread(&pool_op)),
+        ("pool_core_LocalPool".to_owned(), one_thread(&local_op)),
+        ("fresh_system".to_owned(), one_thread(&fresh_op)),
+    ]
+}
+
+/// The loop measured under callgrind (`--toggle-collect='*callgrind_loop*'`).
+#[inline(never)]
+fn callgrind_loop(run: &dyn Fn(u64), n: u64) {
+    run(n);
+}
+
+/// Runs one contender under callgrind (see the crate docs).
+fn callgrind(which: &str) {
+    let n: u64 =
+        std::env::var("ALLOC_COUNTS_N").map_or(100_000, |s| s.parse().expect("ALLOC_COUNTS_N"));
+    let (group, name) = which
+        .split_once('/')
+        .expect("ALLOC_COUNTS_CALLGRIND=<group>/<contender>");
+    let contenders = match group {
+        "json_encode" => common::json_encode::contenders(),
+        "request_ctx" => common::request_ctx::contenders(),
+        "read_buffers_1thread" => common::read_buffers::contenders(),
+        "log_pipeline" => common::log_pipeline::contenders(),
+        _ => panic!("ALLOC_COUNTS_CALLGRIND: unknown group {group:?}"),
+    };
+    let contender = contenders
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("ALLOC_COUNTS_CALLGRIND: unknown contender {name:?}"));
+    contender.run(WARM);
+    callgrind_loop(&|n| contender.run(n), n);
+}
+
+fn main() {
+    if let Ok(which) = std::env::var("ALLOC_COUNTS_CALLGRIND") {
+        callgrind(&which);
+        return;
+    }
+    let mut table = Table::new();
+    add_group(
+        &mut table,
+        "json_encode",
+        &common::json_encode::contenders(),
+    );
+    add_group(
+        &mut table,
+        "request_ctx",
+        &common::request_ctx::contenders(),
+    );
+    let read = common::read_buffers::contenders();
+    add_group(&mut table, "read_buffers_1thread", &read);
+    let two = read
+        .iter()
+        .filter_map(|c| Some((c.name.clone(), two_threads(c.shared_run()?))))
+        .collect();
+    table.push(("read_buffers_2threads".to_owned(), two));
+    add_group(
+        &mut table,
+        "log_pipeline",
+        &common::log_pipeline::contenders(),
+    );
+    let ops = pool_ops();
+    let cache_hit_allocates: Vec<String> = ops
+        .iter()
+        .filter(|(name, per_op)| name.starts_with("pool_core_") && per_op.allocs > 0.0)
+        .map(|(name, _)| name.clone())
+        .collect();
+    table.push(("pool_ops_1thread".to_owned(), ops));
+
+    println!(
+        "Steady state: {WARM} operations of warm-up, then {OPS} counted (2 threads: {OPS} each).\n"
+    );
+    println!("| workload | contender | allocations/op | bytes/op |");
+    println!("|---|---|--:|--:|");
+    for (group, rows) in &table {
+        for (name, per_op) in rows {
+            println!(
+                "| {group} | {name} | {:.3} | {:.1} |",
+                per_op.allocs, per_op.bytes
+            );
+        }
+    }
+
+    let json: serde_json::Map<String, serde_json::Value> = table
+        .iter()
+        .map(|(group, rows)| {
+            let rows = rows
+                .iter()
+                .map(|(name, p)| {
+                    let row =
+                        serde_json::json!({ "allocs_per_op": p.allocs, "bytes_per_op": p.bytes });
+                    (name.clone(), row)
+                })
+                .collect::<serde_json::Map<_, _>>();
+            (group.clone(), rows.into())
+        })
+        .collect();
+    let doc = serde_json::json!({ "warm_up_ops": WARM, "counted_ops": OPS, "groups": json });
+    let dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    std::fs::create_dir_all(&dir).expect("creating the target directory");
+    let path = dir.join("alloc_counts.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).expect("JSON"))
+        .expect("writing alloc_counts.json");
+    println!("\nwritten: {}", path.display());
+
+    if !cache_hit_allocates.is_empty() {
+        eprintln!("error: a warm cache hit allocated in pool_ops: {cache_hit_allocates:?}");
+        std::process::exit(1);
+    }
+}

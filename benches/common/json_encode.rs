@@ -1,0 +1,116 @@
+//! `json_encode`: `serde_json::to_writer` of a small struct into a byte buffer, the Go seed's
+//! `sync.Pool` example (`bytes.Buffer` + `json.NewEncoder`).
+
+use std::hint::black_box;
+
+use pool_core::{BufferPool, LocalPool, Pool};
+use serde::Serialize;
+
+use super::{Contender, Object, other_pools};
+
+/// The encoded value: `{"id":42,"name":"sync-pool-test","tags":[...],"active":true}` (82 bytes).
+#[derive(Serialize)]
+pub(crate) struct Payload {
+    id: u64,
+    name: &'static str,
+    tags: [&'static str; 3],
+    active: bool,
+}
+
+/// The one value every operation encodes.
+pub(crate) const PAYLOAD: Payload = Payload {
+    id: 42,
+    name: "sync-pool-test",
+    tags: ["golang", "performance", "optimization"],
+    active: true,
+};
+
+/// The capacity asked of `BufferPool` and of the pre-sized fresh buffer.
+pub(crate) const HINT: usize = 256;
+
+/// Encodes [`PAYLOAD`] into `w`.
+#[inline(always)]
+fn encode(w: impl std::io::Write) {
+    serde_json::to_writer(w, black_box(&PAYLOAD)).expect("encoding into memory cannot fail");
+}
+
+/// Hands the encoded bytes on (to a socket, in a server).
+#[inline(always)]
+fn send(bytes: &[u8]) {
+    black_box(bytes);
+}
+
+impl Object for Vec<u8> {
+    fn create() -> Self {
+        Vec::new()
+    }
+    fn clean(&mut self) {
+        self.clear();
+    }
+}
+
+fn encode_into(buf: &mut Vec<u8>, (): &mut (), _: u64) {
+    encode(&mut *buf);
+    send(buf);
+}
+
+/// Every contender.
+pub(crate) fn contenders() -> Vec<Contender> {
+    let pool: Pool<Vec<u8>> = Pool::new();
+    let local: LocalPool<Vec<u8>> = LocalPool::new();
+    let buffers = BufferPool::new();
+    let zero = zeropool::ZeroPool::new();
+    let mut all = vec![
+        Contender::shared("pool_core_Pool", move |n| {
+            for _ in 0..n {
+                let mut g = pool.get();
+                encode(&mut *g);
+                send(&g);
+            }
+        }),
+        Contender::local("pool_core_LocalPool", move |n| {
+            for _ in 0..n {
+                let mut g = local.get();
+                encode(&mut *g);
+                send(&g);
+            }
+        }),
+        Contender::shared("pool_core_BufferPool", move |n| {
+            for _ in 0..n {
+                let mut g = buffers.get(HINT);
+                encode(&mut g);
+                send(&g);
+            }
+        }),
+        Contender::shared("fresh_system_Vec_new", |n| {
+            for _ in 0..n {
+                let mut v = Vec::new();
+                encode(&mut v);
+                send(&v);
+            }
+        }),
+        Contender::shared("fresh_system_Vec_with_capacity_256", |n| {
+            for _ in 0..n {
+                let mut v = Vec::with_capacity(HINT);
+                encode(&mut v);
+                send(&v);
+            }
+        }),
+        Contender::shared("fresh_system_serde_json_to_vec", |n| {
+            for _ in 0..n {
+                let v = serde_json::to_vec(black_box(&PAYLOAD)).expect("encoding cannot fail");
+                send(&v);
+            }
+        }),
+        Contender::shared("zeropool", move |n| {
+            for _ in 0..n {
+                // `alloc(0)`: an empty buffer of the smallest class (4 KiB); writes append.
+                let mut b = zero.alloc(0);
+                encode(&mut b);
+                send(&b);
+            }
+        }),
+    ];
+    all.extend(other_pools("", encode_into));
+    all
+}

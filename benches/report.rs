@@ -1,0 +1,538 @@
+//! Writes `BENCHMARKS.md` from one run of the suite: criterion's median estimates
+//! (`<target>/criterion/<group>/<bench>/new/`) and the allocation counts
+//! (`<target>/alloc_counts.json`), with the machine, the toolchain, the crate versions (from
+//! `Cargo.lock`) and the command. `scripts/bench-report` runs the suite, then this with
+//! `-- --write`; without `--write` the report goes to stdout and no file is touched, so a plain
+//! `cargo bench` does not rewrite `BENCHMARKS.md`.
+//!
+//! With `BENCH_REPORT_SINCE=<unix seconds>` in the environment, estimates older than that are
+//! left out (they belong to an earlier run).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+/// The groups, in report order, with what one operation is.
+const GROUPS: [(&str, &str); 7] = [
+    (
+        "json_encode",
+        "one `serde_json::to_writer` of an 82-byte object into a byte buffer (the Go seed's `sync.Pool` example)",
+    ),
+    (
+        "request_ctx",
+        "one request: a context filled from a synthetic request (3 ids, 8 headers, 1 KiB body), read, released",
+    ),
+    (
+        "read_buffers_1thread",
+        "get a 64 KiB read buffer, read 16 KiB from memory into it, checksum, release; one thread",
+    ),
+    (
+        "read_buffers_2threads",
+        "the same, two threads sharing one pool; time per operation per thread",
+    ),
+    (
+        "log_pipeline",
+        "one batch of 1000 access-log lines parsed into records and aggregated",
+    ),
+    (
+        "pool_ops_1thread",
+        "get a 4 KiB `Vec<u8>`, write 64 bytes, give it back (`benches/pool_ops.rs`)",
+    ),
+    (
+        "pool_ops_2threads",
+        "the same, two threads sharing one pool",
+    ),
+];
+
+/// The crates whose versions the report names.
+const CRATES: [&str; 10] = [
+    "pool-core",
+    "criterion",
+    "serde_json",
+    "mimalloc",
+    "libmimalloc-sys",
+    "object-pool",
+    "lockfree-object-pool",
+    "opool",
+    "sharded-slab",
+    "zeropool",
+];
+
+/// One benchmark's result.
+#[derive(Clone, Debug)]
+struct Row {
+    name: String,
+    /// Median time of one criterion iteration, in nanoseconds.
+    median_ns: f64,
+    /// Elements per iteration, where the group declared a throughput.
+    elements: Option<f64>,
+}
+
+/// Allocations and bytes per operation, by group and contender.
+type Allocs = BTreeMap<String, BTreeMap<String, (f64, f64)>>;
+
+fn read_json(path: &Path) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// Every benchmark of the run, by criterion group (as in `benchmark.json`'s `group_id`, with
+/// `/` written `_` as in the directory names).
+fn criterion_rows(dir: &Path, since: Option<SystemTime>) -> BTreeMap<String, Vec<Row>> {
+    let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    let Ok(group_dirs) = std::fs::read_dir(dir) else {
+        return groups;
+    };
+    for bench_dir in group_dirs
+        .flatten()
+        .filter_map(|g| std::fs::read_dir(g.path()).ok())
+        .flatten()
+        .flatten()
+    {
+        let new = bench_dir.path().join("new");
+        let estimates_path = new.join("estimates.json");
+        let fresh_enough = match (since, std::fs::metadata(&estimates_path)) {
+            (_, Err(_)) => false,
+            (None, Ok(_)) => true,
+            (Some(since), Ok(meta)) => meta.modified().is_ok_and(|m| m >= since),
+        };
+        if !fresh_enough {
+            continue;
+        }
+        let (Some(bench), Some(estimates)) = (
+            read_json(&new.join("benchmark.json")),
+            read_json(&estimates_path),
+        ) else {
+            continue;
+        };
+        let (Some(group), Some(name), Some(median_ns)) = (
+            bench["group_id"].as_str(),
+            bench["function_id"].as_str(),
+            estimates["median"]["point_estimate"].as_f64(),
+        ) else {
+            continue;
+        };
+        groups
+            .entry(group.replace('/', "_"))
+            .or_default()
+            .push(Row {
+                name: name.to_owned(),
+                median_ns,
+                elements: bench["throughput"]["Elements"].as_f64(),
+            });
+    }
+    for rows in groups.values_mut() {
+        rows.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+    }
+    groups
+}
+
+fn alloc_counts(path: &Path) -> Allocs {
+    let Some(doc) = read_json(path) else {
+        return Allocs::new();
+    };
+    let Some(groups) = doc["groups"].as_object() else {
+        return Allocs::new();
+    };
+    groups
+        .iter()
+        .map(|(group, rows)| {
+            let rows = rows
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(name, v)| {
+                    Some((
+                        name.clone(),
+                        (v["allocs_per_op"].as_f64()?, v["bytes_per_op"].as_f64()?),
+                    ))
+                })
+                .collect();
+            (group.clone(), rows)
+        })
+        .collect()
+}
+
+/// The allocation counts of `name` in `group`: the mimalloc runs of a fresh contender make the
+/// same requests as the system ones, and are counted under the system name.
+fn allocs_of(allocs: &Allocs, group: &str, name: &str) -> Option<(f64, f64)> {
+    let name = name.replacen("fresh_mimalloc_", "fresh_system_", 1);
+    allocs.get(group)?.get(&name).copied()
+}
+
+/// What kind of contender a name is (see `benches/common/mod.rs`).
+#[derive(PartialEq)]
+enum Kind {
+    Ours,
+    FreshSystem,
+    FreshMimalloc,
+    Floor,
+    Other,
+}
+
+fn kind(name: &str) -> Kind {
+    if name.starts_with("pool_core_") {
+        Kind::Ours
+    } else if name.starts_with("fresh_system") {
+        Kind::FreshSystem
+    } else if name.starts_with("fresh_mimalloc") {
+        Kind::FreshMimalloc
+    } else if name.starts_with("floor_") {
+        Kind::Floor
+    } else {
+        Kind::Other
+    }
+}
+
+/// The fastest row of a kind.
+fn fastest(rows: &[Row], k: Kind) -> Option<&Row> {
+    rows.iter().find(|r| kind(&r.name) == k)
+}
+
+fn find<'a>(rows: &'a [Row], name: &str) -> Option<&'a Row> {
+    rows.iter().find(|r| r.name == name)
+}
+
+fn time(ns: f64) -> String {
+    match ns {
+        ns if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
+        ns if ns >= 1e3 => format!("{:.2} µs", ns / 1e3),
+        ns => format!("{ns:.1} ns"),
+    }
+}
+
+/// One row of the targets table.
+struct Target {
+    what: String,
+    measured: String,
+    met: bool,
+}
+
+impl Target {
+    /// "`a` is at least `want` times faster than `b`".
+    fn speedup(what: &str, a: Option<&Row>, b: Option<&Row>, want: f64) -> Self {
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                let x = b.median_ns / a.median_ns;
+                Target {
+                    what: what.to_owned(),
+                    measured: format!(
+                        "{x:.2}x (`{}` {} vs `{}` {})",
+                        a.name,
+                        time(a.median_ns),
+                        b.name,
+                        time(b.median_ns)
+                    ),
+                    met: x >= want,
+                }
+            }
+            _ => Target {
+                what: what.to_owned(),
+                measured: "not measured".to_owned(),
+                met: false,
+            },
+        }
+    }
+
+    /// "`name` in `group` allocates nothing per operation".
+    fn zero_allocs(what: &str, allocs: &Allocs, group: &str, name: &str) -> Self {
+        match allocs_of(allocs, group, name) {
+            Some((a, b)) => Target {
+                what: what.to_owned(),
+                measured: format!("{a:.3} allocations, {b:.1} bytes per op (`{name}`)"),
+                met: a == 0.0,
+            },
+            None => Target {
+                what: what.to_owned(),
+                measured: "not counted".to_owned(),
+                met: false,
+            },
+        }
+    }
+}
+
+fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> {
+    let empty = Vec::new();
+    let g = |name: &str| groups.get(name).unwrap_or(&empty);
+    let (ctx, json, read2, log) = (
+        g("request_ctx"),
+        g("json_encode"),
+        g("read_buffers_2threads"),
+        g("log_pipeline"),
+    );
+    let ours_ctx = find(ctx, "pool_core_Pool_RequestCtx");
+    let ours_json = find(json, "pool_core_Pool");
+    let ours_log = find(log, "pool_core_Pool");
+    vec![
+        Target::zero_allocs(
+            "request_ctx: 0 allocations per request when warm",
+            allocs,
+            "request_ctx",
+            "pool_core_Pool_RequestCtx",
+        ),
+        Target::speedup(
+            "request_ctx: >= 1.5x faster than the fastest fresh (mimalloc)",
+            ours_ctx,
+            fastest(ctx, Kind::FreshMimalloc),
+            1.5,
+        ),
+        Target::speedup(
+            "request_ctx: >= 2.5x faster than the fastest fresh (system)",
+            ours_ctx,
+            fastest(ctx, Kind::FreshSystem),
+            2.5,
+        ),
+        Target::speedup(
+            "request_ctx: >= 1.5x faster than the fastest other pool",
+            ours_ctx,
+            fastest(ctx, Kind::Other),
+            1.5,
+        ),
+        Target::speedup(
+            "(for reference) request_ctx: the same, other pools holding `PlainRequestCtx` only",
+            ours_ctx,
+            ctx.iter()
+                .find(|r| kind(&r.name) == Kind::Other && r.name.ends_with("_PlainRequestCtx")),
+            1.5,
+        ),
+        Target::zero_allocs(
+            "json_encode: 0 allocations per op",
+            allocs,
+            "json_encode",
+            "pool_core_Pool",
+        ),
+        Target::speedup(
+            "json_encode: >= 2.2x faster than a fresh `Vec::new()` (system)",
+            ours_json,
+            find(json, "fresh_system_Vec_new"),
+            2.2,
+        ),
+        Target::speedup(
+            "json_encode: no slower than `serde_json::to_vec` (system)",
+            ours_json,
+            find(json, "fresh_system_serde_json_to_vec"),
+            1.0,
+        ),
+        Target::speedup(
+            "json_encode: no slower than the fastest other pool",
+            ours_json,
+            fastest(json, Kind::Other),
+            1.0,
+        ),
+        Target::zero_allocs(
+            "read_buffers: 0 allocations when warm (BufferPool, 2 threads)",
+            allocs,
+            "read_buffers_2threads",
+            "pool_core_BufferPool",
+        ),
+        Target::speedup(
+            "read_buffers: >= 2x faster than zeropool, 2 threads",
+            find(read2, "pool_core_BufferPool"),
+            find(read2, "zeropool"),
+            2.0,
+        ),
+        Target::zero_allocs(
+            "log_pipeline: 0 allocations per line when warm",
+            allocs,
+            "log_pipeline",
+            "pool_core_Pool",
+        ),
+        Target::speedup(
+            "log_pipeline: lines/s >= 2x fresh `LogRecord::default()` (system)",
+            ours_log,
+            find(log, "fresh_system_LogRecord_default"),
+            2.0,
+        ),
+    ]
+}
+
+/// `(name, version)` of the packages named in `Cargo.lock`.
+fn lock_versions(lock: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for package in lock.split("[[package]]") {
+        let field = |key: &str| {
+            package.lines().find_map(|l| {
+                l.strip_prefix(key)?
+                    .trim()
+                    .strip_prefix('=')
+                    .map(|v| v.trim().trim_matches('"').to_owned())
+            })
+        };
+        if let (Some(name), Some(version)) = (field("name"), field("version")) {
+            out.insert(name, version);
+        }
+    }
+    out
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                Some(
+                    l.strip_prefix("model name")?
+                        .split_once(':')?
+                        .1
+                        .trim()
+                        .to_owned(),
+                )
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let rustc = std::process::Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown rustc".to_owned());
+    let load = std::fs::read_to_string("/proc/loadavg").map_or(String::new(), |s| {
+        let l: Vec<&str> = s.split_whitespace().take(3).collect();
+        format!(
+            "- load average (1, 5, 15 min) when this report was written: {}; other processes shared the CPUs\n",
+            l.join(" ")
+        )
+    });
+    format!(
+        "- CPU: {model}, {cpus} logical CPUs (`nproc`)\n- toolchain: {rustc}, `bench` profile\n{load}"
+    )
+}
+
+/// The Markdown table of one group.
+fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs) {
+    let Some(best) = rows.first() else {
+        return;
+    };
+    let fresh = fastest(rows, Kind::FreshSystem);
+    let throughput = rows.iter().any(|r| r.elements.is_some());
+    let _ = writeln!(
+        out,
+        "| contender | median | vs fastest | speed-up vs fresh (system) |{} allocations/op | bytes/op |",
+        if throughput { " lines/s |" } else { "" }
+    );
+    let _ = writeln!(
+        out,
+        "|---|--:|--:|--:|{}--:|--:|",
+        if throughput { "--:|" } else { "" }
+    );
+    for row in rows {
+        let vs_fresh = fresh.map_or("".to_owned(), |f| {
+            format!("{:.2}x", f.median_ns / row.median_ns)
+        });
+        let lines = match row.elements {
+            Some(n) => format!(" {:.2} M |", n / row.median_ns * 1e3),
+            None if throughput => " |".to_owned(),
+            None => String::new(),
+        };
+        let (a, b) = allocs_of(allocs, group, &row.name)
+            .map_or(("".to_owned(), "".to_owned()), |(a, b)| {
+                (format!("{a:.3}"), format!("{b:.0}"))
+            });
+        let bold = if kind(&row.name) == Kind::Ours {
+            "**"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| {bold}{}{bold} | {} | {:.2}x | {vs_fresh} |{lines} {a} | {b} |",
+            row.name,
+            time(row.median_ns),
+            row.median_ns / best.median_ns,
+        );
+    }
+    if let Some(f) = fresh {
+        let _ = writeln!(
+            out,
+            "\n\"vs fastest\": median / fastest median (1.00x is the fastest). \"speed-up vs fresh\": the median of `{}`, the fastest fresh-allocation contender under the system allocator, / this median.",
+            f.name
+        );
+    }
+}
+
+fn main() {
+    let write = std::env::args().any(|a| a == "--write");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let since = std::env::var("BENCH_REPORT_SINCE")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+    let groups = criterion_rows(&target.join("criterion"), since);
+    let allocs = alloc_counts(&target.join("alloc_counts.json"));
+    let versions =
+        lock_versions(&std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default());
+    let command = std::env::var("BENCH_REPORT_COMMAND")
+        .unwrap_or_else(|_| "./scripts/bench-report".to_owned());
+    let criterion_args =
+        std::env::var("BENCH_CRITERION_ARGS").unwrap_or_else(|_| "(criterion defaults)".to_owned());
+
+    let mut out = String::new();
+    let _ = writeln!(out, "# Benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Generated by `{command}` (criterion arguments `{criterion_args}`); do not edit by hand.\n\n\
+         **The claim is the ratios between contenders measured side by side in this one run, not the absolute times**, \
+         which depend on the machine and on what else it was running. Each figure is one run's median; \
+         differences of a few percent are noise. Allocations per operation are counted (not timed) by \
+         `benches/alloc_counts.rs`, after a warm-up, over 1000 operations.\n"
+    );
+    let _ = writeln!(out, "## Machine and versions\n");
+    out.push_str(&machine());
+    let list: Vec<String> = CRATES
+        .iter()
+        .filter_map(|c| Some(format!("{c} {}", versions.get(*c)?)))
+        .collect();
+    let _ = writeln!(out, "- crates (Cargo.lock): {}", list.join(", "));
+    let _ = writeln!(
+        out,
+        "- contenders: `pool_core_*` this workspace; `fresh_system_*` / `fresh_mimalloc_*` a new value per \
+         operation from the system allocator / mimalloc (a separate binary, `benches/workloads_mimalloc.rs`); \
+         `floor_*` one value reset in place, no pool; the rest other pool crates, each with the same reset as ours.\n"
+    );
+
+    let _ = writeln!(out, "## Targets\n");
+    let _ = writeln!(out, "| target | measured | met |\n|---|---|---|");
+    for t in targets(&groups, &allocs) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            t.what,
+            t.measured,
+            if t.met { "yes" } else { "**no**" }
+        );
+    }
+    out.push('\n');
+
+    let mut listed: Vec<&str> = GROUPS.iter().map(|(g, _)| *g).collect();
+    listed.extend(
+        groups
+            .keys()
+            .map(String::as_str)
+            .filter(|g| !GROUPS.iter().any(|(k, _)| k == g)),
+    );
+    for group in listed {
+        let Some(rows) = groups.get(group) else {
+            continue;
+        };
+        let _ = writeln!(out, "## {group}\n");
+        if let Some((_, what)) = GROUPS.iter().find(|(g, _)| *g == group) {
+            let _ = writeln!(out, "One operation: {what}.\n");
+        }
+        group_table(&mut out, group, rows, &allocs);
+        out.push('\n');
+    }
+
+    if write {
+        let path = root.join("BENCHMARKS.md");
+        std::fs::write(&path, &out).expect("writing BENCHMARKS.md");
+        println!("written: {}", path.display());
+    } else {
+        print!("{out}");
+    }
+}
