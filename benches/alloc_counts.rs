@@ -18,14 +18,13 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use common::Contender;
 use pool_core::{LocalPool, Pool};
+use pool_suite::counting::{self, CountingAllocator};
 
 /// Operations run before counting: fills the pools, the thread caches, the per-path entries of
 /// the log aggregate, and cycles through every input.
@@ -33,60 +32,14 @@ const WARM: u64 = 1000;
 /// Operations counted.
 const OPS: u64 = 1000;
 
-/// Allocation calls (`alloc`, `alloc_zeroed`, `realloc`) since the start.
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-/// Bytes asked for by those calls (a `realloc` counts its new size).
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-/// `System`, counting.
-struct Counting;
-
-impl Counting {
-    #[inline]
-    fn count(bytes: usize) {
-        // Relaxed: plain event counters, read after the counted threads have synchronised with
-        // the reader through a barrier or a join.
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(bytes as u64, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so
-// `System`'s guarantees are ours; the counting itself does not allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        Self::count(layout.size());
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract for `layout`.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        Self::count(layout.size());
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` (through this allocator) with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        Self::count(new_size);
-        // SAFETY: `ptr` came from `System` with `layout`; the caller upholds the rest.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+/// Counts every thread's allocations (see `pool_suite::counting`).
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
-/// `(allocations, bytes)` so far.
+/// `(allocations, bytes)` so far, all threads.
 fn snapshot() -> (u64, u64) {
-    (
-        ALLOCS.load(Ordering::Relaxed),
-        BYTES.load(Ordering::Relaxed),
-    )
+    let counts = counting::process_snapshot();
+    (counts.allocations, counts.bytes)
 }
 
 /// Allocations and bytes per operation of one contender.

@@ -9,11 +9,18 @@
 //! static ALLOC: pool_suite::counting::CountingAllocator = pool_suite::counting::CountingAllocator;
 //! ```
 //!
-//! Counts are per thread, so a measurement is not disturbed by other threads (a test harness
-//! runs tests in parallel), and are only meaningful where the allocator is installed.
+//! [`snapshot`] reads this thread's counts, so a measurement is not disturbed by other threads
+//! (a test harness runs tests in parallel); [`process_snapshot`] reads the whole process's, for
+//! measurements that span threads. Both are only meaningful where the allocator is installed.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Allocating calls made by every thread.
+static PROCESS_CALLS: AtomicU64 = AtomicU64::new(0);
+/// Bytes those calls asked for.
+static PROCESS_BYTES: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// Allocating calls (`alloc`, `alloc_zeroed`, `realloc`) made by this thread.
@@ -27,6 +34,10 @@ thread_local! {
 pub struct CountingAllocator;
 
 fn count(bytes: usize) {
+    // Relaxed: event counters, read after the counted threads synchronised with the reader
+    // (a join or a barrier).
+    PROCESS_CALLS.fetch_add(1, Ordering::Relaxed);
+    PROCESS_BYTES.fetch_add(bytes as u64, Ordering::Relaxed);
     // `try_with`: the allocator also runs while this thread's locals are being torn down.
     let _ = CALLS.try_with(|n| n.set(n.get() + 1));
     let _ = BYTES.try_with(|n| n.set(n.get() + bytes as u64));
@@ -74,6 +85,14 @@ pub fn snapshot() -> Counts {
     Counts {
         allocations: CALLS.with(Cell::get),
         bytes: BYTES.with(Cell::get),
+    }
+}
+
+/// The whole process's counts so far (every thread's).
+pub fn process_snapshot() -> Counts {
+    Counts {
+        allocations: PROCESS_CALLS.load(Ordering::Relaxed),
+        bytes: PROCESS_BYTES.load(Ordering::Relaxed),
     }
 }
 
