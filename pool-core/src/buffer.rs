@@ -78,6 +78,12 @@ pub struct BufferPool<B: ByteBuffer = Vec<u8>> {
 
 impl BufferPool<Vec<u8>> {
     /// A pool of `Vec<u8>` with the default classes (4 KiB, 64 KiB, 1 MiB).
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// assert_eq!(BufferPool::new().classes().collect::<Vec<_>>(), [4096, 65536, 1 << 20]);
+    /// ```
     pub fn new() -> Self {
         Self::builder().build()
     }
@@ -155,6 +161,15 @@ impl<B: ByteBuffer> BufferPool<B> {
 
     /// Offers a buffer to the pool: it is cleared and filed in the largest class its capacity
     /// covers, or dropped if it is smaller than the smallest class or larger than the largest.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool = BufferPool::new();
+    /// pool.put(Vec::with_capacity(70_000)); // filed in the 64 KiB class
+    /// let per_class: Vec<u64> = pool.class_stats().map(|(_, s)| s.idle).collect();
+    /// assert_eq!(per_class, [0, 1, 0]);
+    /// ```
     pub fn put(&self, buf: B) {
         self.put_boxed(Slot::new(buf));
     }
@@ -174,6 +189,15 @@ impl<B: ByteBuffer> BufferPool<B> {
 
     /// Releases, in every class, the buffers idle since the previous `trim()` (see
     /// [`Pool::trim`]); returns how many the shared tiers released.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().thread_cache(0).build();
+    /// drop(pool.get(100));
+    /// pool.trim();
+    /// assert_eq!(pool.trim(), 1);
+    /// ```
     pub fn trim(&self) -> usize {
         self.classes.iter().map(|c| c.pool.trim()).sum()
     }
@@ -204,6 +228,15 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     /// How many gets asked for more than the largest class and were served fresh.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool = BufferPool::new();
+    /// drop(pool.get(8 << 20));
+    /// assert_eq!(pool.unpooled_gets(), 1);
+    /// assert_eq!(pool.stats().idle, 0);
+    /// ```
     pub fn unpooled_gets(&self) -> u64 {
         self.unpooled.load(Ordering::Relaxed)
     }

@@ -55,6 +55,13 @@ fn bump(counter: &Cell<u64>, n: u64) {
 
 impl<T: Poolable + Default + 'static> LocalPool<T> {
     /// A pool that creates objects with `T::default()`, with no bounds.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// assert!(pool.get().is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::from_parts(Box::new(T::default), Limits::default())
     }
@@ -120,6 +127,14 @@ impl<T: Poolable> LocalPool<T> {
     }
 
     /// Takes an idle object, or creates one; the guard gives it back on drop.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<String> = LocalPool::new();
+    /// pool.get().push_str("request 1");
+    /// assert_eq!(*pool.get(), ""); // reset on return
+    /// ```
     #[inline]
     pub fn get(&self) -> LocalPooled<'_, T> {
         LocalPooled {
@@ -154,6 +169,15 @@ impl<T: Poolable> LocalPool<T> {
 
     /// Offers an object to the pool as if a guard holding it had been dropped (it is boxed, so
     /// this allocates once; see [`Pool::put`](crate::Pool::put)).
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// pool.put(vec![1, 2, 3]);
+    /// assert!(pool.get().is_empty());
+    /// assert_eq!(pool.stats().creations, 0);
+    /// ```
     pub fn put(&self, value: T) {
         self.put_boxed(Slot::new(value));
     }
@@ -207,6 +231,16 @@ impl<T: Poolable> LocalPool<T> {
     }
 
     /// A snapshot of the pool's statistics.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// drop(pool.get());
+    /// drop(pool.get());
+    /// let s = pool.stats();
+    /// assert_eq!((s.gets, s.creations, s.reuses, s.idle), (2, 1, 1, 1));
+    /// ```
     pub fn stats(&self) -> Stats {
         let c = &self.counters;
         let mut stats = Stats::default();

@@ -544,6 +544,14 @@ impl<T: Poolable + Default + Send + 'static> Pool<T> {
     /// A pool that creates objects with `T::default()`, with default bounds: no limit on idle
     /// objects (the pool never holds more than the peak number in use; call [`trim`](Self::trim)
     /// to release them), 16 per thread cache, no per-object byte limit.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<String> = Pool::new();
+    /// pool.get().push_str("hello");
+    /// assert_eq!(pool.stats().idle, 1);
+    /// ```
     pub fn new() -> Self {
         Self::builder().build()
     }
@@ -850,6 +858,13 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Replaces the factory.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().factory(|| Vec::with_capacity(512)).build();
+    /// assert!(pool.get().capacity() >= 512);
+    /// ```
     pub fn factory(mut self, factory: impl Fn() -> T + Send + Sync + 'static) -> Self {
         self.factory = Box::new(factory);
         self
@@ -860,6 +875,16 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// [`thread_cache`](Self::thread_cache) more, so the pool's idle objects number at most
     /// `n + live threads × thread_cache`; set `thread_cache(0)` for a strict bound of `n`.
     /// Default: unbounded (the pool never holds more than the peak number in use).
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().max_idle(2).thread_cache(0).build();
+    /// let guards: Vec<_> = (0..5).map(|_| pool.get()).collect();
+    /// drop(guards);
+    /// assert_eq!(pool.stats().idle, 2);
+    /// assert_eq!(pool.stats().discards.over_idle_bound, 3);
+    /// ```
     pub fn max_idle(mut self, n: usize) -> Self {
         self.limits.max_idle = n;
         self
@@ -868,6 +893,14 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// Each thread caches at most `n` idle objects (default 16). Objects move between a cache
     /// and the shared tier in batches of `n / 2`. `0` turns the caches off: every operation
     /// then takes the shared tier's lock.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().thread_cache(64).build();
+    /// drop(pool.get());
+    /// assert_eq!(pool.stats().thread_caches, 1);
+    /// ```
     pub fn thread_cache(mut self, n: usize) -> Self {
         self.limits.thread_cache = n;
         self
@@ -876,18 +909,43 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// Drops, instead of keeping, an object whose [`Poolable::retained_bytes`] exceeds `bytes`
     /// after its reset (counted in [`Discards::oversized`]), so one huge request cannot pin its
     /// memory in the pool. Default: no limit.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().max_retained_bytes(64 * 1024).build();
+    /// pool.get().reserve(1 << 20); // a huge request
+    /// assert_eq!(pool.stats().discards.oversized, 1);
+    /// assert_eq!(pool.stats().idle, 0);
+    /// ```
     pub fn max_retained_bytes(mut self, bytes: usize) -> Self {
         self.limits.max_retained_bytes = bytes;
         self
     }
 
     /// Builds the pool.
+    ///
+    /// ```
+    /// use pool_core::PoolBuilder;
+    ///
+    /// let pool = PoolBuilder::from_factory(String::new).max_idle(8).build();
+    /// assert_eq!(*pool.get(), "");
+    /// ```
     pub fn build(self) -> Pool<T> {
         Pool::from_parts(self.factory, self.limits)
     }
 
     /// Builds a single-thread [`LocalPool`](crate::LocalPool) with the same factory and bounds
     /// (`max_idle` is its total bound; `thread_cache` does not apply).
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let local = Pool::<Vec<u8>>::builder().max_idle(1).build_local();
+    /// let (a, b) = (local.get(), local.get());
+    /// drop((a, b));
+    /// assert_eq!(local.stats().idle, 1);
+    /// ```
     pub fn build_local(self) -> crate::LocalPool<T> {
         crate::LocalPool::from_parts(self.factory, self.limits)
     }
@@ -1003,6 +1061,15 @@ guard_impls!(PooledOwned);
 
 impl<T: Poolable + Send + 'static> PooledOwned<T> {
     /// The pool this guard returns its object to.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pool_core::{Pool, PooledOwned};
+    ///
+    /// let pool = Arc::new(Pool::<String>::new());
+    /// let guard = pool.get_owned();
+    /// assert!(Arc::ptr_eq(PooledOwned::pool(&guard), &pool));
+    /// ```
     pub fn pool(this: &Self) -> &Arc<Pool<T>> {
         &this.pool
     }

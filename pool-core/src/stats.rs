@@ -64,6 +64,14 @@ pub struct Discards {
 
 impl Discards {
     /// All discards, whatever the reason.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().max_retained_bytes(8).build();
+    /// pool.get().reserve(100);
+    /// assert_eq!(pool.stats().discards.total(), 1);
+    /// ```
     pub fn total(&self) -> u64 {
         self.over_idle_bound + self.oversized + self.reset_panicked
     }
