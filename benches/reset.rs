@@ -6,9 +6,10 @@
 //! `cargo bench --bench reset -- --warm-up-time 1 --measurement-time 3`
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use pool_core::Poolable;
 
 /// The per-request state of a web service.
@@ -18,14 +19,16 @@ struct RequestContext {
     session_id: String,
     trace_id: String,
     body: Vec<u8>,
-    headers: HashMap<String, String>,
+    /// A fixed hasher: with `RandomState` each context would get its own seed, hence its own
+    /// collisions, and the contenders would not do the same work.
+    headers: HashMap<String, String, BuildHasherDefault<DefaultHasher>>,
 }
 
 impl RequestContext {
     fn with_capacity() -> Self {
         RequestContext {
             body: Vec::with_capacity(4096),
-            headers: HashMap::with_capacity(16),
+            headers: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
             ..Default::default()
         }
     }
@@ -103,4 +106,33 @@ fn reset(c: &mut Criterion) {
 }
 
 criterion_group!(benches, reset);
-criterion_main!(benches);
+
+/// The loop measured under callgrind (`--toggle-collect='*callgrind_loop*'`).
+#[inline(never)]
+fn callgrind_loop(ctx: &mut RequestContext, body: &[u8], n: u64, derived: bool) {
+    for _ in 0..n {
+        fill(ctx, body);
+        if derived {
+            black_box(&mut *ctx).reset();
+        } else {
+            black_box(&mut *ctx).clear_by_hand();
+        }
+    }
+}
+
+/// With `RESET_CALLGRIND=derived` or `=hand_written` the binary runs no benchmark: it runs
+/// `RESET_N` (default 10 000) fill-and-reset cycles in `callgrind_loop`, so that
+/// `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'` counts the
+/// instructions of each reset (deterministic, unlike the timings of an allocation-heavy loop).
+fn main() {
+    if let Ok(which) = std::env::var("RESET_CALLGRIND") {
+        let n = std::env::var("RESET_N").map_or(10_000, |s| s.parse().expect("RESET_N"));
+        let body = vec![b'{'; 1024];
+        let mut ctx = RequestContext::with_capacity();
+        callgrind_loop(&mut ctx, &body, 1, which == "derived");
+        callgrind_loop(&mut ctx, &body, n, which == "derived");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
