@@ -67,7 +67,7 @@ fn one_thread(run: &dyn Fn(u64)) -> PerOp {
 }
 
 /// Two threads share `run`: both warm up, then both run [`OPS`] operations at once, counted
-/// from after the warm-up to before either thread exits.
+/// from after the warm-up to before either thread exits (exiting flushes their caches).
 fn two_threads(run: &(dyn Fn(u64) + Sync)) -> PerOp {
     let barrier = Barrier::new(3);
     std::thread::scope(|s| {
@@ -78,13 +78,18 @@ fn two_threads(run: &(dyn Fn(u64) + Sync)) -> PerOp {
                 barrier.wait(); // counting started
                 run(OPS);
                 barrier.wait(); // done
+                // Exit only after the count is read: a thread's exit flushes its pool caches,
+                // which is not part of the steady state being counted.
+                barrier.wait();
             });
         }
         barrier.wait();
         let before = snapshot();
         barrier.wait();
         barrier.wait();
-        PerOp::between(before, snapshot(), 2 * OPS)
+        let per_op = PerOp::between(before, snapshot(), 2 * OPS);
+        barrier.wait();
+        per_op
     })
 }
 
