@@ -16,10 +16,11 @@
 //! (default 1 000 000) operations of that contender in one `#[inline(never)]` loop, for
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::RefCell;
 use std::hint::black_box;
-use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
@@ -187,31 +188,6 @@ impl Contender {
     }
 }
 
-/// Two threads, each running `iters` operations on `contender` at once; returns the wall time
-/// from the moment both were released by the barrier to the moment the later one finished.
-fn two_threads(contender: &Contender, iters: u64) -> Duration {
-    let barrier = Barrier::new(2);
-    let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|_| {
-                s.spawn(|| {
-                    // One warm operation so that first-use costs (a thread cache, a
-                    // thread-local) are not timed.
-                    contender.run(1);
-                    barrier.wait();
-                    let start = Instant::now();
-                    contender.run(iters);
-                    (start, Instant::now())
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    let start = spans.iter().map(|s| s.0).min().unwrap();
-    let end = spans.iter().map(|s| s.1).max().unwrap();
-    end - start
-}
-
 /// Times `run(iters)` on this thread: the same loops as the 2-thread group, no per-operation
 /// dispatch.
 fn timed(iters: u64, run: impl Fn(u64)) -> Duration {
@@ -242,7 +218,7 @@ fn two(c: &mut Criterion) {
     let mut group = c.benchmark_group("pool_ops/2threads");
     for (name, contender) in Contender::all() {
         group.bench_function(name, |b| {
-            b.iter_custom(|iters| two_threads(&contender, iters))
+            b.iter_custom(|iters| common::two_threads(&|n| contender.run(n), iters))
         });
     }
     group.finish();
