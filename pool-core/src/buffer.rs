@@ -6,7 +6,7 @@ use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::slot::Slot;
+use crate::slot::{Held, Slot};
 use crate::{Pool, Poolable, Stats};
 
 /// The default size classes: 4 KiB, 64 KiB and 1 MiB.
@@ -124,7 +124,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     pub fn get(&self, n: usize) -> Buffer<'_, B> {
         Buffer {
             pool: self,
-            buf: Some(self.take(n)),
+            buf: Held::new(self.take(n)),
         }
     }
 
@@ -142,7 +142,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// ```
     pub fn get_owned(self: &Arc<Self>, n: usize) -> BufferOwned<B> {
         BufferOwned {
-            buf: Some(self.take(n)),
+            buf: Held::new(self.take(n)),
             pool: Arc::clone(self),
         }
     }
@@ -329,20 +329,14 @@ macro_rules! buffer_guard {
             type Target = B;
             #[inline]
             fn deref(&self) -> &B {
-                match &self.buf {
-                    Some(buf) => buf,
-                    None => unreachable!("a guard holds its buffer until dropped or detached"),
-                }
+                self.buf.get()
             }
         }
 
         impl<$($lt,)? B: ByteBuffer> DerefMut for $guard<$($lt,)? B> {
             #[inline]
             fn deref_mut(&mut self) -> &mut B {
-                match &mut self.buf {
-                    Some(buf) => buf,
-                    None => unreachable!("a guard holds its buffer until dropped or detached"),
-                }
+                self.buf.get_mut()
             }
         }
 
@@ -389,10 +383,7 @@ macro_rules! buffer_guard {
         impl<$($lt,)? B: ByteBuffer> $guard<$($lt,)? B> {
             /// Takes the buffer out of the pool for good (it is not counted as returned).
             pub fn detach(mut this: Self) -> B {
-                match this.buf.take() {
-                    Some(buf) => buf.into_inner(),
-                    None => unreachable!("a guard holds its buffer until dropped or detached"),
-                }
+                this.buf.detach()
             }
         }
     };
@@ -402,7 +393,7 @@ macro_rules! buffer_guard {
 /// the pool on drop.
 pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
     pool: &'a BufferPool<B>,
-    buf: Option<Slot<B>>,
+    buf: Held<B>,
 }
 
 buffer_guard!(Buffer<'a>);
@@ -410,7 +401,7 @@ buffer_guard!(Buffer<'a>);
 /// A `'static` buffer guard from [`BufferPool::get_owned`].
 pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
     pool: Arc<BufferPool<B>>,
-    buf: Option<Slot<B>>,
+    buf: Held<B>,
 }
 
 buffer_guard!(BufferOwned);

@@ -8,7 +8,7 @@ use core::ops::{Deref, DerefMut};
 
 use crate::Poolable;
 use crate::pool::{Limits, Returned, prepare_return};
-use crate::slot::Slot;
+use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 
 /// A single-thread object pool: a stack of idle objects behind a `RefCell`, with the bounds,
@@ -139,7 +139,7 @@ impl<T: Poolable> LocalPool<T> {
     pub fn get(&self) -> LocalPooled<'_, T> {
         LocalPooled {
             pool: self,
-            value: Some(self.take()),
+            value: Held::new(self.take()),
         }
     }
 
@@ -272,8 +272,7 @@ impl<T> fmt::Debug for LocalPool<T> {
 /// A guard for an object taken from a [`LocalPool`]; on drop the object is reset and returned.
 pub struct LocalPooled<'a, T: Poolable> {
     pool: &'a LocalPool<T>,
-    /// `Some` until the guard is dropped or detached.
-    value: Option<Slot<T>>,
+    value: Held<T>,
 }
 
 impl<T: Poolable> LocalPooled<'_, T> {
@@ -289,10 +288,7 @@ impl<T: Poolable> LocalPooled<'_, T> {
     /// ```
     pub fn detach(mut this: Self) -> T {
         bump(&this.pool.counters.detached, 1);
-        match this.value.take() {
-            Some(value) => value.into_inner(),
-            None => unreachable!("a guard holds its object until dropped or detached"),
-        }
+        this.value.detach()
     }
 }
 
@@ -300,20 +296,14 @@ impl<T: Poolable> Deref for LocalPooled<'_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        match &self.value {
-            Some(value) => value,
-            None => unreachable!("a guard holds its object until dropped or detached"),
-        }
+        self.value.get()
     }
 }
 
 impl<T: Poolable> DerefMut for LocalPooled<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        match &mut self.value {
-            Some(value) => value,
-            None => unreachable!("a guard holds its object until dropped or detached"),
-        }
+        self.value.get_mut()
     }
 }
 

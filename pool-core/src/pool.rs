@@ -10,7 +10,7 @@ use core::panic::AssertUnwindSafe;
 use std::panic::catch_unwind;
 
 use crate::Poolable;
-use crate::slot::Slot;
+use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 use crate::sync::{
     Arc, AtomicU64, Mutex, Ordering, Weak, lock, owner_add, pool_thread_local, shared_add,
@@ -630,7 +630,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     pub fn get(&self) -> Pooled<'_, T> {
         Pooled {
             pool: self,
-            value: Some(self.take()),
+            value: Held::new(self.take()),
         }
     }
 
@@ -650,7 +650,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[inline]
     pub fn get_owned(self: &Arc<Self>) -> PooledOwned<T> {
         PooledOwned {
-            value: Some(self.take()),
+            value: Held::new(self.take()),
             pool: Arc::clone(self),
         }
     }
@@ -966,20 +966,14 @@ macro_rules! guard_impls {
             type Target = T;
             #[inline]
             fn deref(&self) -> &T {
-                match &self.value {
-                    Some(value) => value,
-                    None => unreachable!("a guard holds its object until dropped or detached"),
-                }
+                self.value.get()
             }
         }
 
         impl<$($lt,)? T: Poolable + Send + 'static> DerefMut for $guard<$($lt,)? T> {
             #[inline]
             fn deref_mut(&mut self) -> &mut T {
-                match &mut self.value {
-                    Some(value) => value,
-                    None => unreachable!("a guard holds its object until dropped or detached"),
-                }
+                self.value.get_mut()
             }
         }
 
@@ -1026,10 +1020,7 @@ macro_rules! guard_impls {
             /// ```
             pub fn detach(mut this: Self) -> T {
                 shared_add(&this.pool.shared.totals.detached, 1);
-                match this.value.take() {
-                    Some(value) => value.into_inner(),
-                    None => unreachable!("a guard holds its object until dropped or detached"),
-                }
+                this.value.detach()
             }
         }
     };
@@ -1042,8 +1033,7 @@ macro_rules! guard_impls {
 /// cannot shadow a method of `T`.
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pool: &'a Pool<T>,
-    /// `Some` until the guard is dropped or detached.
-    value: Option<Slot<T>>,
+    value: Held<T>,
 }
 
 guard_impls!(Pooled<'a>);
@@ -1053,8 +1043,7 @@ guard_impls!(Pooled<'a>);
 /// and returned to the pool, on whatever thread the drop happens.
 pub struct PooledOwned<T: Poolable + Send + 'static> {
     pool: Arc<Pool<T>>,
-    /// `Some` until the guard is dropped or detached.
-    value: Option<Slot<T>>,
+    value: Held<T>,
 }
 
 guard_impls!(PooledOwned);

@@ -41,3 +41,46 @@ impl<T> DerefMut for Slot<T> {
         &mut self.0.0
     }
 }
+
+/// What a guard holds: its object's slot, until the guard is dropped or detached.
+pub(crate) struct Held<T>(Option<Slot<T>>);
+
+impl<T> Held<T> {
+    /// Holds `slot`.
+    #[inline]
+    pub(crate) fn new(slot: Slot<T>) -> Self {
+        Self(Some(slot))
+    }
+
+    /// The object.
+    #[inline]
+    pub(crate) fn get(&self) -> &T {
+        match &self.0 {
+            Some(slot) => slot,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
+    }
+
+    /// The object, mutably.
+    #[inline]
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        match &mut self.0 {
+            Some(slot) => slot,
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
+    }
+
+    /// Gives up the slot (a guard's drop); `None` once taken.
+    #[inline]
+    pub(crate) fn take(&mut self) -> Option<Slot<T>> {
+        self.0.take()
+    }
+
+    /// Unboxes the object for good (a guard's `detach`); the guard's drop then finds nothing.
+    pub(crate) fn detach(&mut self) -> T {
+        match self.0.take() {
+            Some(slot) => slot.into_inner(),
+            None => unreachable!("a guard holds its object until dropped or detached"),
+        }
+    }
+}
