@@ -52,17 +52,14 @@ fn run(
     reqs: &[SyntheticRequest],
     mut serve: impl FnMut(&SyntheticRequest) -> usize,
 ) -> Run {
-    let step = if std::io::stderr().is_terminal() {
-        (n / 50).max(1)
-    } else {
-        usize::MAX
-    };
+    let show_progress = std::io::stderr().is_terminal();
+    let step = (n / 50).max(1);
     let mut checksum = serve(&reqs[0]);
     let mut not_counted = 0;
     let (start, allocs_before) = (Instant::now(), allocations());
     for i in 0..n {
         checksum = checksum.wrapping_add(serve(&reqs[i % reqs.len()]));
-        if i % step == 0 {
+        if show_progress && i % step == 0 {
             let before = allocations();
             eprint!("\r{name:<24} {:>3}%", i * 100 / n);
             not_counted += allocations() - before;
@@ -70,7 +67,7 @@ fn run(
     }
     let (elapsed, allocs) = (start.elapsed(), allocations() - allocs_before - not_counted);
     black_box(checksum);
-    if step != usize::MAX {
+    if show_progress {
         eprint!("\r{:<30}\r", "");
     }
     Run {
