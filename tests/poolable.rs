@@ -542,54 +542,46 @@ proptest! {
 
 const SECRET: &[u8] = b"correct horse battery staple, 0123456789 abcdefghijklmnopqrstuvwxyz";
 
-#[test]
-fn wipe_zeroes_a_vec_including_its_spare_capacity() {
-    let mut v = SECRET.to_vec();
-    v.truncate(7);
-    let (ptr, capacity) = (v.as_ptr(), v.capacity());
+/// Truncates a value that held [`SECRET`] (so the secret's tail sits in spare capacity), wipes
+/// it, and checks that every byte of the capacity is zero and the buffer was kept.
+fn assert_wipe_clears_capacity<T: Wipe>(
+    mut value: T,
+    truncate: fn(&mut T),
+    parts: fn(&T) -> (*const u8, usize),
+) -> T {
+    truncate(&mut value);
+    let (ptr, capacity) = parts(&value);
     assert!(
         capacity >= SECRET.len(),
         "the truncated secret is still in the spare capacity"
     );
-    v.wipe();
-    assert!(v.is_empty());
-    assert_eq!(
-        (v.as_ptr(), v.capacity()),
-        (ptr, capacity),
-        "wipe keeps the buffer"
-    );
-    // SAFETY: `v` owns `capacity` bytes at `as_ptr()`, alive and not mutated while the slice lives,
+    value.wipe();
+    assert_eq!(parts(&value), (ptr, capacity), "wipe keeps the buffer");
+    // SAFETY: `value` owns `capacity` bytes at `ptr`, alive and not mutated while the slice lives,
     // and all of them are initialised: zeroize wrote every byte of the capacity.
-    let whole = unsafe { std::slice::from_raw_parts(v.as_ptr(), capacity) };
+    let whole = unsafe { std::slice::from_raw_parts(ptr, capacity) };
     assert!(
         whole.iter().all(|&b| b == 0),
         "secret bytes left behind: {whole:?}"
     );
+    value
+}
+
+#[test]
+fn wipe_zeroes_a_vec_including_its_spare_capacity() {
+    let v = assert_wipe_clears_capacity(
+        SECRET.to_vec(),
+        |v| v.truncate(7),
+        |v| (v.as_ptr(), v.capacity()),
+    );
+    assert!(v.is_empty());
 }
 
 #[test]
 fn wipe_zeroes_a_string_including_its_spare_capacity() {
-    let mut s = String::from_utf8(SECRET.to_vec()).unwrap();
-    s.truncate(7);
-    let (ptr, capacity) = (s.as_ptr(), s.capacity());
-    assert!(
-        capacity >= SECRET.len(),
-        "the truncated secret is still in the spare capacity"
-    );
-    s.wipe();
+    let s = String::from_utf8(SECRET.to_vec()).unwrap();
+    let mut s = assert_wipe_clears_capacity(s, |s| s.truncate(7), |s| (s.as_ptr(), s.capacity()));
     assert!(s.is_empty());
-    assert_eq!(
-        (s.as_ptr(), s.capacity()),
-        (ptr, capacity),
-        "wipe keeps the buffer"
-    );
-    // SAFETY: `s` owns `capacity` bytes at `as_ptr()`, alive and not mutated while the slice lives,
-    // and all of them are initialised: zeroize wrote every byte of the capacity.
-    let whole = unsafe { std::slice::from_raw_parts(s.as_ptr(), capacity) };
-    assert!(
-        whole.iter().all(|&b| b == 0),
-        "secret bytes left behind: {whole:?}"
-    );
     s.reset();
     assert_eq!(s, String::default());
 }

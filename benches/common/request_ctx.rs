@@ -6,7 +6,9 @@ use std::hint::black_box;
 use std::sync::LazyLock;
 
 use pool_core::{LocalPool, Pool, Poolable};
-use pool_suite::workloads::{PlainRequestCtx, RequestCtx, SyntheticRequest, synthetic_requests};
+use pool_suite::workloads::{
+    Headers, PlainRequestCtx, RequestContext, RequestCtx, SyntheticRequest, synthetic_requests,
+};
 
 use super::{Contender, Object, other_pools};
 
@@ -29,18 +31,11 @@ pub(crate) trait Ctx: Poolable + Default + Send + Sync + 'static {
     fn sum(&self) -> usize;
 }
 
-impl Ctx for RequestCtx {
-    #[inline(always)]
-    fn fill_from(&mut self, req: &SyntheticRequest) {
-        self.fill(req);
-    }
-    #[inline(always)]
-    fn sum(&self) -> usize {
-        self.checksum()
-    }
-}
-
-impl Ctx for PlainRequestCtx {
+/// Both contexts are one generic `RequestContext<H>`, so one impl serves them.
+impl<H> Ctx for RequestContext<H>
+where
+    H: Headers + Poolable + Default + Send + Sync + 'static,
+{
     #[inline(always)]
     fn fill_from(&mut self, req: &SyntheticRequest) {
         self.fill(req);
