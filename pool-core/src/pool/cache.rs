@@ -100,22 +100,28 @@ impl<T> Cache<T> {
         }
     }
 
-    /// Stashes objects taken from elsewhere (a steal) and counts the caller's get as a reuse.
-    pub(crate) fn stash(&self, loot: Vec<Idle<T>>) {
+    /// Stashes objects stolen from another slot, and counts the caller's get as a reuse. The
+    /// first `stale` of them had been idle since the last `trim()` where they were: they go to
+    /// the bottom of this stack, below the low-water mark, so the next `trim()` still releases
+    /// them.
+    pub(crate) fn stash(&self, loot: Vec<Idle<T>>, stale: usize) {
         let mut state = self.lock();
         state.counts.reuses += 1;
-        state.items.extend(loot);
+        state.items.splice(0..0, loot);
+        state.low_water += stale;
     }
 
     /// Takes up to half of this slot's objects (at most `max`), the oldest first, for a thread
-    /// whose own slot and the tier are empty. Never waits: a busy slot gives nothing.
-    pub(crate) fn steal(&self, max: usize) -> Vec<Idle<T>> {
+    /// whose own slot and the tier are empty, and says how many of them (from the first) had
+    /// been idle since the last `trim()`. Never waits: a busy slot gives nothing.
+    pub(crate) fn steal(&self, max: usize) -> (Vec<Idle<T>>, usize) {
         let Some(mut state) = try_lock(&self.state) else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
         let n = state.items.len().div_ceil(2).min(max);
-        state.low_water = state.low_water.saturating_sub(n);
-        state.items.drain(..n).collect()
+        let stale = state.low_water.min(n);
+        state.low_water -= stale;
+        (state.items.drain(..n).collect(), stale)
     }
 
     /// `trim()`'s visit: removes the objects that stayed idle since the previous visit (below
@@ -179,16 +185,19 @@ fn put_full<T>(
     let mut tier = lock(tier);
     let room = max_idle.saturating_sub(tier.len());
     let n = batch.min(room).min(state.items.len());
-    for spilled in state.items.drain(..n) {
-        tier.push(spilled);
+    // The oldest first; those below the low-water mark were idle since the last `trim()`, and
+    // join the tier's victims so that the next one still releases them.
+    let stale = state.low_water.min(n);
+    for (i, spilled) in state.items.drain(..n).enumerate() {
+        tier.push(spilled, i < stale);
     }
-    state.low_water = state.low_water.saturating_sub(n);
+    state.low_water -= stale;
     if state.items.len() < capacity {
         state.items.push(idle);
         None
     } else if tier.len() < max_idle {
         // A slot of capacity 0 (`thread_cache(0)`): straight to the tier.
-        tier.push(idle);
+        tier.push(idle, false);
         None
     } else {
         state.counts.over_idle_bound += 1;

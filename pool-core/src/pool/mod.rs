@@ -397,10 +397,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             if ptr::eq(&**victim, me) {
                 continue;
             }
-            let mut loot = victim.steal(self.batch);
+            let (mut loot, stale) = victim.steal(self.batch);
+            // The caller gets the newest; the rest keep their age.
             if let Some(first) = loot.pop() {
                 drop(caches);
-                me.stash(loot);
+                let stale = stale.min(loot.len());
+                me.stash(loot, stale);
                 return Some(first.value);
             }
         }
@@ -470,7 +472,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         shared_add(&self.totals.returns, 1);
         let mut tier = lock(&self.tier);
         if tier.len() < self.limits.max_idle {
-            tier.push(idle);
+            tier.push(idle, false);
             None
         } else {
             drop(tier);

@@ -50,10 +50,15 @@ impl<T> Tier<T> {
         Some(idle)
     }
 
-    /// Adds an object (the caller checked the idle bound).
-    pub(crate) fn push(&mut self, idle: Idle<T>) {
+    /// Adds an object (the caller checked the idle bound); `stale`: it has been idle since the
+    /// last `trim` already (spilled from below a slot's low-water mark), so it joins the victims.
+    pub(crate) fn push(&mut self, idle: Idle<T>, stale: bool) {
         self.bytes += idle.bytes;
-        self.primary.push(idle);
+        if stale {
+            self.victim.push(idle);
+        } else {
+            self.primary.push(idle);
+        }
     }
 
     /// Ages the tier: returns what was already idle at the previous trim (for the caller to drop
