@@ -90,7 +90,11 @@ fn an_object_used_between_two_trims_survives() {
     pool.trim();
     // This thread takes one object (stolen from the idle thread) and gives it back.
     drop(pool.get());
-    assert_eq!(pool.trim(), 3, "the three untouched objects go, the used one stays");
+    assert_eq!(
+        pool.trim(),
+        3,
+        "the three untouched objects go, the used one stays"
+    );
     assert_eq!(pool.stats().idle, 1);
     assert_eq!(pool.trim(), 1, "untouched for a whole period now");
     release.send(()).unwrap();
@@ -101,7 +105,11 @@ fn an_object_used_between_two_trims_survives() {
 fn dropping_the_pool_frees_a_live_idle_threads_cache_before_it_exits() {
     let (pool, drops) = big_pool();
     let (release, worker) = idle_thread_with_cached(Arc::clone(&pool), 8, false);
-    assert_eq!(Arc::strong_count(&pool), 1, "the worker let go of its handle");
+    assert_eq!(
+        Arc::strong_count(&pool),
+        1,
+        "the worker let go of its handle"
+    );
     drop(pool);
     assert_eq!(
         drops.load(Ordering::SeqCst),
@@ -180,7 +188,11 @@ fn producer_consumer_creates_a_bounded_number() {
     assert_eq!((s.gets, s.returns), (N as u64, N as u64), "{s}");
     // In flight: the channel, one guard at each end, and what the two caches hold.
     let bound = (IN_FLIGHT + 2 + 2 * 16) as u64;
-    assert!(s.creations <= bound, "{} creations for {N} objects: {s}", s.creations);
+    assert!(
+        s.creations <= bound,
+        "{} creations for {N} objects: {s}",
+        s.creations
+    );
     assert_eq!(s.idle, s.creations, "{s}");
 }
 
@@ -280,9 +292,20 @@ fn stress_eight_threads_with_a_concurrent_trimmer() {
     let ops = (THREADS * OPS * 2) as u64;
     assert_eq!((s.gets, s.returns), (ops, ops), "{s}");
     assert_eq!(s.creations, s.idle + s.trimmed + s.discards.total(), "{s}");
-    assert_eq!(ids.lock().unwrap().len() as u64, s.creations, "ids are unique");
+    assert_eq!(
+        ids.lock().unwrap().len() as u64,
+        s.creations,
+        "ids are unique"
+    );
     let before = drops.load(Ordering::SeqCst) as u64;
-    assert_eq!(before, s.trimmed, "trimmed objects were dropped, the others not yet");
+    assert_eq!(
+        before, s.trimmed,
+        "trimmed objects were dropped, the others not yet"
+    );
     drop(pool);
-    assert_eq!(drops.load(Ordering::SeqCst) as u64, s.creations, "each dropped exactly once");
+    assert_eq!(
+        drops.load(Ordering::SeqCst) as u64,
+        s.creations,
+        "each dropped exactly once"
+    );
 }

@@ -8,12 +8,17 @@
 //! threads on one OS thread, so an OS-thread-keyed table would give them all the same slot).
 
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Mutex, MutexGuard};
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+#[cfg(not(loom))]
+pub(crate) use self::std_cell::{MutPtr, UnsafeCell};
+#[cfg(loom)]
+pub(crate) use loom::cell::{MutPtr, UnsafeCell};
 #[cfg(loom)]
 pub(crate) use loom::sync::{Mutex, MutexGuard};
 
@@ -32,16 +37,6 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Locks `mutex` if no one holds it (poison ignored, as in [`lock`]).
-#[inline]
-pub(crate) fn try_lock<T>(mutex: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
-    match mutex.try_lock() {
-        Ok(guard) => Some(guard),
-        Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-        Err(std::sync::TryLockError::WouldBlock) => None,
-    }
 }
 
 /// Adds `n` to a counter that several threads write (the pool's slow-path statistics). Relaxed:
@@ -113,4 +108,67 @@ pub(crate) fn get_mut<T>(mutex: &mut Mutex<T>) -> &mut T {
     mutex
         .get_mut()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Waits a moment in a spin loop: a CPU hint at first, then the scheduler (a lock holder may
+/// have been preempted). Under loom, every turn yields, as loom requires of spin loops.
+#[inline]
+pub(crate) fn spin_wait(turn: u32) {
+    #[cfg(loom)]
+    {
+        let _ = turn;
+        loom::thread::yield_now();
+    }
+    #[cfg(not(loom))]
+    {
+        if turn < 64 {
+            core::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
+#[cfg(not(loom))]
+mod std_cell {
+    //! `UnsafeCell` with loom's API (`get_mut` returning a tracked pointer), so the code that
+    //! uses it is the same under loom, which checks every access.
+
+    /// `core::cell::UnsafeCell` with loom's interface.
+    #[derive(Debug)]
+    pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
+
+    /// A pointer to the contents of an [`UnsafeCell`] (loom's `MutPtr`).
+    #[derive(Debug)]
+    pub(crate) struct MutPtr<T>(*mut T);
+
+    impl<T> UnsafeCell<T> {
+        /// Wraps `value`.
+        pub(crate) const fn new(value: T) -> Self {
+            Self(core::cell::UnsafeCell::new(value))
+        }
+
+        /// A pointer to the value; dereferencing it is up to the caller's proof.
+        #[inline]
+        pub(crate) fn get_mut(&self) -> MutPtr<T> {
+            MutPtr(self.0.get())
+        }
+    }
+
+    impl<T> MutPtr<T> {
+        /// The value behind the pointer.
+        ///
+        /// # Safety
+        /// No other reference to the value may exist while the returned one lives, and the cell
+        /// must outlive it.
+        #[inline]
+        #[expect(
+            clippy::mut_from_ref,
+            reason = "the same signature as loom's MutPtr::deref"
+        )]
+        pub(crate) unsafe fn deref(&self) -> &mut T {
+            // SAFETY: the caller guarantees exclusive access and that the cell is alive.
+            unsafe { &mut *self.0 }
+        }
+    }
 }

@@ -4,8 +4,9 @@ use core::fmt;
 use core::ops::{Deref, DerefMut};
 
 use super::Pool;
+use super::cache::Cache;
 use crate::Poolable;
-use crate::slot::Held;
+use crate::slot::{Held, Slot};
 use crate::sync::Arc;
 
 /// Implements the guard traits shared by `Pooled` and `PooledOwned`.
@@ -45,10 +46,10 @@ macro_rules! guard_impls {
         }
 
         impl<$($lt,)? T: Poolable + Send + 'static> Drop for $guard<$($lt,)? T> {
-            #[inline]
+            #[inline(always)]
             fn drop(&mut self) {
                 if let Some(value) = self.value.take() {
-                    self.pool.put_boxed(value);
+                    self.give_back(value);
                 }
             }
         }
@@ -82,10 +83,21 @@ macro_rules! guard_impls {
 /// cannot shadow a method of `T`.
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pub(super) pool: &'a Pool<T>,
+    /// The slot the object came from: the drop returns it there without looking the thread's
+    /// slot up again (from another thread too; the slot's lock makes that safe).
+    pub(super) home: Option<&'a Cache<T>>,
     pub(super) value: Held<T>,
 }
 
 guard_impls!(Pooled<'a>);
+
+impl<T: Poolable + Send + 'static> Pooled<'_, T> {
+    #[inline]
+    fn give_back(&self, value: Slot<T>) {
+        let (pool, home) = (self.pool, self.home);
+        pool.put_to(home, value);
+    }
+}
 
 /// A `'static` guard for an object taken from an `Arc<Pool<T>>` with [`Pool::get_owned`]: `Send`
 /// when `T` is, so it can be held across `.await` in a spawned task. On drop the object is reset
@@ -96,6 +108,16 @@ pub struct PooledOwned<T: Poolable + Send + 'static> {
 }
 
 guard_impls!(PooledOwned);
+
+impl<T: Poolable + Send + 'static> PooledOwned<T> {
+    /// Returns the object to the slot of the thread that drops the guard (an owned guard is
+    /// usually dropped by another task or thread than the one that took it; objects then flow
+    /// back through the shared tier in batches).
+    #[inline]
+    fn give_back(&self, value: Slot<T>) {
+        self.pool.put_boxed(value);
+    }
+}
 
 impl<T: Poolable + Send + 'static> PooledOwned<T> {
     /// The pool this guard returns its object to.

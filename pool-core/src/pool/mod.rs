@@ -100,6 +100,13 @@ pub(crate) fn drop_quietly<V>(value: V) {
     let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
 }
 
+/// Drops an object that neither the slot nor the tier had room for (out of line: rare).
+#[cold]
+#[inline(never)]
+fn drop_rejected<T>(value: Slot<T>) {
+    drop_quietly(value);
+}
+
 /// [`drop_quietly`] for each of `idle`, outside every lock.
 fn release_all<T>(idle: Vec<Idle<T>>) {
     for idle in idle {
@@ -288,9 +295,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// ```
     #[inline]
     pub fn get(&self) -> Pooled<'_, T> {
+        let (home, value) = self.take_homed();
         Pooled {
             pool: self,
-            value: Held::new(self.take()),
+            home,
+            value: Held::new(value),
         }
     }
 
@@ -362,12 +371,21 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// Takes an idle object or creates one, without a guard (for `BufferPool`).
     #[inline]
     pub(crate) fn take(&self) -> Slot<T> {
+        self.take_homed().1
+    }
+
+    /// Takes an idle object or creates one, and says which slot it came through.
+    #[inline]
+    fn take_homed(&self) -> (Option<&Cache<T>>, Slot<T>) {
         match self.local() {
-            Some(cache) => match cache.take(&self.tier, self.batch) {
-                Some(value) => value,
-                None => self.take_slow(cache),
-            },
-            None => self.take_uncached(),
+            Some(cache) => {
+                let value = match cache.take(self) {
+                    Some(value) => value,
+                    None => self.take_slow(cache),
+                };
+                (Some(cache), value)
+            }
+            None => (None, self.take_uncached()),
         }
     }
 
@@ -436,33 +454,52 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
-    /// Returns a boxed object: what guards do on drop.
+    /// Returns a boxed object to this thread's slot.
     #[inline]
     pub(crate) fn put_boxed(&self, value: Slot<T>) {
-        match prepare_return(value, self.limits.max_retained_bytes) {
-            Returned::Keep(value, bytes) => {
-                let idle = Idle { value, bytes };
-                let limits = &self.limits;
-                let rejected = match self.local() {
-                    Some(cache) => cache.put(
-                        idle,
-                        limits.thread_cache,
-                        &self.tier,
-                        self.batch,
-                        limits.max_idle,
-                    ),
-                    None => self.put_uncached(idle),
-                };
-                if let Some(value) = rejected {
-                    drop_quietly(value);
-                }
-            }
-            Returned::Panicked => self.count_discard(&self.totals.reset_panicked),
-            Returned::Oversized(value) => {
-                self.count_discard(&self.totals.oversized);
-                drop_quietly(value);
-            }
+        self.put_to(self.local(), value);
+    }
+
+    /// Returns a boxed object to `home` (a slot of this pool), or, with none, to the tier: reset
+    /// it (catching a panic), check it against the per-object byte bound, keep it. The
+    /// discards leave through cold functions that take the object, so the kept path carries no
+    /// drop flags.
+    #[inline]
+    fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
+        if catch_unwind(AssertUnwindSafe(|| T::reset(&mut value))).is_err() {
+            return self.discard_panicked(value);
         }
+        let bytes = T::retained_bytes(&value);
+        if bytes > self.limits.max_retained_bytes {
+            return self.discard_oversized(value);
+        }
+        let idle = Idle { value, bytes };
+        let rejected = match home {
+            Some(cache) => cache.put(idle, self),
+            None => self.put_uncached(idle),
+        };
+        if let Some(value) = rejected {
+            drop_rejected(value);
+        }
+    }
+
+    /// A return whose `reset` panicked: the object may be half reset and is never handed out
+    /// again.
+    #[cold]
+    #[inline(never)]
+    fn discard_panicked(&self, value: Slot<T>) {
+        shared_add(&self.totals.returns, 1);
+        shared_add(&self.totals.reset_panicked, 1);
+        drop_quietly(value);
+    }
+
+    /// A return over the per-object byte bound.
+    #[cold]
+    #[inline(never)]
+    fn discard_oversized(&self, value: Slot<T>) {
+        shared_add(&self.totals.returns, 1);
+        shared_add(&self.totals.oversized, 1);
+        drop_quietly(value);
     }
 
     /// A return without a slot (see [`local`](Self::local)); gives the object back when the
@@ -479,13 +516,6 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             shared_add(&self.totals.over_idle_bound, 1);
             Some(idle.value)
         }
-    }
-
-    /// Counts a return that ended in a discard.
-    #[cold]
-    fn count_discard(&self, counter: &AtomicU64) {
-        shared_add(&self.totals.returns, 1);
-        shared_add(counter, 1);
     }
 
     /// Counts a guard's `detach`.
