@@ -99,15 +99,6 @@ impl<T> SlotLock<T> {
             turn = turn.saturating_add(1);
         }
     }
-
-    /// Takes the lock if it is free.
-    #[inline]
-    fn try_lock(&self) -> Option<SlotGuard<'_, T>> {
-        self.acquire().then(|| SlotGuard {
-            lock: self,
-            value: self.value.get_mut(),
-        })
-    }
 }
 
 impl<T> SlotGuard<'_, T> {
@@ -199,30 +190,57 @@ impl<T: Send> Cache<T> {
         }
     }
 
-    /// Stashes objects stolen from another slot, and counts the caller's get as a reuse. The
-    /// first `stale` of them had been idle since the last `trim()` where they were: they go to
-    /// the bottom of this stack, below the low-water mark, so the next `trim()` still releases
-    /// them.
-    pub(crate) fn stash(&self, loot: Vec<Idle<T>>, stale: usize) {
+    /// Lends this slot's (empty) stack to a steal, so that the loot goes into its capacity and
+    /// the steal allocates nothing; or, if an object arrived meanwhile (a guard dropped on
+    /// another thread returns to its home slot), takes that instead.
+    pub(crate) fn lend_stack(&self) -> Result<Vec<Idle<T>>, Slot<T>> {
         let mut guard = self.state.lock();
         let state = guard.state();
-        state.counts.reuses += 1;
-        state.items.splice(0..0, loot);
-        state.low_water += stale;
+        match state.items.pop() {
+            Some(idle) => {
+                state.low_water = state.low_water.min(state.items.len());
+                state.counts.reuses += 1;
+                Err(idle.value)
+            }
+            None => Ok(mem::take(&mut state.items)),
+        }
     }
 
-    /// Takes up to half of this slot's objects (at most `max`), the oldest first, for a thread
-    /// whose own slot and the tier are empty, and says how many of them (from the first) had
-    /// been idle since the last `trim()`. Never waits: a busy slot gives nothing.
-    pub(crate) fn steal(&self, max: usize) -> (Vec<Idle<T>>, usize) {
-        let Some(mut guard) = self.state.try_lock() else {
-            return (Vec::new(), 0);
-        };
+    /// Moves up to half of this slot's objects (at most `max`), the oldest first, into `loot`,
+    /// for a thread whose own slot and the tier are empty, and says how many of them (from the
+    /// first) had been idle since the last `trim()`. Waits for the owner's critical section if
+    /// it is in one (a few dozen instructions): skipping a busy slot made a thread create
+    /// objects while others sat idle, forever a little more under steady cross-thread traffic.
+    pub(crate) fn steal_into(&self, loot: &mut Vec<Idle<T>>, max: usize) -> usize {
+        let mut guard = self.state.lock();
         let state = guard.state();
         let n = state.items.len().div_ceil(2).min(max);
         let stale = state.low_water.min(n);
         state.low_water -= stale;
-        (state.items.drain(..n).collect(), stale)
+        loot.extend(state.items.drain(..n));
+        stale
+    }
+
+    /// Takes back the stack lent by [`lend_stack`](Self::lend_stack), with the loot in it:
+    /// the newest object goes to the caller (counted as a reuse), the rest stay here, the
+    /// `stale` ones below the low-water mark so that the next `trim()` still releases them.
+    pub(crate) fn restore_stack(&self, mut loot: Vec<Idle<T>>, stale: usize) -> Option<Slot<T>> {
+        let mut guard = self.state.lock();
+        let state = guard.state();
+        let first = loot.pop();
+        let stale = stale.min(loot.len());
+        if state.items.is_empty() {
+            // The usual case: nothing arrived meanwhile, so the lent stack (and its capacity)
+            // simply comes back.
+            state.items = loot;
+        } else {
+            state.items.splice(0..0, loot);
+        }
+        state.low_water += stale;
+        if first.is_some() {
+            state.counts.reuses += 1;
+        }
+        first.map(|idle| idle.value)
     }
 
     /// `trim()`'s visit: removes the objects that stayed idle since the previous visit (below

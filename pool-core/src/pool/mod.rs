@@ -401,30 +401,31 @@ impl<T: Poolable + Send + 'static> Pool<T> {
 
     /// Probes up to [`STEAL_PROBES`] other slots, from a cursor that moves on with each miss,
     /// and takes half of the first non-empty one's objects (one for the caller, the rest into
-    /// `me`). Busy slots are skipped, never waited for.
+    /// `me`). The loot travels in `me`'s own stack, lent for the purpose, so a steal allocates
+    /// nothing. Holding the registry while waiting for a victim's lock cannot deadlock: no one
+    /// waits for the registry while holding a slot.
     fn steal(&self, me: &Cache<T>) -> Option<Slot<T>> {
-        let caches = lock(&self.caches);
-        let n = caches.len();
-        if n < 2 {
-            return None;
-        }
-        // Relaxed: the cursor only spreads the probes; any value is correct.
-        let start = self.cursor.fetch_add(STEAL_PROBES, Ordering::Relaxed);
-        for k in 0..n.min(STEAL_PROBES + 1) {
-            let victim = &caches[start.wrapping_add(k) % n];
-            if ptr::eq(&**victim, me) {
-                continue;
+        let mut loot = match me.lend_stack() {
+            Ok(stack) => stack,
+            Err(arrived) => return Some(arrived),
+        };
+        let mut stale = 0;
+        {
+            let caches = lock(&self.caches);
+            let n = caches.len();
+            // Relaxed: the cursor only spreads the probes; any value is correct.
+            let start = self.cursor.fetch_add(STEAL_PROBES, Ordering::Relaxed);
+            for k in 0..n.min(STEAL_PROBES + 1) {
+                let victim = &caches[start.wrapping_add(k) % n];
+                if !ptr::eq(&**victim, me) {
+                    stale = victim.steal_into(&mut loot, self.batch);
+                    if !loot.is_empty() {
+                        break;
+                    }
+                }
             }
-            let (mut loot, stale) = victim.steal(self.batch);
-            // The caller gets the newest; the rest keep their age.
-            if let Some(first) = loot.pop() {
-                drop(caches);
-                let stale = stale.min(loot.len());
-                me.stash(loot, stale);
-                return Some(first.value);
-            }
         }
-        None
+        me.restore_stack(loot, stale)
     }
 
     /// Calls the factory (no lock held), counting a creation only once it returned.
