@@ -45,7 +45,7 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Keeps at most `n` idle objects in the shared tier; a return beyond it drops the object
-    /// (counted in [`Discards::over_idle_bound`]). Each thread cache holds up to
+    /// (counted in [`Discards::over_idle_bound`](crate::Discards::over_idle_bound)). Each thread cache holds up to
     /// [`thread_cache`](Self::thread_cache) more, so the pool's idle objects number at most
     /// `n + live threads × thread_cache`; set `thread_cache(0)` for a strict bound of `n`.
     /// Default: unbounded (the pool never holds more than the peak number in use).
@@ -81,7 +81,7 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Drops, instead of keeping, an object whose [`Poolable::retained_bytes`] exceeds `bytes`
-    /// after its reset (counted in [`Discards::oversized`]), so one huge request cannot pin its
+    /// after its reset (counted in [`Discards::oversized`](crate::Discards::oversized)), so one huge request cannot pin its
     /// memory in the pool. Default: no limit.
     ///
     /// ```
