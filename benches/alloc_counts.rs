@@ -31,6 +31,10 @@ use pool_suite::counting::{self, CountingAllocator};
 const WARM: u64 = 1000;
 /// Operations counted.
 const OPS: u64 = 1000;
+/// Warm-up of the cross-thread case: until the pool holds what the channel, both threads'
+/// caches and the tier keep in flight (a steal that finds its victim busy creates one more
+/// object, so the count settles over a few thousand objects, not the first thousand).
+const CROSS_WARM: u64 = 50_000;
 
 /// Counts every thread's allocations (see `pool_suite::counting`).
 #[global_allocator]
@@ -134,6 +138,31 @@ fn pool_ops() -> Vec<(String, PerOp)> {
     ]
 }
 
+/// `pool_ops` across threads: one thread gets, a second drops what it is sent (both threads'
+/// allocations, counted between the warm-up and the end of the measured objects).
+fn pool_ops_cross_thread() -> Vec<(String, PerOp)> {
+    const DATA: [u8; 64] = [0xA5; 64];
+    let pool = std::sync::Arc::new(Pool::with_factory(|| Vec::<u8>::with_capacity(4096)));
+    let count = |get: &(dyn Fn() -> pool_core::PooledOwned<Vec<u8>> + Sync)| {
+        let mut before = (0, 0);
+        let mut after = (0, 0);
+        common::cross_thread(
+            get,
+            CROSS_WARM,
+            OPS,
+            &mut || before = snapshot(),
+            &mut || after = snapshot(),
+        );
+        PerOp::between(before, after, OPS)
+    };
+    let owned = count(&|| {
+        let mut g = pool.get_owned();
+        g.extend_from_slice(black_box(&DATA));
+        g
+    });
+    vec![("pool_core_Pool_get_owned".to_owned(), owned)]
+}
+
 /// The loop measured under callgrind (`--toggle-collect='*callgrind_loop*'`).
 #[inline(never)]
 fn callgrind_loop(run: &dyn Fn(u64), n: u64) {
@@ -197,6 +226,13 @@ fn main() {
         .map(|(name, _)| name.clone())
         .collect();
     table.push(("pool_ops_1thread".to_owned(), ops));
+    let cross = pool_ops_cross_thread();
+    let cross_allocates: Vec<String> = cross
+        .iter()
+        .filter(|(_, per_op)| per_op.allocs > 0.0)
+        .map(|(name, _)| name.clone())
+        .collect();
+    table.push(("pool_ops_cross_thread".to_owned(), cross));
 
     println!(
         "Steady state: {WARM} operations of warm-up, then {OPS} counted (2 threads: {OPS} each).\n"
@@ -238,5 +274,11 @@ fn main() {
     if !cache_hit_allocates.is_empty() {
         eprintln!("error: a warm cache hit allocated in pool_ops: {cache_hit_allocates:?}");
         std::process::exit(1);
+    }
+    if !cross_allocates.is_empty() {
+        // Not an error: a pool creates an object whenever the number in flight (the channel,
+        // the object each thread holds, one being reset) reaches a new maximum, and after the
+        // warm-up that is rare but not impossible.
+        eprintln!("note: warm cross-thread traffic allocated in pool_ops: {cross_allocates:?}");
     }
 }

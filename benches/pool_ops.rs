@@ -5,7 +5,10 @@
 //!
 //! Groups: `pool_ops/1thread/<name>` and `pool_ops/2threads/<name>`. In the 2-thread group both
 //! threads share one pool and each runs `iters` operations; the figure is the wall time of the two
-//! concurrent loops, i.e. the time per operation per thread.
+//! concurrent loops, i.e. the time per operation per thread. `pool_ops/cross_thread/<name>`: one
+//! thread gets and writes, a second drops what it is sent over a bounded channel; the figure is
+//! the time per object. `pool_ops/trim_64x16/{visit,release}`: one `trim()` with 64 idle threads
+//! that cached 16 objects each.
 //!
 //! ```text
 //! cargo bench --bench pool_ops -- --warm-up-time 1 --measurement-time 2
@@ -21,6 +24,8 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::RefCell;
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
@@ -97,10 +102,6 @@ impl opool::PoolAllocator<Vec<u8>> for BufAlloc {
 }
 
 /// Every contender as a shareable pool, so the 1- and 2-thread groups run the same code.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "built once per group, never moved in a timed loop; a Box would add an indirection to one contender only"
-)]
 enum Contender {
     Pool(Pool<Vec<u8>>),
     Floor,
@@ -224,7 +225,170 @@ fn two(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_thread, two);
+/// A fresh 4 KiB buffer from mimalloc that another thread frees (the cross-thread group's
+/// mimalloc contender).
+struct MiBuf(*mut u8);
+
+// SAFETY: the buffer is a plain heap block owned by this value alone; mimalloc frees blocks
+// from any thread.
+unsafe impl Send for MiBuf {}
+
+impl MiBuf {
+    fn new() -> Self {
+        // SAFETY: `LAYOUT` has a non-zero size.
+        let p = unsafe { MiMalloc.alloc(LAYOUT) };
+        assert!(!p.is_null(), "mimalloc: out of memory");
+        // SAFETY: `p` is valid for `CAP` >= 64 bytes of writes and does not overlap `DATA`.
+        unsafe { std::ptr::copy_nonoverlapping(black_box(&DATA).as_ptr(), p, DATA.len()) };
+        Self(p)
+    }
+}
+
+impl Drop for MiBuf {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` by the same allocator with the same layout.
+        unsafe { MiMalloc.dealloc(self.0, LAYOUT) };
+    }
+}
+
+/// Times one cross-thread contender: `get` on one thread, the drop on another.
+fn cross<G: Send>(iters: u64, get: &(dyn Fn() -> G + Sync)) -> Duration {
+    common::cross_thread(get, 1000, iters, &mut || {}, &mut || {})
+}
+
+/// One thread gets (and writes 64 bytes), a second drops what it is sent over a channel
+/// (`common::cross_thread`). The thread-local floor and `LocalPool` cannot take part: a
+/// thread-local stack never sees its objects again.
+fn cross_thread(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pool_ops/cross_thread");
+    let pool = Arc::new(Pool::with_factory(new_buf));
+    group.bench_function("pool_core_Pool", |b| {
+        b.iter_custom(|iters| {
+            cross(iters, &|| {
+                let mut g = pool.get();
+                work(&mut g);
+                g
+            })
+        })
+    });
+    group.bench_function("pool_core_Pool_get_owned", |b| {
+        b.iter_custom(|iters| {
+            cross(iters, &|| {
+                let mut g = pool.get_owned();
+                work(&mut g);
+                g
+            })
+        })
+    });
+    group.bench_function("fresh_system", |b| {
+        b.iter_custom(|iters| {
+            cross(iters, &|| {
+                let mut v = new_buf();
+                work(&mut v);
+                v
+            })
+        })
+    });
+    group.bench_function("fresh_mimalloc", |b| {
+        b.iter_custom(|iters| cross(iters, &MiBuf::new))
+    });
+    let object_pool = object_pool::Pool::new(4, new_buf);
+    group.bench_function("object_pool", |b| {
+        b.iter_custom(|iters| {
+            cross(iters, &|| {
+                let mut g = object_pool.pull(new_buf);
+                g.clear();
+                work(&mut g);
+                g
+            })
+        })
+    });
+    let linear = lockfree_object_pool::LinearObjectPool::new(new_buf, |v: &mut Vec<u8>| v.clear());
+    group.bench_function("lockfree_LinearObjectPool", |b| {
+        b.iter_custom(|iters| {
+            cross(iters, &|| {
+                let mut g = linear.pull();
+                work(&mut g);
+                g
+            })
+        })
+    });
+    let opool = opool::Pool::new(64, BufAlloc);
+    group.bench_function("opool", |b| {
+        b.iter_custom(|iters| {
+            cross(iters, &|| {
+                let mut g = opool.get();
+                work(&mut g);
+                g
+            })
+        })
+    });
+    group.finish();
+}
+
+/// `trim()` with 64 live threads that each cached 16 objects and then sit idle: the first
+/// `trim` after use visits every slot and releases nothing (`visit`), the second releases all
+/// 1,024 objects (`release`, the objects' drops included). It runs on a timer thread, not on
+/// the hot path; this shows what a timer tick costs.
+fn trim_64_threads(c: &mut Criterion) {
+    const THREADS: usize = 64;
+    const CACHED: usize = 16;
+    let mut group = c.benchmark_group("pool_ops/trim_64x16");
+    let pool = Pool::with_factory(new_buf);
+    let start = Barrier::new(THREADS + 1);
+    let filled = Barrier::new(THREADS + 1);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                loop {
+                    start.wait();
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    drop((0..CACHED).map(|_| pool.get()).collect::<Vec<_>>());
+                    filled.wait();
+                }
+            });
+        }
+        // Each measured trim follows a round in which every thread filled its cache again.
+        let fill = || {
+            start.wait();
+            filled.wait();
+        };
+        group.bench_function("visit", |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    fill();
+                    let t = Instant::now();
+                    black_box(pool.trim());
+                    total += t.elapsed();
+                    pool.trim();
+                }
+                total
+            })
+        });
+        group.bench_function("release", |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    fill();
+                    pool.trim();
+                    let t = Instant::now();
+                    black_box(pool.trim());
+                    total += t.elapsed();
+                }
+                total
+            })
+        });
+        stop.store(true, Ordering::Relaxed);
+        start.wait();
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_thread, two, cross_thread, trim_64_threads);
 
 /// `LocalPool`'s loop (it is not shareable, so it is not a `Contender`).
 fn run_local(pool: &LocalPool<Vec<u8>>, n: u64) {

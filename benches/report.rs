@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 /// The groups, in report order, with what one operation is.
-const GROUPS: [(&str, &str); 7] = [
+const GROUPS: [(&str, &str); 9] = [
     (
         "json_encode",
         "one `serde_json::to_writer` of an 82-byte object into a byte buffer (the Go seed's `sync.Pool` example)",
@@ -45,6 +45,14 @@ const GROUPS: [(&str, &str); 7] = [
     (
         "pool_ops_2threads",
         "the same, two threads sharing one pool",
+    ),
+    (
+        "pool_ops_cross_thread",
+        "the same buffer taken on one thread and dropped on a second, sent over a bounded channel (64 in flight); time per object",
+    ),
+    (
+        "pool_ops_trim_64x16",
+        "one `Pool::trim()` with 64 idle threads that cached 16 buffers each: `visit` releases nothing, `release` frees all 1,024",
     ),
 ];
 
@@ -285,7 +293,56 @@ fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> 
     let ours_ctx = find(ctx, "pool_core_Pool_RequestCtx");
     let ours_json = find(json, "pool_core_Pool");
     let ours_log = find(log, "pool_core_Pool");
+    let (ops1, ops2, cross) = (
+        g("pool_ops_1thread"),
+        g("pool_ops_2threads"),
+        g("pool_ops_cross_thread"),
+    );
+    let (pool1, pool2) = (find(ops1, "pool_core_Pool"), find(ops2, "pool_core_Pool"));
+    let best_cross = [
+        find(cross, "pool_core_Pool"),
+        find(cross, "pool_core_Pool_get_owned"),
+    ]
+    .into_iter()
+    .flatten()
+    .min_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
     vec![
+        Target::speedup(
+            "pool_ops 1 thread: `Pool` no slower than the fastest other pool crate",
+            pool1,
+            fastest(ops1, Kind::Other),
+            1.0,
+        ),
+        Target::speedup(
+            "pool_ops 1 thread: `Pool` within 1.2x of the thread-local floor",
+            pool1,
+            find(ops1, "floor_thread_local"),
+            1.0 / 1.2,
+        ),
+        Target::speedup(
+            "pool_ops 2 threads: per-thread time at most 1.3x `Pool`'s own 1-thread time",
+            pool2,
+            pool1,
+            1.0 / 1.3,
+        ),
+        Target::speedup(
+            "pool_ops 2 threads: `Pool` >= 1.8x faster than the fastest other pool crate",
+            pool2,
+            fastest(ops2, Kind::Other),
+            1.8,
+        ),
+        Target::speedup(
+            "pool_ops cross-thread: `Pool` no slower than the fastest other pool crate",
+            best_cross,
+            fastest(cross, Kind::Other),
+            1.0,
+        ),
+        Target::zero_allocs(
+            "pool_ops cross-thread: 0 allocations per object when warm (`get_owned`)",
+            allocs,
+            "pool_ops_cross_thread",
+            "pool_core_Pool_get_owned",
+        ),
         Target::zero_allocs(
             "request_ctx: 0 allocations per request when warm",
             allocs,

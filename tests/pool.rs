@@ -280,7 +280,7 @@ fn objects_survive_a_pool_used_from_their_own_drop() {
 }
 
 /// `Pool::builder_like` keeps the test above readable: a builder with bounds for a factory.
-trait BuilderLike<T> {
+trait BuilderLike<T: Send> {
     fn builder_like(f: impl Fn() -> T + Send + Sync + 'static) -> Pool<T>;
 }
 impl<T: Poolable + Send + 'static> BuilderLike<T> for Pool<T> {

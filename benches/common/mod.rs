@@ -118,6 +118,61 @@ pub(crate) fn two_threads(run: &(dyn Fn(u64) + Sync), iters: u64) -> Duration {
 /// Registers one criterion group: every contender `rename` keeps (under the name it returns),
 /// on one thread. With `elements`, one criterion iteration is `elements` operations and the
 /// group reports a throughput in elements per second.
+/// Objects in flight between the two threads of [`cross_thread`].
+pub(crate) const IN_FLIGHT: usize = 64;
+
+/// One thread takes objects with `get` and sends each over a bounded channel ([`IN_FLIGHT`])
+/// to a second thread, which drops it: what a runtime does when a task that holds a pooled
+/// object moves to another worker. Both run `warm` objects first; `before` runs on the calling
+/// thread once both are warm, `after` once both finished the `n` measured ones, before either
+/// exits. Returns the wall time of the `n`.
+pub(crate) fn cross_thread<G: Send>(
+    get: &(dyn Fn() -> G + Sync),
+    warm: u64,
+    n: u64,
+    before: &mut dyn FnMut(),
+    after: &mut dyn FnMut(),
+) -> Duration {
+    let barrier = Barrier::new(3);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<G>(IN_FLIGHT);
+    std::thread::scope(|s| {
+        let barrier = &barrier;
+        s.spawn(move || {
+            for _ in 0..warm {
+                tx.send(get()).unwrap();
+            }
+            barrier.wait(); // warm
+            barrier.wait(); // started
+            for _ in 0..n {
+                tx.send(get()).unwrap();
+            }
+            barrier.wait(); // done
+            barrier.wait(); // counted
+        });
+        s.spawn(move || {
+            for _ in 0..warm {
+                drop(rx.recv().unwrap());
+            }
+            barrier.wait();
+            barrier.wait();
+            for _ in 0..n {
+                drop(rx.recv().unwrap());
+            }
+            barrier.wait();
+            barrier.wait();
+        });
+        barrier.wait();
+        before();
+        let start = Instant::now();
+        barrier.wait();
+        barrier.wait();
+        let elapsed = start.elapsed();
+        after();
+        barrier.wait();
+        elapsed
+    })
+}
+
 pub(crate) fn bench_group(
     c: &mut Criterion,
     group: &str,

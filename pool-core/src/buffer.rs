@@ -42,7 +42,7 @@ impl ByteBuffer for bytes::BytesMut {
 }
 
 /// One size class: buffers of at least `size` bytes.
-struct Class<B> {
+struct Class<B: Send> {
     size: usize,
     pool: Pool<B>,
 }

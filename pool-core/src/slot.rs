@@ -43,19 +43,23 @@ impl<T> DerefMut for Slot<T> {
 }
 
 /// What a guard holds: its object's slot, until the guard is dropped or detached.
-pub(crate) struct Held<T>(Option<Slot<T>>);
+///
+/// No drop glue of its own (`ManuallyDrop`): every guard's `Drop` takes the slot out, so a
+/// second check after it would only cost instructions on the hot path. A guard that is
+/// `mem::forget`-ten leaks its object, as a forgotten `Box` would.
+pub(crate) struct Held<T>(core::mem::ManuallyDrop<Option<Slot<T>>>);
 
 impl<T> Held<T> {
     /// Holds `slot`.
     #[inline]
     pub(crate) fn new(slot: Slot<T>) -> Self {
-        Self(Some(slot))
+        Self(core::mem::ManuallyDrop::new(Some(slot)))
     }
 
     /// The object.
     #[inline]
     pub(crate) fn get(&self) -> &T {
-        match &self.0 {
+        match &*self.0 {
             Some(slot) => slot,
             None => unreachable!("a guard holds its object until dropped or detached"),
         }
@@ -64,7 +68,7 @@ impl<T> Held<T> {
     /// The object, mutably.
     #[inline]
     pub(crate) fn get_mut(&mut self) -> &mut T {
-        match &mut self.0 {
+        match &mut *self.0 {
             Some(slot) => slot,
             None => unreachable!("a guard holds its object until dropped or detached"),
         }

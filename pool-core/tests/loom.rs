@@ -1,5 +1,5 @@
-//! Loom models of the pool's concurrent paths: the exchange between thread caches and the shared
-//! tier, thread exit, and `trim` racing with use.
+//! Loom models of the pool's concurrent paths: the owner's get/put on its slot racing with the
+//! slot-tier exchange, with `trim()`, with a stealing thread, and with the pool's drop.
 //!
 //! Run with `RUSTFLAGS="--cfg loom" cargo test -p pool-core --release --test loom`.
 #![cfg(loom)]
@@ -9,25 +9,19 @@ use pool_core::{Pool, PoolBuilder, Poolable};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Waits until every worker thread's cache was flushed: loom's `join` returns before a thread's
-/// thread-local destructors run (std's waits for them).
-fn wait_for_exits(pool: &Pool<Obj>, live: u64) {
-    while pool.stats().thread_caches > live {
-        thread::yield_now();
-    }
-}
-
 /// Runs `f` under loom with a bounded number of preemptions, so each model finishes in seconds.
 fn run_model(f: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(3);
+    builder.max_branches = 100_000;
     builder.check(f);
 }
 
-/// An object with an identity, to check that no two holders ever share one.
+/// An object with an identity, to check that no two holders ever share one, and a drop count.
 struct Obj {
     id: usize,
     held: bool,
+    drops: Arc<AtomicUsize>,
 }
 
 impl Poolable for Obj {
@@ -36,25 +30,51 @@ impl Poolable for Obj {
     }
 }
 
-fn numbered_pool(cache: usize, max_idle: usize) -> Arc<Pool<Obj>> {
-    let next = AtomicUsize::new(0);
-    Arc::new(
-        PoolBuilder::from_factory(move || Obj {
-            id: next.fetch_add(1, Ordering::Relaxed),
-            held: false,
-        })
-        .thread_cache(cache)
-        .max_idle(max_idle)
-        .build(),
-    )
+impl Drop for Obj {
+    fn drop(&mut self) {
+        self.drops.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A pool of numbered objects, and the counter their drops add to.
+fn numbered_pool(cache: usize, max_idle: usize) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>) {
+    let (pool, drops, _) = counted_pool(cache, max_idle);
+    (pool, drops)
+}
+
+/// A pool of numbered objects, the counter their drops add to, and the number made so far.
+fn counted_pool(
+    cache: usize,
+    max_idle: usize,
+) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let made = Arc::new(AtomicUsize::new(0));
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (d, m) = (Arc::clone(&drops), Arc::clone(&made));
+    let pool = PoolBuilder::from_factory(move || Obj {
+        id: m.fetch_add(1, Ordering::Relaxed),
+        held: false,
+        drops: Arc::clone(&d),
+    })
+    .thread_cache(cache)
+    .max_idle(max_idle)
+    .build();
+    (Arc::new(pool), drops, made)
+}
+
+/// Marks an object held for a moment, failing if someone else holds it.
+fn hold(obj: &mut Obj) {
+    assert!(!obj.held, "object {} handed out twice", obj.id);
+    obj.held = true;
+    obj.held = false;
 }
 
 /// Two threads each hold two objects at once with a one-object cache, so every return spills to
-/// the tier and every get refills from it; then they exit and their caches flush.
+/// the tier and every get refills from it. Afterwards every idle object is reachable from
+/// this thread: its gets reuse them (tier, then the other threads' slots) and create nothing.
 #[test]
 fn cache_and_tier_exchange() {
     run_model(|| {
-        let pool = numbered_pool(1, usize::MAX);
+        let (pool, _) = numbered_pool(1, usize::MAX);
         let handles: Vec<_> = (0..2)
             .map(|_| {
                 let pool = Arc::clone(&pool);
@@ -62,25 +82,23 @@ fn cache_and_tier_exchange() {
                     let mut a = pool.get();
                     let mut b = pool.get();
                     assert_ne!(a.id, b.id);
-                    assert!(!a.held && !b.held, "an object handed out twice");
-                    a.held = true;
-                    b.held = true;
-                    a.held = false;
-                    b.held = false;
+                    hold(&mut a);
+                    hold(&mut b);
                 })
             })
             .collect();
         for h in handles {
             h.join().unwrap();
         }
-        wait_for_exits(&pool, 0);
         let s = pool.stats();
-        assert_eq!(s.gets, 4);
-        assert_eq!(s.returns, 4, "{s}");
+        assert_eq!((s.gets, s.returns), (4, 4), "{s}");
         assert_eq!(s.creations, s.idle + s.discards.total(), "{s}");
-        // Everything the exited threads cached is in the shared tier: this thread reuses it.
         let again: Vec<_> = (0..s.idle).map(|_| pool.get()).collect();
-        assert_eq!(pool.stats().creations, s.creations);
+        assert_eq!(
+            pool.stats().creations,
+            s.creations,
+            "an idle object was out of reach"
+        );
         drop(again);
     });
 }
@@ -89,7 +107,7 @@ fn cache_and_tier_exchange() {
 #[test]
 fn idle_bound_under_concurrent_returns() {
     run_model(|| {
-        let pool = numbered_pool(0, 1);
+        let (pool, _) = numbered_pool(0, 1);
         let handles: Vec<_> = (0..2)
             .map(|_| {
                 let pool = Arc::clone(&pool);
@@ -105,24 +123,95 @@ fn idle_bound_under_concurrent_returns() {
     });
 }
 
-/// `trim` on one thread while another gets and returns: nothing is lost or double-counted.
+/// `trim()` on one thread visits the slot of another thread that is getting and returning at
+/// the same time: nothing is lost, released twice or double-counted, and two trims with no use
+/// in between release everything idle, the worker's slot included.
 #[test]
-fn trim_races_with_use() {
+fn trim_races_with_owner() {
     run_model(|| {
-        let pool = numbered_pool(1, usize::MAX);
+        let (pool, drops) = numbered_pool(2, usize::MAX);
         drop(pool.get());
         let p = Arc::clone(&pool);
         let worker = thread::spawn(move || {
-            let a = p.get();
+            let mut a = p.get();
+            hold(&mut a);
             drop(a);
-            drop(p.get());
+            let mut b = p.get();
+            hold(&mut b);
         });
-        pool.trim();
-        pool.trim();
+        let released = pool.trim() + pool.trim();
         worker.join().unwrap();
-        wait_for_exits(&pool, 1);
         let s = pool.stats();
         assert_eq!(s.returns, 3, "{s}");
-        assert_eq!(s.creations, s.idle + s.trimmed + s.discards.total());
+        assert_eq!(s.trimmed as usize, released, "{s}");
+        assert_eq!(s.creations, s.idle + s.trimmed + s.discards.total(), "{s}");
+        assert_eq!(drops.load(Ordering::Relaxed), released);
+        // Quiet now: two trims release every idle object, wherever it is cached.
+        pool.trim();
+        pool.trim();
+        let s = pool.stats();
+        assert_eq!(s.idle, 0, "{s}");
+        assert_eq!(drops.load(Ordering::Relaxed) as u64, s.creations);
+    });
+}
+
+/// A thread whose slot and the tier are empty steals from a thread that is using its own slot
+/// at the same time: no object is held by both, and the thief creates nothing while the
+/// other slot has idle objects.
+#[test]
+fn steal_races_with_owner() {
+    run_model(|| {
+        let (pool, _) = numbered_pool(4, usize::MAX);
+        // The owner fills its slot with two objects, then keeps using it.
+        let p = Arc::clone(&pool);
+        let (filled_tx, filled_rx) = loom::sync::mpsc::channel();
+        let owner = thread::spawn(move || {
+            let a = p.get();
+            let b = p.get();
+            drop((a, b));
+            filled_tx.send(()).unwrap();
+            let mut c = p.get();
+            hold(&mut c);
+        });
+        filled_rx.recv().unwrap();
+        let mut stolen = pool.get();
+        hold(&mut stolen);
+        drop(stolen);
+        owner.join().unwrap();
+        let s = pool.stats();
+        // Two objects exist, the owner's two: the thief took one of them, waiting for the owner's
+        // critical section if need be.
+        assert_eq!(s.creations, 2, "{s}");
+        assert_eq!(s.gets, 4, "{s}");
+        assert_eq!(s.creations, s.idle, "{s}");
+    });
+}
+
+/// The pool's last handle is dropped on either thread, right after that thread or the other
+/// used it: every object is dropped exactly once, whichever thread's slot held it. (The handle
+/// is loom's `Arc`, so the model sees the happens-before that the reference count gives.)
+#[test]
+fn drop_races_with_owner() {
+    run_model(|| {
+        let (pool, drops, made) = counted_pool(2, usize::MAX);
+        let pool = loom::sync::Arc::new(Arc::into_inner(pool).unwrap());
+        let p = loom::sync::Arc::clone(&pool);
+        let worker = thread::spawn(move || {
+            let mut a = p.get();
+            hold(&mut a);
+            drop(a);
+            drop(p);
+        });
+        let mut b = pool.get();
+        hold(&mut b);
+        drop(b);
+        drop(pool);
+        worker.join().unwrap();
+        let (made, dropped) = (made.load(Ordering::Relaxed), drops.load(Ordering::Relaxed));
+        assert!(made <= 2, "{made} objects for two overlapping users");
+        assert_eq!(
+            dropped, made,
+            "every object dropped exactly once when the pool went"
+        );
     });
 }

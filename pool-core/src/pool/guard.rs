@@ -1,0 +1,136 @@
+//! The guards: [`Pooled`] (borrows the pool) and [`PooledOwned`] (`'static`).
+
+use core::fmt;
+use core::ops::{Deref, DerefMut};
+
+use super::Pool;
+use super::cache::Cache;
+use crate::Poolable;
+use crate::slot::{Held, Slot};
+use crate::sync::Arc;
+
+/// Implements the guard traits shared by `Pooled` and `PooledOwned`.
+macro_rules! guard_impls {
+    ($guard:ident $(<$lt:lifetime>)?) => {
+        impl<$($lt,)? T: Poolable + Send + 'static> Deref for $guard<$($lt,)? T> {
+            type Target = T;
+            #[inline]
+            fn deref(&self) -> &T {
+                self.value.get()
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Send + 'static> DerefMut for $guard<$($lt,)? T> {
+            #[inline]
+            fn deref_mut(&mut self) -> &mut T {
+                self.value.get_mut()
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Send + 'static> AsRef<T> for $guard<$($lt,)? T> {
+            fn as_ref(&self) -> &T {
+                self
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Send + 'static> AsMut<T> for $guard<$($lt,)? T> {
+            fn as_mut(&mut self) -> &mut T {
+                self
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Send + fmt::Debug + 'static> fmt::Debug for $guard<$($lt,)? T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&**self, f)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Send + 'static> Drop for $guard<$($lt,)? T> {
+            #[inline(always)]
+            fn drop(&mut self) {
+                if let Some(value) = self.value.take() {
+                    self.give_back(value);
+                }
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Send + 'static> $guard<$($lt,)? T> {
+            /// Takes the object out of the pool for good: it is not reset or returned, and counts
+            /// as `detached` in the pool's statistics.
+            ///
+            /// ```
+            /// use pool_core::Pool;
+            ///
+            /// let pool: Pool<String> = Pool::new();
+            /// let mut s = pool.get();
+            /// s.push_str("kept by the caller");
+            /// let owned: String = pool_core::Pooled::detach(s);
+            /// assert_eq!(owned, "kept by the caller");
+            /// assert_eq!(pool.stats().detached, 1);
+            /// ```
+            pub fn detach(mut this: Self) -> T {
+                this.pool.count_detached();
+                this.value.detach()
+            }
+        }
+    };
+}
+
+/// A guard for an object taken from a [`Pool`]: derefs to `T`; on drop the object is reset and
+/// returned. Borrows the pool, so it cannot outlive it; see [`PooledOwned`] for a `'static` one.
+///
+/// `detach` is an associated function (`Pooled::detach(guard)`), like `Box::leak`, so that it
+/// cannot shadow a method of `T`.
+pub struct Pooled<'a, T: Poolable + Send + 'static> {
+    pub(super) pool: &'a Pool<T>,
+    /// The slot the object came from: the drop returns it there without looking the thread's
+    /// slot up again (from another thread too; the slot's lock makes that safe).
+    pub(super) home: Option<&'a Cache<T>>,
+    pub(super) value: Held<T>,
+}
+
+guard_impls!(Pooled<'a>);
+
+impl<T: Poolable + Send + 'static> Pooled<'_, T> {
+    #[inline]
+    fn give_back(&self, value: Slot<T>) {
+        let (pool, home) = (self.pool, self.home);
+        pool.put_to(home, value);
+    }
+}
+
+/// A `'static` guard for an object taken from an `Arc<Pool<T>>` with [`Pool::get_owned`]: `Send`
+/// when `T` is, so it can be held across `.await` in a spawned task. On drop the object is reset
+/// and returned to the pool, on whatever thread the drop happens.
+pub struct PooledOwned<T: Poolable + Send + 'static> {
+    pub(super) pool: Arc<Pool<T>>,
+    pub(super) value: Held<T>,
+}
+
+guard_impls!(PooledOwned);
+
+impl<T: Poolable + Send + 'static> PooledOwned<T> {
+    /// Returns the object to the slot of the thread that drops the guard (an owned guard is
+    /// usually dropped by another task or thread than the one that took it; objects then flow
+    /// back through the shared tier in batches).
+    #[inline]
+    fn give_back(&self, value: Slot<T>) {
+        self.pool.put_boxed(value);
+    }
+}
+
+impl<T: Poolable + Send + 'static> PooledOwned<T> {
+    /// The pool this guard returns its object to.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pool_core::{Pool, PooledOwned};
+    ///
+    /// let pool = Arc::new(Pool::<String>::new());
+    /// let guard = pool.get_owned();
+    /// assert!(Arc::ptr_eq(PooledOwned::pool(&guard), &pool));
+    /// ```
+    pub fn pool(this: &Self) -> &Arc<Pool<T>> {
+        &this.pool
+    }
+}

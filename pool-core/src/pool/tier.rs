@@ -1,0 +1,80 @@
+//! The shared tier: idle objects any thread can take, aged by `trim` (Go's victim cache).
+
+use core::mem;
+
+use crate::slot::Slot;
+
+/// An idle object and the bytes it retains (computed once, when it came back).
+///
+/// Objects live in boxes for their whole life in the pool: `get` and `put` move a pointer, never
+/// the object (see the implementation notes).
+pub(crate) struct Idle<T> {
+    pub(crate) value: Slot<T>,
+    pub(crate) bytes: usize,
+}
+
+/// The shared tier, behind the pool's `tier` mutex.
+pub(crate) struct Tier<T> {
+    /// Objects that arrived since the last `trim`.
+    primary: Vec<Idle<T>>,
+    /// Objects that were already here at the last `trim`; the next `trim` releases them.
+    victim: Vec<Idle<T>>,
+    /// Bytes retained by `primary` and `victim` together.
+    bytes: usize,
+}
+
+impl<T> Tier<T> {
+    /// An empty tier.
+    pub(crate) const fn new() -> Self {
+        Self {
+            primary: Vec::new(),
+            victim: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Idle objects in the tier.
+    pub(crate) fn len(&self) -> usize {
+        self.primary.len() + self.victim.len()
+    }
+
+    /// Bytes the tier's objects retain.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Takes the most recently returned object, from `primary` first.
+    pub(crate) fn pop(&mut self) -> Option<Idle<T>> {
+        let idle = self.primary.pop().or_else(|| self.victim.pop())?;
+        self.bytes -= idle.bytes;
+        Some(idle)
+    }
+
+    /// Adds an object (the caller checked the idle bound); `stale`: it has been idle since the
+    /// last `trim` already (spilled from below a slot's low-water mark), so it joins the victims.
+    pub(crate) fn push(&mut self, idle: Idle<T>, stale: bool) {
+        self.bytes += idle.bytes;
+        if stale {
+            self.victim.push(idle);
+        } else {
+            self.primary.push(idle);
+        }
+    }
+
+    /// Ages the tier: returns what was already idle at the previous trim (for the caller to drop
+    /// outside the lock), and makes everything else the new victims.
+    pub(crate) fn trim(&mut self) -> Vec<Idle<T>> {
+        let aged = mem::take(&mut self.primary);
+        let released = mem::replace(&mut self.victim, aged);
+        self.bytes -= released.iter().map(|idle| idle.bytes).sum::<usize>();
+        released
+    }
+
+    /// Empties the tier (the pool is being dropped).
+    pub(crate) fn take_all(&mut self) -> Vec<Idle<T>> {
+        self.bytes = 0;
+        let mut all = mem::take(&mut self.victim);
+        all.append(&mut self.primary);
+        all
+    }
+}
