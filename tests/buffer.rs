@@ -186,7 +186,7 @@ fn without_a_limit_the_allocators_failure_is_an_error_not_an_abort() {
 }
 
 #[test]
-fn get_panics_with_the_same_message_and_the_pool_keeps_serving() {
+fn get_panics_with_the_same_message_and_keeps_serving() {
     let pool = BufferPool::new();
     drop(pool.get(100));
     let expected = pool.try_get(usize::MAX).unwrap_err().to_string();
