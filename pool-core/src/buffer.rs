@@ -388,7 +388,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     /// A buffer of at least `n` bytes, or `None` if it is refused (see [`refuse`](Self::refuse)
-    /// for why): an `Option` of a box is one register, which keeps `get` as fast as it was.
+    /// for why): an `Option` of a box is one register; the error is built on the cold path.
     #[inline]
     fn take(&self, n: usize) -> Option<Slot<B>> {
         // Every class is at most `max_buffer`, so a size a class covers is within it.
