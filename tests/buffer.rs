@@ -1,9 +1,13 @@
-//! Behaviour of `BufferPool`: size classes, re-filing of grown buffers, unpooled requests, I/O.
+//! Behaviour of `BufferPool`: size classes, re-filing of grown buffers, unpooled requests, I/O,
+//! and the boundary: `max_buffer`, `try_get` for any size, and the builder's refusals.
 
 use std::io::{Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use pool_core::{Buffer, BufferPool};
+use pool_core::{
+    Buffer, BufferError, BufferErrorKind, BufferPool, BufferPoolBuilder, DEFAULT_MAX_BUFFER,
+};
 
 #[test]
 fn get_returns_an_empty_buffer_from_the_smallest_class_that_fits() {
@@ -92,7 +96,7 @@ fn guards_work_with_std_io() {
 #[test]
 fn custom_classes_and_bytes_mut() {
     let pool: BufferPool<bytes::BytesMut> = BufferPool::builder()
-        .classes([1024, 0, 256, 1024])
+        .classes([1024, 256, 1024])
         .thread_cache(0)
         .max_idle_per_class(1)
         .build();
@@ -126,4 +130,203 @@ fn owned_buffers_cross_threads() {
     pool.trim();
     pool.trim();
     assert_eq!(pool.stats().idle, 0);
+}
+
+/// Asserts that `err` refuses `n` against `limit`, and that its message says both.
+fn assert_refused(err: &BufferError, n: usize, limit: usize, kind: BufferErrorKind) {
+    assert_eq!((err.requested(), err.limit(), err.kind()), (n, limit, kind));
+    let msg = err.to_string();
+    assert!(msg.contains(&format!("{n} bytes")), "{msg}");
+    assert!(msg.contains(&format!("({limit} bytes)")), "{msg}");
+    if kind == BufferErrorKind::AboveMaxBuffer {
+        assert!(msg.contains("above `max_buffer`"), "{msg}");
+    }
+    // The project's message style: lowercase, "problem; fix", no trailing period.
+    assert!(msg.starts_with(char::is_lowercase) && msg.contains("; ") && !msg.ends_with('.'));
+}
+
+#[test]
+fn try_get_refuses_any_huge_size_with_a_readable_error() {
+    let pool = BufferPool::new();
+    for n in [
+        usize::MAX,
+        isize::MAX as usize,
+        1 << 62,
+        DEFAULT_MAX_BUFFER + 1,
+    ] {
+        let err = pool.try_get(n).expect_err("a size above max_buffer");
+        assert_refused(&err, n, DEFAULT_MAX_BUFFER, BufferErrorKind::AboveMaxBuffer);
+    }
+    let owned = Arc::new(BufferPool::new());
+    let err = owned
+        .try_get_owned(usize::MAX)
+        .expect_err("above max_buffer");
+    assert_refused(
+        &err,
+        usize::MAX,
+        DEFAULT_MAX_BUFFER,
+        BufferErrorKind::AboveMaxBuffer,
+    );
+    assert_eq!(pool.refused_gets(), 4);
+    assert_eq!((pool.unpooled_gets(), pool.stats().gets), (0, 0));
+    // The error is a std error, for `?` into `Box<dyn Error>` and friends.
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(err);
+    assert!(boxed.to_string().contains(&usize::MAX.to_string()));
+}
+
+#[test]
+fn without_a_limit_the_allocators_failure_is_an_error_not_an_abort() {
+    let pool: BufferPool = BufferPool::builder().max_buffer(usize::MAX).build();
+    for n in [usize::MAX, isize::MAX as usize, 1 << 62] {
+        let err = pool.try_get(n).expect_err("no allocator serves this");
+        assert_refused(&err, n, usize::MAX, BufferErrorKind::AllocFailed);
+        assert!(err.to_string().contains("the allocator could not serve"));
+    }
+    assert!(pool.try_get(8 << 20).expect("a plain size").capacity() >= 8 << 20);
+}
+
+#[test]
+fn get_panics_with_the_same_message_and_keeps_serving() {
+    let pool = BufferPool::new();
+    drop(pool.get(100));
+    let expected = pool.try_get(usize::MAX).unwrap_err().to_string();
+    let payload = catch_unwind(AssertUnwindSafe(|| drop(pool.get(usize::MAX))))
+        .expect_err("get(usize::MAX) panics");
+    let message = payload
+        .downcast_ref::<String>()
+        .expect("a formatted panic message");
+    assert_eq!(*message, expected);
+    let owned = Arc::new(BufferPool::new());
+    assert!(catch_unwind(AssertUnwindSafe(|| drop(owned.get_owned(1 << 62)))).is_err());
+    // Still serving, from the buffer it held before.
+    let mut buf = pool.get(100);
+    buf.extend_from_slice(b"after the panic");
+    assert_eq!(&buf[..], b"after the panic");
+    drop(buf);
+    let s = pool.stats();
+    assert_eq!((s.gets, s.creations, s.reuses, s.idle), (2, 1, 1, 1));
+    assert!(owned.get_owned(64).capacity() >= 64);
+}
+
+#[test]
+fn max_buffer_serves_exactly_its_size_and_refuses_one_byte_more() {
+    let pool: BufferPool = BufferPool::builder().max_buffer(1 << 20).build();
+    assert_eq!(pool.max_buffer(), 1 << 20);
+    let buf = pool.try_get(1 << 20).expect("exactly max_buffer is served");
+    assert!(buf.capacity() >= 1 << 20);
+    drop(buf);
+    let err = pool
+        .try_get((1 << 20) + 1)
+        .expect_err("one byte more is refused");
+    assert_refused(
+        &err,
+        (1 << 20) + 1,
+        1 << 20,
+        BufferErrorKind::AboveMaxBuffer,
+    );
+    // Above the largest class but within the limit: served fresh.
+    let pool: BufferPool = BufferPool::builder().max_buffer(4 << 20).build();
+    assert!(pool.try_get(4 << 20).expect("within the limit").capacity() >= 4 << 20);
+    assert_eq!(pool.unpooled_gets(), 1);
+    assert!(pool.try_get((4 << 20) + 1).is_err());
+    assert_eq!(pool.refused_gets(), 1);
+}
+
+#[test]
+fn the_default_limit_is_64_mib_or_the_largest_class() {
+    assert_eq!(BufferPool::new().max_buffer(), 64 << 20);
+    assert!(BufferPool::new().try_get(64 << 20).is_ok());
+    let big: BufferPool = BufferPool::builder().classes([128 << 20]).build();
+    assert_eq!(big.max_buffer(), 128 << 20);
+    // Default classes above an explicit limit are left out.
+    let small: BufferPool = BufferPool::builder().max_buffer(64 << 10).build();
+    assert_eq!(small.classes().collect::<Vec<_>>(), [4 << 10, 64 << 10]);
+}
+
+#[test]
+fn bytes_mut_buffers_are_allocated_fallibly_too() {
+    let pool: BufferPool<bytes::BytesMut> = BufferPool::builder().max_buffer(usize::MAX).build();
+    let err = pool.try_get(1 << 62).expect_err("no allocator serves this");
+    assert_eq!(err.kind(), BufferErrorKind::AllocFailed);
+    // Above the largest class: reserved in a Vec, taken over by BytesMut with its capacity.
+    let buf = pool.try_get(3 << 20).expect("a plain size");
+    assert!(buf.capacity() >= 3 << 20 && buf.is_empty());
+    assert!(pool.get(100).capacity() >= 4 << 10);
+}
+
+/// The panic message of `build()` for `builder`.
+fn build_panic(builder: BufferPoolBuilder<Vec<u8>>) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(|| drop(builder.build())))
+        .expect_err("build() refuses this configuration");
+    match payload.downcast::<String>() {
+        Ok(msg) => *msg,
+        Err(payload) => (*payload.downcast::<&str>().expect("a str panic")).to_owned(),
+    }
+}
+
+#[test]
+fn build_refuses_configurations_that_can_only_be_mistakes() {
+    let cases: [(BufferPoolBuilder<Vec<u8>>, &str); 6] = [
+        (
+            BufferPool::builder().classes([]),
+            "`BufferPoolBuilder::classes` got no size",
+        ),
+        (
+            BufferPool::builder().classes([0, 4096]),
+            "`BufferPoolBuilder::classes` got a class of 0 bytes",
+        ),
+        (
+            BufferPool::builder()
+                .classes([4096, 2 << 20])
+                .max_buffer(1 << 20),
+            "`BufferPoolBuilder::classes` got a class of 2097152 bytes, above `max_buffer` (1048576 bytes)",
+        ),
+        (
+            BufferPool::builder().max_buffer(0),
+            "`BufferPoolBuilder::max_buffer(0)`",
+        ),
+        (
+            BufferPool::builder().max_buffer(1000),
+            "`BufferPoolBuilder::max_buffer(1000)` is below the smallest default class (4096 bytes)",
+        ),
+        (
+            BufferPool::builder().thread_cache(1 << 40),
+            "`BufferPoolBuilder::thread_cache(1099511627776)`",
+        ),
+    ];
+    for (builder, expected) in cases {
+        let msg = build_panic(builder);
+        assert!(
+            msg.starts_with(expected),
+            "{msg:?} does not start with {expected:?}"
+        );
+        assert!(msg.contains("; ") && !msg.ends_with('.'), "{msg}");
+    }
+}
+
+#[test]
+fn builder_extremes_that_are_not_mistakes_work() {
+    // Nothing kept anywhere: every get is fresh, every return dropped.
+    let none: BufferPool = BufferPool::builder()
+        .max_idle_per_class(0)
+        .thread_cache(0)
+        .build();
+    drop(none.get(100));
+    drop(none.get(100));
+    let s = none.stats();
+    assert_eq!((s.creations, s.idle, s.discards.over_idle_bound), (2, 0, 2));
+    // Huge bounds: unbounded, nothing reserved up front.
+    let all: BufferPool = BufferPool::builder()
+        .max_idle_per_class(usize::MAX)
+        .thread_cache(1 << 16)
+        .classes([1, usize::MAX])
+        .max_buffer(usize::MAX)
+        .build();
+    assert!(all.get(1).capacity() >= 1);
+    assert_eq!(
+        all.try_get(2).unwrap_err().kind(),
+        BufferErrorKind::AllocFailed
+    );
+    assert_eq!(all.stats().gets, 2); // the huge class counted its failed creation
+    assert!(all.get(1).capacity() >= 1, "the pool is still usable");
 }

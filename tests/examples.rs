@@ -105,19 +105,38 @@ fn protobuf_pooled_merge_saves_allocations() {
 }
 
 #[test]
-fn buffers_echo_every_message() {
+fn buffers_refuse_an_oversized_prefix_and_serve_the_other_clients() {
     let out = run("buffers", &["--messages", "20"]);
-    line(&out, "echoed 80 messages");
-    assert!(out.contains("every echo matched"), "{out}");
-    // The 64 KiB class served most reads from reused buffers.
-    let class = line(&out, "   64 KiB: gets=");
-    let field = |name: &str| -> u64 {
-        let rest = &class[class.find(name).expect(name) + name.len()..];
-        rest.split(|c: char| !c.is_ascii_digit())
-            .next()
-            .and_then(|n| n.parse().ok())
-            .expect(name)
-    };
-    assert!(field("new=") * 2 < field("gets="), "{out}");
-    line(&out, "above the largest class (served fresh): 0");
+    // The hostile client's 2^31 - 1 prefix got an error frame naming the size and the limit,
+    // and only its connection was closed.
+    let refusal = line(&out, "prefix 2147483647: error frame ");
+    assert!(
+        refusal.contains(
+            "a buffer of 2147483647 bytes was requested, above `max_buffer` (1048576 bytes)"
+        ),
+        "{out}"
+    );
+    assert!(refusal.ends_with("that connection closed"), "{out}");
+    // The clients before, during and after it were all served, byte for byte.
+    line(&out, "echoed 100 frames");
+    assert!(
+        out.contains("over 5 connections: every echo matched"),
+        "{out}"
+    );
+    // Each class served most frames from reused buffers.
+    for class in ["    4 KiB: gets=", "   64 KiB: gets="] {
+        let class = line(&out, class);
+        let field = |name: &str| -> u64 {
+            let rest = &class[class.find(name).expect(name) + name.len()..];
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect(name)
+        };
+        assert!(field("new=") * 2 < field("gets="), "{out}");
+    }
+    line(
+        &out,
+        "above the largest class (served fresh): 0, refused: 1",
+    );
 }

@@ -32,6 +32,8 @@
 //! | the previous user's data leaks to the next | [`Poolable::reset`](crate::Poolable::reset) runs on every return; the derive resets every field unless told otherwise, and refuses fields it cannot reset |
 //! | a guard or a reference outlives the request | the borrow checker: `Pooled<'_, T>` borrows the pool, references borrow the guard |
 //! | `clear()` on a `HashMap<String, String>` frees every key and value | [`RecycleMap`](crate::RecycleMap) / [`RecycleVec`](crate::RecycleVec) keep the elements' allocations too |
+//! | a size read from the wire (a length prefix, a `Content-Length`) asks for more than the allocator can give, and the process aborts | a size read from the wire goes through [`BufferPool::try_get`](crate::BufferPool::try_get) (or `try_get_owned`): an `Err` naming the size and the limit, to answer with a 413 or an error frame; it never panics or aborts |
+//! | every client may make each buffer as large as the pool allows | [`BufferPoolBuilder::max_buffer`](crate::BufferPoolBuilder::max_buffer): the largest buffer handed out at all, pooled or fresh (default 64 MiB); set it to your protocol's frame or body limit, and watch [`refused_gets`](crate::BufferPool::refused_gets) |
 //!
 //! A trim timer on its own thread (in a tokio service, a task with `tokio::time::interval`):
 //!

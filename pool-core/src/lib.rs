@@ -59,7 +59,10 @@ mod slot;
 mod stats;
 mod sync;
 
-pub use buffer::{Buffer, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer, DEFAULT_CLASSES};
+pub use buffer::{
+    Buffer, BufferError, BufferErrorKind, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
+    DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
+};
 pub use local::{LocalPool, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};

@@ -5,6 +5,8 @@ use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::mem;
 use core::ops::{Deref, DerefMut};
+use core::panic::AssertUnwindSafe;
+use std::panic::catch_unwind;
 
 use crate::Poolable;
 use crate::pool::{Limits, Returned, prepare_return};
@@ -26,6 +28,16 @@ use crate::stats::{Discards, Stats};
 /// assert_eq!(*pool.get(), "");
 /// assert_eq!(pool.stats().reuses, 1);
 /// ```
+///
+/// # Faults in user code
+/// - A factory that panics: the panic goes on out of [`get`](Self::get); nothing is created or
+///   counted as a get, [`Stats::factory_panicked`] counts it, and the pool stays usable.
+/// - A `reset` that panics: the object is dropped, never handed out again, and counted in
+///   [`Discards::reset_panicked`]; the guard's drop does not panic.
+/// - A `Drop` that panics while the pool releases an object (a [`trim`](Self::trim), a
+///   discard on return, the pool's own drop): the panic is caught, the pool goes on releasing
+///   the others, and the panicking object counts as released (its memory may leak, as a
+///   panicking `Drop` leaks whatever it did not free).
 pub struct LocalPool<T> {
     /// Idle objects, boxed (see `Idle` in the pool module) with their retained bytes.
     items: RefCell<Vec<(Slot<T>, usize)>>,
@@ -41,6 +53,7 @@ pub struct LocalPool<T> {
 struct LocalCounters {
     reuses: Cell<u64>,
     creations: Cell<u64>,
+    factory_panicked: Cell<u64>,
     returns: Cell<u64>,
     over_idle_bound: Cell<u64>,
     oversized: Cell<u64>,
@@ -51,6 +64,21 @@ struct LocalCounters {
 
 fn bump(counter: &Cell<u64>, n: u64) {
     counter.set(counter.get() + n);
+}
+
+/// Counts a factory call that unwound: armed before the call, forgotten after it returns.
+struct CountUnwind<'a>(&'a Cell<u64>);
+
+impl Drop for CountUnwind<'_> {
+    fn drop(&mut self) {
+        bump(self.0, 1);
+    }
+}
+
+/// Drops an object the pool releases, catching a panic of its `Drop`: the pool goes on
+/// releasing the others, and a pool dropped while unwinding does not abort the process.
+fn release<T>(value: T) {
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
 }
 
 impl<T: Poolable + Default + 'static> LocalPool<T> {
@@ -92,6 +120,14 @@ impl<T: Poolable> LocalPool<T> {
 
     /// A pool with `factory`, at most `max_idle` idle objects, and at most `max_retained_bytes`
     /// retained per kept object.
+    ///
+    /// No value is refused, and none allocates up front:
+    /// - `max_idle`: `0` keeps nothing (every get calls the factory: pooling off);
+    ///   `usize::MAX` (or any huge value) is unbounded, and the pool never holds more than the
+    ///   peak number in use.
+    /// - `max_retained_bytes`: `0` keeps only objects that retain no heap bytes (a `Vec` that
+    ///   never grew); `usize::MAX` is no limit. An object above it is dropped on return and
+    ///   counted in [`Discards::oversized`].
     ///
     /// ```
     /// use pool_core::LocalPool;
@@ -161,8 +197,13 @@ impl<T: Poolable> LocalPool<T> {
                 value
             }
             None => {
+                // A panicking factory counts as `factory_panicked`, not as a creation; the
+                // panic goes on to the caller, and the pool holds no borrow across it.
+                let unwinding = CountUnwind(&self.counters.factory_panicked);
+                let value = (self.factory)();
+                mem::forget(unwinding);
                 bump(&self.counters.creations, 1);
-                Slot::new((self.factory)())
+                Slot::new(value)
             }
         }
     }
@@ -194,18 +235,21 @@ impl<T: Poolable> LocalPool<T> {
                 } else {
                     drop(items);
                     bump(&self.counters.over_idle_bound, 1);
-                    drop(value);
+                    release(value);
                 }
             }
             Returned::Panicked => bump(&self.counters.reset_panicked, 1),
             Returned::Oversized(value) => {
                 bump(&self.counters.oversized, 1);
-                drop(value);
+                release(value);
             }
         }
     }
 
     /// Releases the idle objects not used since the previous `trim()`; returns how many.
+    ///
+    /// An object whose `Drop` panics is released too, and counted: the panic is caught and the
+    /// others are still dropped.
     ///
     /// ```
     /// use pool_core::LocalPool;
@@ -226,8 +270,12 @@ impl<T: Poolable> LocalPool<T> {
         };
         let bytes: usize = released.iter().map(|(_, bytes)| bytes).sum();
         self.bytes.set(self.bytes.get() - bytes);
-        bump(&self.counters.trimmed, released.len() as u64);
-        released.len()
+        let count = released.len();
+        bump(&self.counters.trimmed, count as u64);
+        for (value, _) in released {
+            release(value);
+        }
+        count
     }
 
     /// A snapshot of the pool's statistics.
@@ -246,6 +294,7 @@ impl<T: Poolable> LocalPool<T> {
         let mut stats = Stats::default();
         stats.reuses = c.reuses.get();
         stats.creations = c.creations.get();
+        stats.factory_panicked = c.factory_panicked.get();
         stats.gets = stats.reuses + stats.creations;
         stats.returns = c.returns.get();
         stats.discards = Discards {
@@ -258,6 +307,16 @@ impl<T: Poolable> LocalPool<T> {
         stats.idle = self.items.borrow().len() as u64;
         stats.retained_bytes = self.bytes.get() as u64;
         stats
+    }
+}
+
+/// Drops every idle object; a panic in an object's `Drop` is caught (see the type's docs), so
+/// dropping the pool never panics because of one, and the others are still dropped.
+impl<T> Drop for LocalPool<T> {
+    fn drop(&mut self) {
+        for (value, _) in mem::take(self.items.get_mut()) {
+            release(value);
+        }
     }
 }
 

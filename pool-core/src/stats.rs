@@ -30,8 +30,12 @@ pub struct Stats {
     pub gets: u64,
     /// Gets served by an idle object.
     pub reuses: u64,
-    /// Gets that had to call the factory.
+    /// Gets that had to call the factory, and got an object from it.
     pub creations: u64,
+    /// Factory calls that panicked. The panic went on out of the `get` that called the factory,
+    /// nothing was created or counted in `gets`/`creations`, and the pool stayed usable. Should
+    /// be 0: a factory that panics is a bug, or an allocation it could not make.
+    pub factory_panicked: u64,
     /// Guards dropped (objects offered back), whatever happened to the object next.
     pub returns: u64,
     /// Objects dropped on return instead of kept, by reason.
@@ -102,6 +106,7 @@ impl AddAssign for Stats {
         self.gets += other.gets;
         self.reuses += other.reuses;
         self.creations += other.creations;
+        self.factory_panicked += other.factory_panicked;
         self.returns += other.returns;
         self.discards += other.discards;
         self.detached += other.detached;
@@ -114,8 +119,16 @@ impl AddAssign for Stats {
 
 impl fmt::Display for Stats {
     /// One short line for logs, e.g.
-    /// `gets=1000 hit=99.9% new=1 back=1000 dropped=0 idle=1 (4096B) threads=1`; use `{:?}`
-    /// for every counter.
+    /// `gets=1000 hit=99.9% new=1 back=1000 dropped=0 idle=1 (4096B) threads=1`, followed by
+    /// ` factory_panicked=N` when a factory panicked; use `{:?}` for every counter.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::with_factory(|| -> Vec<u8> { panic!("no connection") });
+    /// let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(pool.get())));
+    /// assert!(pool.stats().to_string().ends_with("threads=0 factory_panicked=1"));
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -128,6 +141,10 @@ impl fmt::Display for Stats {
             self.idle,
             self.retained_bytes,
             self.thread_caches,
-        )
+        )?;
+        if self.factory_panicked > 0 {
+            write!(f, " factory_panicked={}", self.factory_panicked)?;
+        }
+        Ok(())
     }
 }
