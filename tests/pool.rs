@@ -472,3 +472,28 @@ fn local_pool_has_the_same_interface() {
         (1, 1, 1)
     );
 }
+
+#[test]
+fn extreme_bounds_are_bounds_not_allocations() {
+    // A huge thread cache reserves nothing up front (it used to abort at the first get).
+    let pool: Pool<Vec<u8>> = Pool::builder()
+        .thread_cache(usize::MAX)
+        .max_idle(usize::MAX)
+        .build();
+    let guards: Vec<_> = (0..300).map(|_| pool.get()).collect();
+    drop(guards);
+    assert_eq!(pool.stats().idle, 300, "all kept in this thread's slot");
+
+    // Zero everywhere: nothing is kept, every get creates, nothing breaks.
+    let pool: Pool<Vec<u8>> = Pool::builder()
+        .thread_cache(0)
+        .max_idle(0)
+        .max_retained_bytes(0)
+        .build();
+    for _ in 0..3 {
+        pool.get().push(1);
+    }
+    let s = pool.stats();
+    assert_eq!((s.creations, s.idle), (3, 0), "{s}");
+    assert_eq!(s.discards.total(), 3, "{s}");
+}

@@ -45,10 +45,12 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Keeps at most `n` idle objects in the shared tier; a return beyond it drops the object
-    /// (counted in [`Discards::over_idle_bound`](crate::Discards::over_idle_bound)). Each thread cache holds up to
-    /// [`thread_cache`](Self::thread_cache) more, so the pool's idle objects number at most
-    /// `n + live threads × thread_cache`; set `thread_cache(0)` for a strict bound of `n`.
-    /// Default: unbounded (the pool never holds more than the peak number in use).
+    /// (counted in [`Discards::over_idle_bound`](crate::Discards::over_idle_bound)). Each
+    /// thread's slot holds up to [`thread_cache`](Self::thread_cache) more, so the pool's idle
+    /// objects number at most `n + threads × thread_cache` (threads: the peak number alive at
+    /// once); set `thread_cache(0)` for a strict bound of `n`. `0` keeps nothing in the tier
+    /// (the slots still keep theirs); a huge value reserves nothing up front. Default:
+    /// unbounded (the pool never holds more than the peak number in use).
     ///
     /// ```
     /// use pool_core::Pool;
@@ -66,7 +68,8 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
 
     /// Each thread caches at most `n` idle objects (default 16). Objects move between a cache
     /// and the shared tier in batches of `n / 2`. `0` turns the caches off: every operation
-    /// then takes the shared tier's lock.
+    /// then takes the shared tier's lock. A huge value is a bound, not an allocation: a slot
+    /// reserves room for at most 256 objects up front and grows as objects come back.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -81,8 +84,9 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Drops, instead of keeping, an object whose [`Poolable::retained_bytes`] exceeds `bytes`
-    /// after its reset (counted in [`Discards::oversized`](crate::Discards::oversized)), so one huge request cannot pin its
-    /// memory in the pool. Default: no limit.
+    /// after its reset (counted in [`Discards::oversized`](crate::Discards::oversized)), so one
+    /// huge request cannot pin its memory in the pool. `0` keeps only objects that retain
+    /// nothing; `usize::MAX` is the default, no limit.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -97,7 +101,7 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
         self
     }
 
-    /// Builds the pool.
+    /// Builds the pool. Refuses nothing: every value of every bound has a meaning (above).
     ///
     /// ```
     /// use pool_core::PoolBuilder;

@@ -149,6 +149,7 @@ impl Totals {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         stats.reuses += get(&self.reuses);
         stats.creations += get(&self.creations);
+        stats.factory_panicked += get(&self.factory_panicked);
         stats.returns += get(&self.returns);
         stats.discards += Discards {
             over_idle_bound: get(&self.over_idle_bound),
