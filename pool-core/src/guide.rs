@@ -138,6 +138,38 @@
 //! "indexmap"] }`). Without the feature, a field of such a type fails to compile with a note that
 //! lists the features. "Shrink" means `#[poolable(max_capacity = N)]` works on the field.
 //!
+//! ```
+//! # #[cfg(all(feature = "derive", feature = "http", feature = "indexmap", feature = "smallvec", feature = "uuid"))] {
+//! use pool_core::{Pool, Poolable};
+//!
+//! #[derive(Poolable, Default)]
+//! struct HandlerCtx {
+//!     method: http::Method,
+//!     headers: http::HeaderMap,
+//!     query: indexmap::IndexMap<String, String>,
+//!     tags: smallvec::SmallVec<[u32; 4]>,
+//!     id: uuid::Uuid,
+//! }
+//!
+//! let pool: Pool<HandlerCtx> = Pool::new();
+//! let headers_capacity = {
+//!     let mut ctx = pool.get();
+//!     ctx.method = http::Method::POST;
+//!     ctx.headers.insert(http::header::HOST, "example.com".parse().unwrap());
+//!     ctx.query.insert("page".into(), "2".into());
+//!     ctx.tags.extend([1, 2, 3]);
+//!     ctx.id = uuid::Uuid::from_u128(7);
+//!     ctx.headers.capacity()
+//! }; // reset field by field on return
+//! let ctx = pool.get();
+//! assert_eq!(ctx.method, http::Method::GET);
+//! assert!(ctx.headers.is_empty() && ctx.query.is_empty() && ctx.tags.is_empty());
+//! assert!(ctx.id.is_nil());
+//! assert_eq!(ctx.headers.capacity(), headers_capacity); // the table is kept
+//! assert!(ctx.retained_bytes() > 0);
+//! # }
+//! ```
+//!
 //! | type | feature | what reset does | capacity kept | `retained_bytes` |
 //! |---|---|---|---|---|
 //! | `http::HeaderMap<T>` | `http` (http 1) | `clear()`: every name and value dropped | yes (entries and index); shrink | estimate: `capacity * (size_of::<HeaderName>() + size_of::<T>() + 4 * size_of::<usize>())` |
