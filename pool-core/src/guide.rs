@@ -64,6 +64,7 @@
 //! the object once, then split its fields as usual:
 //!
 //! ```
+//! # #[cfg(feature = "derive")] {
 //! use pool_core::{Pool, Poolable};
 //!
 //! #[derive(Poolable, Default)]
@@ -78,6 +79,7 @@
 //! ctx.host.push_str("example.com");
 //! ctx.log.push_str(&ctx.host);
 //! assert_eq!(guard.log, "example.com");
+//! # }
 //! ```
 //!
 //! # Reading `stats()`
@@ -129,3 +131,74 @@
 //! The main change is where the reset lives: instead of remembering to clear each field after
 //! `pull()` (and forgetting the one added last month), derive [`Poolable`](crate::Poolable) on
 //! the type and let the pool reset it on every return.
+//!
+//! # Third-party types
+//!
+//! Request and message structs are made of a few crates' types. Each of these crates has a
+//! pool-core feature named after it, off by default; turn on the ones your structs use, and
+//! their fields derive with no attribute (`pool-core = { version = "0.1", features = ["http",
+//! "indexmap"] }`). Without the feature, a field of such a type fails to compile with a note that
+//! lists the features. "Shrink" means `#[poolable(max_capacity = N)]` works on the field.
+//!
+//! ```
+//! # #[cfg(all(feature = "derive", feature = "http", feature = "indexmap", feature = "smallvec", feature = "uuid"))] {
+//! use pool_core::{Pool, Poolable};
+//!
+//! #[derive(Poolable, Default)]
+//! struct HandlerCtx {
+//!     method: http::Method,
+//!     headers: http::HeaderMap,
+//!     query: indexmap::IndexMap<String, String>,
+//!     tags: smallvec::SmallVec<[u32; 4]>,
+//!     id: uuid::Uuid,
+//! }
+//!
+//! let pool: Pool<HandlerCtx> = Pool::new();
+//! let headers_capacity = {
+//!     let mut ctx = pool.get();
+//!     ctx.method = http::Method::POST;
+//!     ctx.headers.insert(http::header::HOST, "example.com".parse().unwrap());
+//!     ctx.query.insert("page".into(), "2".into());
+//!     ctx.tags.extend([1, 2, 3]);
+//!     ctx.id = uuid::Uuid::from_u128(7);
+//!     ctx.headers.capacity()
+//! }; // reset field by field on return
+//! let ctx = pool.get();
+//! assert_eq!(ctx.method, http::Method::GET);
+//! assert!(ctx.headers.is_empty() && ctx.query.is_empty() && ctx.tags.is_empty());
+//! assert!(ctx.id.is_nil());
+//! assert_eq!(ctx.headers.capacity(), headers_capacity); // the table is kept
+//! assert!(ctx.retained_bytes() > 0);
+//! # }
+//! ```
+//!
+//! | type | feature | what reset does | capacity kept | `retained_bytes` |
+//! |---|---|---|---|---|
+//! | `http::HeaderMap<T>` | `http` (http 1) | `clear()`: every name and value dropped | yes (entries and index); shrink | estimate: `capacity * (size_of::<HeaderName>() + size_of::<T>() + 4 * size_of::<usize>())` |
+//! | `http::Extensions` | `http` | `clear()`: every extension dropped | yes (its map) | 0: http hides the map (an under-estimate) |
+//! | `http::Method`, `Uri`, `Version`, `StatusCode` | `http` | to `Default` (`GET`, `/`, `HTTP/1.1`, `200 OK`) | nothing to keep | 0 |
+//! | `indexmap::IndexMap<K, V, S>`, `IndexSet<T, S>` | `indexmap` (indexmap 2) | `clear()`, any hasher | yes (entries and index); shrink | estimate: `capacity * (size_of::<(K, V)>() + 2 * size_of::<usize>() + 1)` |
+//! | `smallvec::SmallVec<A>` | `smallvec` (smallvec 1) | `clear()` | a spilled one keeps its heap buffer; shrink (moves back inline when it fits) | `capacity * size_of::<Item>()` when spilled, 0 inline |
+//! | `hashbrown::HashMap<K, V, S>`, `HashSet<T, S>` | `hashbrown` (hashbrown 0.17) | `clear()`, any hasher | yes; shrink | estimate: `capacity * (size_of::<(K, V)>() + 1)`, as for std's |
+//! | `arrayvec::ArrayVec<T, CAP>`, `ArrayString<CAP>` | `arrayvec` (arrayvec 0.7) | `clear()` | inline storage, always there | 0 |
+//! | `compact_str::CompactString` | `compact_str` (compact_str 0.10) | `clear()` | a heap one keeps its buffer; shrink | capacity on the heap, 0 inline |
+//! | `bytes::BytesMut` | `bytes` (bytes 1) | `clear()` | yes, when this handle is the buffer's only owner | capacity |
+//! | `bytes::Bytes` | `bytes` | to `Bytes::new()` (empty, static) | no: a `Bytes` is shared or frozen, never refilled | 0 |
+//! | `serde_json::Value` | `serde_json` (serde_json 1) | to `Null` | no: the next variant is unknown | 0 |
+//! | `serde_json::Map<String, Value>` | `serde_json` | `clear()` | a `BTreeMap` has none; with serde_json's `preserve_order` its table is kept | 0 (hidden) |
+//! | `uuid::Uuid` | `uuid` (uuid 1) | to nil | inline | 0 |
+//! | `chrono::DateTime<Utc>`, `DateTime<FixedOffset>`, `NaiveDate`, `NaiveTime`, `NaiveDateTime`, `TimeDelta` | `chrono` (chrono 0.4, no `clock` needed) | to `Default` (the Unix epoch, midnight, zero) | inline | 0 |
+//!
+//! The features name the majors above: a field of another major (say http 0.2 from an older
+//! hyper) is a different type and needs `reset_with`. A type these crates offer that is not in
+//! the table (`http::HeaderValue`, `http::Request<B>`) has no fresh value to go back to, or
+//! holds a body the pool cannot know; mark such a field `#[poolable(reset_with = path)]`, or
+//! `#[poolable(default)]` where the type has a `Default`.
+//!
+//! std types beyond the collections work the same way: atomics reset to 0 / `false` (through
+//! `get_mut`, no atomic operation); `Wrapping<T>`, `Saturating<T>` and `Reverse<T>` reset what
+//! they wrap; an owned `Cow<'_, str>` or `Cow<'_, [T]>` is cleared in place, keeping its buffer,
+//! and a borrowed one becomes empty (`Cow::Borrowed("")`); `OnceCell` and `OnceLock` are emptied.
+//! `NonZero*` integers, `Instant` and `cmp::Ordering` have no fresh value (nor a `Default`) and
+//! no impl: mark such a field `#[poolable(reset_with = path)]` with a value you choose, or
+//! `skip`.

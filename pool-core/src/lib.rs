@@ -2,6 +2,7 @@
 //! bounded memory.
 //!
 //! ```
+//! # #[cfg(feature = "derive")] {
 //! use std::collections::HashMap;
 //! use pool_core::{Pool, Poolable};
 //!
@@ -21,14 +22,30 @@
 //! }                                         // reset field by field and returned, capacity kept
 //! let stats = pool.stats();
 //! assert_eq!((stats.gets, stats.creations), (3, 1));
+//! # }
 //! ```
 //!
 //! # Features
 //! - `derive` (default): `#[derive(Poolable)]`, re-exported as [`Poolable`] beside the trait.
 //! - `zeroize`: `#[poolable(zeroize)]` wipes a field's bytes, spare capacity included, before the
 //!   reset: the option for tokens and passwords (see [`Wipe`]).
-//! - `bytes`: [`Poolable`] for `bytes::BytesMut`.
 //! - `serde`: `Serialize`/`Deserialize` for the recycling collections.
+//!
+//! Third-party types, one feature per crate, named after it (each adds [`Poolable`], and
+//! [`Shrink`] where the type can shrink; the [guide's table](guide#third-party-types) says what
+//! each reset does and keeps):
+//! - `http` (http 1): `HeaderMap<T>` and `Extensions` cleared in place; `Method`, `Uri`,
+//!   `Version`, `StatusCode` to their defaults.
+//! - `indexmap` (indexmap 2): `IndexMap`, `IndexSet`, any hasher.
+//! - `smallvec` (smallvec 1): `SmallVec<A>`; a spilled one keeps its heap buffer.
+//! - `hashbrown` (hashbrown 0.17): `HashMap`, `HashSet`, any hasher.
+//! - `arrayvec` (arrayvec 0.7): `ArrayVec`, `ArrayString`.
+//! - `compact_str` (compact_str 0.10): `CompactString`.
+//! - `bytes` (bytes 1): `BytesMut` cleared, its buffer kept; `Bytes` to empty.
+//! - `serde_json` (serde_json 1): `Value` to `Null`, `Map<String, Value>` cleared.
+//! - `uuid` (uuid 1): `Uuid` to nil.
+//! - `chrono` (chrono 0.4): `DateTime<Utc>`, `DateTime<FixedOffset>`, `NaiveDate`,
+//!   `NaiveTime`, `NaiveDateTime`, `TimeDelta` to their defaults.
 //!
 //! # Performance
 //! A `get` that finds an idle object in its thread's cache takes no lock and writes no shared

@@ -1,14 +1,22 @@
 //! The [`Poolable`] trait, its implementations for std types, and the helper traits the derive
 //! uses for `max_capacity` ([`Shrink`]) and `zeroize` ([`Wipe`]).
+//!
+//! The impls for third-party types live in `foreign/`, one file per crate, each behind the
+//! pool-core feature named after the crate: the `cfg` is written once, on the `mod` line, and
+//! everything one optional dependency brings sits in one file that can be read (or dropped)
+//! on its own. The std impls stay here, next to the trait and the macros they share.
 
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, OnceCell, RefCell};
+use core::cmp::Reverse;
 use core::hash::{BuildHasher, Hash};
 use core::marker::PhantomData;
 use core::mem::size_of;
+use core::num::{Saturating, Wrapping};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 /// A value that can be made fresh again in place, so that a pool can hand it to the next user.
@@ -28,6 +36,7 @@ use std::time::Duration;
 /// field in turn and sums their `retained_bytes`:
 ///
 /// ```
+/// # #[cfg(feature = "derive")] {
 /// use std::collections::HashMap;
 /// use pool_core::Poolable;
 ///
@@ -44,7 +53,12 @@ use std::time::Duration;
 /// req.reset();
 /// assert_eq!(req, Request::default());
 /// assert!(req.body.capacity() >= 4096); // the allocation is kept for the next request
+/// # }
 /// ```
+///
+/// Types of widely used crates (http, indexmap, smallvec, hashbrown, arrayvec, compact_str,
+/// bytes, serde_json, uuid, chrono) implement it behind the pool-core feature named after the
+/// crate: see the [guide's table](crate::guide#third-party-types).
 ///
 /// # What must not implement it
 ///
@@ -54,7 +68,8 @@ use std::time::Duration;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be reset in place by `#[derive(Poolable)]`",
     label = "this field's type does not implement `Poolable`",
-    note = "implement `pool_core::Poolable` for `{Self}`, or mark the field `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`"
+    note = "implement `pool_core::Poolable` for `{Self}`, or mark the field `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`",
+    note = "for a third-party type, enable its pool-core feature if it has one: http, indexmap, smallvec, hashbrown, arrayvec, compact_str, bytes, serde_json, uuid, chrono"
 )]
 pub trait Poolable {
     /// Make `self` observably equal to a freshly created value, keeping heap allocations where it
@@ -139,7 +154,8 @@ macro_rules! shrink_impl {
 /// or not shrink at all (a 112-slot table asked for 100 keeps its 128 buckets): ask again for half
 /// as much until the capacity fits or the request reaches the length.
 macro_rules! shrink_table_impl {
-    ([$($gen:tt)*] $ty:ty) => {
+    ($(#[$meta:meta])* [$($gen:tt)*] $ty:ty) => {
+        $(#[$meta])*
         impl<$($gen)*> Shrink for $ty {
             fn shrink_capacity_to(&mut self, max: usize) {
                 let mut request = max;
@@ -154,6 +170,9 @@ macro_rules! shrink_table_impl {
         }
     };
 }
+
+// After the macros, so that the third-party impls can use them.
+mod foreign;
 
 /// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
 impl Poolable for String {
@@ -426,16 +445,148 @@ impl<T: Poolable + ?Sized> Poolable for RwLock<T> {
     }
 }
 
-/// `clear()` keeps the buffer when this handle is its only owner; `retained_bytes` is the
-/// capacity.
-#[cfg(feature = "bytes")]
-#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
-impl Poolable for bytes::BytesMut {
+/// Resets to `0` (`false` for `AtomicBool`) through `get_mut`: the pool has `&mut`, so no atomic
+/// operation is needed.
+macro_rules! atomic_impl {
+    ($($(#[$meta:meta])* $ty:ident),* $(,)?) => {$(
+        $(#[$meta])*
+        impl Poolable for core::sync::atomic::$ty {
+            #[inline]
+            fn reset(&mut self) {
+                *self.get_mut() = Default::default();
+            }
+        }
+    )*};
+}
+atomic_impl!(
+    AtomicBool,
+    AtomicU8,
+    AtomicI8,
+    AtomicU16,
+    AtomicI16,
+    AtomicU32,
+    AtomicI32,
+    #[cfg(target_has_atomic = "64")]
+    AtomicU64,
+    #[cfg(target_has_atomic = "64")]
+    AtomicI64,
+    AtomicUsize,
+    AtomicIsize,
+);
+
+/// Resets the wrapped value in place (`Wrapping(0)` for an integer); `retained_bytes` is the
+/// wrapped value's.
+impl<T: Poolable> Poolable for Wrapping<T> {
+    #[inline]
     fn reset(&mut self) {
-        self.clear();
+        self.0.reset();
     }
     fn retained_bytes(&self) -> usize {
-        self.capacity()
+        self.0.retained_bytes()
+    }
+}
+
+/// Resets the wrapped value in place (`Saturating(0)` for an integer); `retained_bytes` is the
+/// wrapped value's.
+impl<T: Poolable> Poolable for Saturating<T> {
+    #[inline]
+    fn reset(&mut self) {
+        self.0.reset();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.0.retained_bytes()
+    }
+}
+
+/// Resets the wrapped value in place, keeping what it keeps (a `Reverse<String>` keeps its
+/// buffer); `retained_bytes` is the wrapped value's.
+impl<T: Poolable> Poolable for Reverse<T> {
+    #[inline]
+    fn reset(&mut self) {
+        self.0.reset();
+    }
+    fn retained_bytes(&self) -> usize {
+        self.0.retained_bytes()
+    }
+}
+
+impl<T: Shrink> Shrink for Reverse<T> {
+    fn shrink_capacity_to(&mut self, max: usize) {
+        self.0.shrink_capacity_to(max);
+    }
+}
+
+/// Empties the string and keeps its variant: an `Owned` one is cleared in place, keeping its
+/// buffer for the next `to_mut()`, a `Borrowed` one becomes `Cow::Borrowed("")`. Either way it
+/// compares equal to `Cow::default()`. `retained_bytes` is the capacity of an `Owned` one, 0 for
+/// a `Borrowed` one.
+impl Poolable for Cow<'_, str> {
+    fn reset(&mut self) {
+        match self {
+            Cow::Owned(s) => s.clear(),
+            Cow::Borrowed(s) => *s = "",
+        }
+    }
+    fn retained_bytes(&self) -> usize {
+        match self {
+            Cow::Owned(s) => s.capacity(),
+            Cow::Borrowed(_) => 0,
+        }
+    }
+}
+
+/// Shrinks an `Owned` string like a `String`; a `Borrowed` one owns nothing.
+impl Shrink for Cow<'_, str> {
+    fn shrink_capacity_to(&mut self, max: usize) {
+        if let Cow::Owned(s) = self {
+            s.shrink_capacity_to(max);
+        }
+    }
+}
+
+/// Empties the slice and keeps its variant: an `Owned` vector is cleared in place (its elements
+/// dropped, its buffer kept), a `Borrowed` slice becomes `Cow::Borrowed(&[])`. Either way it
+/// compares equal to `Cow::default()`. `retained_bytes` is `capacity * size_of::<T>()` for an
+/// `Owned` one, 0 for a `Borrowed` one.
+impl<T: Clone> Poolable for Cow<'_, [T]> {
+    fn reset(&mut self) {
+        match self {
+            Cow::Owned(v) => v.clear(),
+            Cow::Borrowed(s) => *s = &[],
+        }
+    }
+    fn retained_bytes(&self) -> usize {
+        match self {
+            Cow::Owned(v) => v.capacity() * size_of::<T>(),
+            Cow::Borrowed(_) => 0,
+        }
+    }
+}
+
+/// Shrinks an `Owned` vector like a `Vec`; a `Borrowed` slice owns nothing.
+impl<T: Clone> Shrink for Cow<'_, [T]> {
+    fn shrink_capacity_to(&mut self, max: usize) {
+        if let Cow::Owned(v) = self {
+            v.shrink_capacity_to(max);
+        }
+    }
+}
+
+/// Empties the cell (`take()`), dropping its value: a fresh `OnceCell` is unset. Nothing is
+/// retained.
+impl<T> Poolable for OnceCell<T> {
+    #[inline]
+    fn reset(&mut self) {
+        self.take();
+    }
+}
+
+/// Empties the lock (`take()`, no synchronisation: the pool has `&mut`), dropping its value: a
+/// fresh `OnceLock` is unset. Nothing is retained.
+impl<T> Poolable for OnceLock<T> {
+    #[inline]
+    fn reset(&mut self) {
+        self.take();
     }
 }
 
@@ -477,5 +628,100 @@ mod tests {
         m.reset();
         assert!(!m.is_poisoned());
         assert!(m.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn atomics_reset_to_zero() {
+        use core::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, AtomicUsize, Ordering};
+        let (mut b, mut u, mut i, mut n) = (
+            AtomicBool::new(true),
+            AtomicU8::new(200),
+            AtomicI64::new(-5),
+            AtomicUsize::new(usize::MAX),
+        );
+        b.reset();
+        u.reset();
+        i.reset();
+        n.reset();
+        assert!(!b.load(Ordering::Relaxed));
+        assert_eq!(u.load(Ordering::Relaxed), 0);
+        assert_eq!(i.load(Ordering::Relaxed), 0);
+        assert_eq!(n.load(Ordering::Relaxed), 0);
+        assert_eq!(n.retained_bytes(), 0);
+    }
+
+    #[test]
+    fn wrappers_reset_the_inner_value_in_place() {
+        let mut w = Wrapping(u32::MAX);
+        w += 2;
+        w.reset();
+        assert_eq!(w, Wrapping::default());
+        let mut s = Saturating(7i16);
+        s.reset();
+        assert_eq!(s, Saturating::default());
+        let mut r = Reverse(String::with_capacity(64));
+        r.0.push_str("kept");
+        let cap = r.0.capacity();
+        r.reset();
+        assert_eq!(r, Reverse::default());
+        assert_eq!(r.0.capacity(), cap);
+        assert_eq!(r.retained_bytes(), cap);
+        r.shrink_capacity_to(0);
+        assert_eq!(r.0.capacity(), 0);
+    }
+
+    #[test]
+    fn owned_cow_str_is_cleared_in_place() {
+        let mut c: Cow<'_, str> = Cow::Owned(String::with_capacity(100));
+        c.to_mut().push_str("previous request");
+        c.reset();
+        assert_eq!(c, Cow::<str>::default());
+        assert!(matches!(&c, Cow::Owned(s) if s.capacity() >= 100));
+        assert!(c.retained_bytes() >= 100);
+        c.shrink_capacity_to(10);
+        assert!(c.retained_bytes() <= 10);
+    }
+
+    #[test]
+    fn borrowed_cow_str_becomes_empty_borrowed() {
+        let text = String::from("borrowed text");
+        let mut c: Cow<'_, str> = Cow::Borrowed(&text);
+        c.reset();
+        assert_eq!(c, Cow::<str>::default());
+        assert!(matches!(c, Cow::Borrowed("")));
+        assert_eq!(c.retained_bytes(), 0);
+    }
+
+    #[test]
+    fn cow_slice_resets_either_variant() {
+        let mut owned: Cow<'_, [u64]> = Cow::Owned((0..50).collect());
+        let cap = match &owned {
+            Cow::Owned(v) => v.capacity(),
+            Cow::Borrowed(_) => unreachable!(),
+        };
+        owned.reset();
+        assert_eq!(owned, Cow::<[u64]>::default());
+        assert_eq!(owned.retained_bytes(), cap * 8);
+        owned.shrink_capacity_to(4);
+        assert!(owned.retained_bytes() <= 4 * 8);
+
+        let data = [1u64, 2, 3];
+        let mut borrowed: Cow<'_, [u64]> = Cow::Borrowed(&data);
+        borrowed.reset();
+        assert!(matches!(borrowed, Cow::Borrowed([])));
+        assert_eq!(borrowed.retained_bytes(), 0);
+    }
+
+    #[test]
+    fn once_cells_are_emptied() {
+        let mut cell = OnceCell::new();
+        cell.set(String::from("first")).unwrap();
+        cell.reset();
+        assert!(cell.get().is_none());
+        let mut lock = OnceLock::new();
+        lock.set(vec![1u8]).unwrap();
+        lock.reset();
+        assert!(lock.get().is_none());
+        assert!(lock.set(vec![2u8]).is_ok(), "a reset lock can be set again");
     }
 }
