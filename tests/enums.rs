@@ -313,6 +313,30 @@ fn zeroize_in_a_variant() {
     assert!(matches!(anonymous, Auth::Token(ref t) if t.is_empty()));
 }
 
+/// Every variant has fields: a pair of different variants still falls to the replacement.
+#[derive(Poolable, Debug, PartialEq)]
+enum Message {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Message::Binary(Vec::new())
+    }
+}
+
+#[test]
+fn every_variant_with_fields() {
+    let mut text = Message::Text("hello".into());
+    assert_eq!(text.retained_bytes(), 5);
+    text.reset();
+    assert_eq!(text, Message::default());
+    let mut binary = Message::Binary(Vec::with_capacity(8));
+    binary.reset();
+    assert!(matches!(&binary, Message::Binary(b) if b.is_empty() && b.capacity() >= 8));
+}
+
 /// One variant, a hand-written `Default` and a `default` field: that field takes the value
 /// `Default::default()` gives, the others keep their buffers.
 #[derive(Poolable, Debug, PartialEq)]

@@ -510,10 +510,17 @@ fn enum_reset(data: &Enum<'_>, ident: &Ident, krate: &Path) -> EnumReset {
             fresh: true,
         };
     }
+    // A pair of different variants is never covered by the arms: only a one-variant enum's
+    // arms cover every pair.
+    let pairs = if data.variants.len() == 1 {
+        1
+    } else {
+        usize::MAX
+    };
     let reset = dispatch(
         quote!((&mut *self, &mut __fresh)),
         arms,
-        data.variants.len(),
+        pairs,
         Some(quote!((__self, __fresh))),
         &quote!(::core::mem::swap(__self, __fresh);),
     );
