@@ -338,6 +338,85 @@ fn skip_default_reset_with_and_max_capacity() {
     assert_eq!(conn, Connection::default());
 }
 
+fn clear_headers(headers: &mut HashMap<String, String>) {
+    headers.clear();
+}
+
+fn header_bytes(headers: &HashMap<String, String>) -> usize {
+    map_bytes(headers)
+}
+
+fn scratch_bytes(scratch: &Vec<u8>) -> usize {
+    scratch.capacity()
+}
+
+/// A handler whose headers are reset by hand: `retained_bytes = path` still counts them.
+#[derive(Poolable, Default, PartialEq, Debug)]
+struct CountedHandler {
+    #[poolable(reset_with = clear_headers, retained_bytes = header_bytes)]
+    headers: HashMap<String, String>,
+    /// A buffer the handler manages itself, kept across reuses but still counted.
+    #[poolable(skip, retained_bytes = scratch_bytes)]
+    scratch: Vec<u8>,
+    body: Vec<u8>,
+}
+
+/// The same handler without `retained_bytes`: its headers count nothing.
+#[derive(Poolable, Default, PartialEq, Debug)]
+struct UncountedHandler {
+    #[poolable(reset_with = clear_headers)]
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+}
+
+fn many_headers() -> HashMap<String, String> {
+    (0..256)
+        .map(|i| (format!("x-header-{i}"), format!("value-{i}")))
+        .collect()
+}
+
+#[test]
+fn retained_bytes_path_counts_a_user_reset_field() {
+    let mut handler = CountedHandler {
+        headers: many_headers(),
+        scratch: Vec::with_capacity(100),
+        body: Vec::with_capacity(10),
+    };
+    handler.reset();
+    assert!(handler.headers.is_empty() && handler.headers.capacity() >= 256);
+    assert_eq!(handler.scratch.capacity(), 100, "skipped: kept as it is");
+    assert_eq!(
+        handler.retained_bytes(),
+        map_bytes(&handler.headers) + 100 + handler.body.capacity()
+    );
+    let uncounted = UncountedHandler {
+        headers: many_headers(),
+        body: Vec::with_capacity(10),
+    };
+    assert_eq!(uncounted.retained_bytes(), uncounted.body.capacity());
+}
+
+#[test]
+fn max_retained_bytes_drops_an_object_oversized_through_retained_bytes_path() {
+    let limit = 4096;
+    assert!(map_bytes(&many_headers()) > limit);
+    let counted: pool_core::Pool<CountedHandler> =
+        pool_core::Pool::builder().max_retained_bytes(limit).build();
+    counted.get().headers = many_headers();
+    let stats = counted.stats();
+    assert_eq!((stats.discards.oversized, stats.idle), (1, 0), "{stats:?}");
+    // A small one is kept.
+    counted.get().headers.insert("a".into(), "b".into());
+    assert_eq!(counted.stats().idle, 1);
+
+    // Without the attribute, the same headers go unseen and the object is kept.
+    let uncounted: pool_core::Pool<UncountedHandler> =
+        pool_core::Pool::builder().max_retained_bytes(limit).build();
+    uncounted.get().headers = many_headers();
+    let stats = uncounted.stats();
+    assert_eq!((stats.discards.oversized, stats.idle), (0, 1), "{stats:?}");
+}
+
 /// Credentials wiped, spare capacity included, before the buffers go back to the pool.
 #[derive(Poolable, Default, PartialEq, Debug)]
 struct Credentials {

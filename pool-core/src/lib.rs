@@ -102,16 +102,106 @@ pub use stats::{Discards, Stats};
 /// | `skip` | leave the field as it is across reuses (a shared `Arc<Config>` handle, a worker id) |
 /// | `default` | assign `Default::default()` (capacity not kept) |
 /// | `reset_with = path` | call `path(&mut self.field)` |
+/// | `retained_bytes = path` | count `path(&self.field) -> usize` in `retained_bytes`, instead of the field's own count |
 /// | `max_capacity = N` | after the reset, shrink the field if its capacity exceeds `N` elements (needs [`Shrink`]) |
 /// | `zeroize` | wipe the field's bytes, spare capacity included, before the reset (feature `zeroize`, see [`Wipe`]) |
+///
+/// What a field counts in `retained_bytes`: `path(&field)` if it has `retained_bytes = path`
+/// (allowed with any other attribute, so that a `reset_with`, `skip` or `default` field can
+/// still be bounded by [`PoolBuilder::max_retained_bytes`]); else its own
+/// [`Poolable::retained_bytes`] if it is reset through `Poolable`; else nothing.
 ///
 /// Container attributes: `#[poolable(crate = path)]` (where `pool_core` lives, for crates that
 /// re-export it) and `#[poolable(bound = "...")]` (replaces the inferred where-clause).
 ///
 /// References, `Rc`, `Arc`, `Weak` and raw pointers are refused unless marked `skip`, `default`
 /// or `reset_with`; a field whose type does not implement `Poolable` is an error at that type;
-/// enums and unions are refused (which variant is "fresh" is not knowable: implement `Poolable`
-/// by hand). Every mistake in one struct is reported at once, each at its field or attribute.
+/// unions are refused (which field is live is not knowable: implement `Poolable` by hand).
+/// Every mistake in one input is reported at once, each at its field or attribute.
+///
+/// # Enums
+///
+/// On an enum, `reset` makes the value equal to its `Default::default()`, so the enum needs
+/// `Default` (an enum without it is an error at its name that says so), and `retained_bytes`
+/// sums the counts of the current variant's fields. How, by what the derive can see:
+///
+/// - **A unit `#[default]` variant** (std's `#[derive(Default)]`): `reset` assigns that variant,
+///   without calling `Default::default()`. The other variants' fields are dropped by every
+///   reset, so they need no `Poolable` (a `File`, a reference, an `Arc` are fine), take no
+///   attribute but `zeroize`, and count nothing in `retained_bytes` (nothing of them is kept for
+///   reuse).
+/// - **One variant**: its fields are reset in place, as a struct's; no `Default` is needed
+///   (unless a field is `default`).
+/// - **Otherwise** (a hand-written `Default`, which the derive cannot read): `reset` builds
+///   `Default::default()`; if the value already is that variant, it resets the variant's fields
+///   in place, keeping their allocations, else it replaces the whole value. Any variant may be
+///   the fresh one, so every variant's fields are reset and counted as a struct's are.
+///
+/// The in-place reset holds the struct derive's promise: a variant whose default is the
+/// field-wise default comes out equal to `Default::default()`. Where a hand-written `Default`
+/// gives a field a value of its own (`Limit { bytes: 4096 }`), mark that field
+/// `#[poolable(default)]`: on a variant's field, `default` takes the field's value from
+/// `Default::default()` of the enum; unmarked fields are reset field-wise (`bytes: 0`).
+///
+/// On a variant's field, `default`, `reset_with`, `retained_bytes`, `max_capacity` and
+/// `zeroize` apply to the in-place reset; `zeroize` fields are also wiped before a change of
+/// variant drops them. `skip` is an error there (a change of variant replaces the field, so it
+/// cannot be left as it is), as is `#[poolable(...)]` on a variant itself, and, beside a unit
+/// `#[default]` variant, any attribute but `zeroize` on the other variants' fields (they are
+/// never reset in place). `crate` and `bound` work on an enum as on a struct; `bound` replaces
+/// the inferred field bounds, and where the reset calls `Default::default()` a generic enum's
+/// impl also requires `Self: Default`, with or without `bound`.
+///
+/// ```
+/// use pool_core::Poolable;
+///
+/// // A unit `#[default]`: the other variants are dropped by a reset, so they need nothing.
+/// #[derive(Poolable, Default)]
+/// enum Body {
+///     #[default]
+///     Empty,
+///     Bytes(Vec<u8>),
+///     Shared(std::sync::Arc<[u8]>),
+/// }
+///
+/// // A hand-written `Default`: a `Data` frame keeps its buffer across resets.
+/// #[derive(Poolable, Debug, PartialEq)]
+/// enum Frame {
+///     Data {
+///         payload: Vec<u8>,
+///         #[poolable(default)]
+///         window: u32,
+///     },
+///     Ping(u64),
+/// }
+///
+/// impl Default for Frame {
+///     fn default() -> Self {
+///         Frame::Data { payload: Vec::new(), window: 65_535 }
+///     }
+/// }
+///
+/// for mut body in [Body::Bytes(vec![1; 100]), Body::Shared(vec![2; 10].into())] {
+///     let held = match &body {
+///         Body::Bytes(bytes) => bytes.len(),
+///         Body::Shared(bytes) => bytes.len(),
+///         Body::Empty => 0,
+///     };
+///     assert!(held >= 10);
+///     body.reset();
+///     assert!(matches!(body, Body::Empty));
+/// }
+///
+/// let mut frame = Frame::Data { payload: Vec::with_capacity(4096), window: 1 };
+/// frame.reset();
+/// assert_eq!(frame, Frame::default());
+/// assert!(frame.retained_bytes() >= 4096, "the payload's buffer, kept");
+/// let mut ping = Frame::Ping(7);
+/// ping.reset();
+/// assert_eq!(ping, Frame::default());
+/// ```
+///
+/// A struct, with every field attribute:
 ///
 /// ```
 /// use std::collections::HashMap;

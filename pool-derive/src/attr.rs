@@ -12,8 +12,9 @@ use syn::{Attribute, Lit, LitStr, Meta, Path, Token, WherePredicate};
 use crate::ast::Errors;
 
 /// Keys accepted on a field.
-const FIELD_KEYS: &str = "`skip`, `default`, `reset_with`, `max_capacity` or `zeroize`";
-/// Keys accepted on the struct.
+const FIELD_KEYS: &str =
+    "`skip`, `default`, `reset_with`, `retained_bytes`, `max_capacity` or `zeroize`";
+/// Keys accepted on the struct or enum.
 const CONTAINER_KEYS: &str = "`crate` or `bound`";
 
 /// A key that was set, with where it was written and in which order (for conflict spans).
@@ -32,11 +33,12 @@ pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<Key<()>>,
     pub(crate) default: Option<Key<()>>,
     pub(crate) reset_with: Option<Key<Path>>,
+    pub(crate) retained_bytes: Option<Key<Path>>,
     pub(crate) max_capacity: Option<Key<syn::LitInt>>,
     pub(crate) zeroize: Option<Key<()>>,
 }
 
-/// `#[poolable(...)]` on the struct.
+/// `#[poolable(...)]` on the struct or enum.
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     pub(crate) krate: Option<Key<Path>>,
@@ -216,8 +218,9 @@ fn bound_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<WherePredicate>> {
 }
 
 impl FieldAttrs {
-    /// Parses every `#[poolable(...)]` on a field.
-    pub(crate) fn from_attrs(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    /// Parses every `#[poolable(...)]` on a field of `item` (`"struct"` or `"enum"`, for
+    /// messages).
+    pub(crate) fn from_attrs(attrs: &[Attribute], item: &str, errors: &mut Errors) -> Self {
         let mut out = FieldAttrs::default();
         let mut order = 0;
         for attr in poolable_attrs(attrs, errors) {
@@ -238,6 +241,10 @@ impl FieldAttrs {
                     // #[poolable(reset_with = path::to::function)]
                     let path = path_value(&meta, "path::to::function")?;
                     set(&mut out.reset_with, &meta, &mut order, path, errors);
+                } else if meta.path.is_ident("retained_bytes") {
+                    // #[poolable(retained_bytes = path::to::function)]
+                    let path = path_value(&meta, "path::to::function")?;
+                    set(&mut out.retained_bytes, &meta, &mut order, path, errors);
                 } else if meta.path.is_ident("max_capacity") {
                     // #[poolable(max_capacity = 4096)]
                     let lit = max_capacity_value(&meta)?;
@@ -247,7 +254,7 @@ impl FieldAttrs {
                     // value anyway so that the keys after it are still checked.
                     let name = key_name(&meta);
                     errors.push(meta.error(format_args!(
-                        "`{name}` is a container attribute; put `#[poolable({name} = ...)]` on the struct, not on a field"
+                        "`{name}` is a container attribute; put `#[poolable({name} = ...)]` on the {item}, not on a field"
                     )));
                     if name == "crate" {
                         path_value(&meta, "path::to::pool_core")?;
@@ -271,8 +278,9 @@ impl FieldAttrs {
 }
 
 impl ContainerAttrs {
-    /// Parses every `#[poolable(...)]` on the struct.
-    pub(crate) fn from_attrs(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    /// Parses every `#[poolable(...)]` on the container, `item` (`"struct"`, `"enum"` or
+    /// `"union"`, for messages).
+    pub(crate) fn from_attrs(attrs: &[Attribute], item: &str, errors: &mut Errors) -> Self {
         let mut out = ContainerAttrs::default();
         let mut order = 0;
         for attr in poolable_attrs(attrs, errors) {
@@ -285,14 +293,21 @@ impl ContainerAttrs {
                     // #[poolable(bound = "T: Trait, U: Other")]
                     let predicates = bound_value(&meta)?;
                     set(&mut out.bound, &meta, &mut order, predicates, errors);
-                } else if ["skip", "default", "zeroize", "reset_with", "max_capacity"]
+                } else if [
+                    "skip",
+                    "default",
+                    "zeroize",
+                    "reset_with",
+                    "retained_bytes",
+                    "max_capacity",
+                ]
                     .iter()
                     .any(|key| meta.path.is_ident(key))
                 {
-                    // A field attribute on the struct: report it and read its value, if any.
+                    // A field attribute on the container: report it and read its value, if any.
                     let name = key_name(&meta);
                     errors.push(meta.error(format_args!(
-                        "`{name}` is a field attribute; put `#[poolable({name})]` on a field, not on the struct"
+                        "`{name}` is a field attribute; put `#[poolable({name})]` on a field, not on the {item}"
                     )));
                     if meta.input.peek(Token![=]) {
                         let input = meta.value()?;
@@ -311,5 +326,17 @@ impl ContainerAttrs {
             }
         }
         out
+    }
+}
+
+/// `#[poolable(...)]` on an enum variant: no key has a meaning there, so each such attribute
+/// is reported, on the whole attribute.
+pub(crate) fn refuse_on_variant(attrs: &[Attribute], errors: &mut Errors) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("poolable")) {
+        errors.push(syn::Error::new_spanned(
+            attr,
+            "`#[poolable]` has no meaning on a variant; put field attributes on the variant's \
+             fields and container attributes on the enum",
+        ));
     }
 }

@@ -3,9 +3,9 @@
 use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Path};
+use syn::{DeriveInput, Member, Path};
 
-use crate::ast::{Errors, Field, Input};
+use crate::ast::{Body, Enum, Errors, Field, Input, Variant};
 use crate::{fallback, generics};
 
 pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
@@ -29,19 +29,43 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
 fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
     let ident = &input.original.ident;
     let mut generics = input.original.generics.clone();
-    let predicates = generics::predicates(input, krate);
+    let mut predicates = generics::predicates(input, krate);
+    let (reset, retained, fresh) = match &input.body {
+        Body::Struct(fields) => {
+            let resets = fields
+                .iter()
+                .map(|field| reset_field(field, krate, &Access::SelfField(&field.member)));
+            (
+                quote!(#(#resets)*),
+                struct_retained_bytes(fields, krate),
+                false,
+            )
+        }
+        Body::Enum(data) => {
+            let reset = enum_reset(data, ident, krate);
+            (reset.body, enum_retained_bytes(data, krate), reset.fresh)
+        }
+        // Refused in `ast.rs`: the fallback impl is emitted instead.
+        Body::Union => return TokenStream::new(),
+    };
+    let (_, plain_ty_generics, _) = input.original.generics.split_for_impl();
+    if fresh && !input.original.generics.params.is_empty() {
+        // The reset calls `Default::default()`: for a generic enum, the impl holds where that
+        // does (a non-generic enum without `Default` is reported at its name instead).
+        predicates.push(syn::parse_quote_spanned!(ident.span()=>
+            #ident #plain_ty_generics: __PoolableFresh
+        ));
+    }
     if !predicates.is_empty() {
         generics.make_where_clause().predicates.extend(predicates);
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let resets = input.fields.iter().map(|field| reset_field(field, krate));
-    let retained = retained_bytes(&input.fields, krate);
-    quote! {
+    let imp = quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Poolable for #ident #ty_generics #where_clause {
             #[inline]
             fn reset(&mut self) {
-                #(#resets)*
+                #reset
             }
 
             #[inline]
@@ -49,41 +73,145 @@ fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
                 #retained
             }
         }
+    };
+    if !fresh {
+        return imp;
     }
+    let fresh_trait = fresh_trait(ident.span());
+    quote! {
+        const _: () = {
+            #fresh_trait
+            #imp
+        };
+    }
+}
+
+/// `__PoolableFresh`, the trait through which an enum's reset calls `Default::default()`: a
+/// blanket impl over `T: Default` whose `on_unimplemented` tells how to give the enum a
+/// `Default`, at the enum's name. Emitted in the `const _` block beside the impl.
+fn fresh_trait(span: Span) -> TokenStream {
+    quote_spanned! {span=>
+        #[diagnostic::on_unimplemented(
+            message = "`#[derive(Poolable)]` on enum `{Self}` needs `Default`: a reset returns the value to it",
+            label = "this enum does not implement `Default`",
+            note = "add `#[derive(Default)]` and mark the variant a reset returns to `#[default]`, or implement `Default` for `{Self}`"
+        )]
+        trait __PoolableFresh: ::core::marker::Sized {
+            fn __fresh() -> Self;
+        }
+
+        #[automatically_derived]
+        impl<__T: ::core::default::Default> __PoolableFresh for __T {
+            #[inline]
+            fn __fresh() -> Self {
+                ::core::default::Default::default()
+            }
+        }
+    }
+}
+
+/// Where a field is reached from: `self.member` in a struct's impl, or a binding of a match on
+/// `self` (already a reference) in an enum's.
+enum Access<'a> {
+    SelfField(&'a Member),
+    Binding(Ident),
+}
+
+impl Access<'_> {
+    /// `&mut self.member`, or the binding, spanned from `span` to `last`.
+    fn by_mut(&self, span: Span, last: Span) -> TokenStream {
+        match self {
+            Access::SelfField(member) => {
+                let member = respan(member, last);
+                quote_spanned!(span=> &mut self.#member)
+            }
+            Access::Binding(binding) => binding.to_token_stream(),
+        }
+    }
+
+    /// `&self.member`, or the binding.
+    fn by_ref(&self, span: Span, last: Span) -> TokenStream {
+        match self {
+            Access::SelfField(member) => {
+                let member = respan(member, last);
+                quote_spanned!(span=> &self.#member)
+            }
+            Access::Binding(binding) => binding.to_token_stream(),
+        }
+    }
+}
+
+/// The binding of a variant's field in a match on `self` (`__self_0`, ...) or on the fresh
+/// value (`__fresh_0`, ...), spanned at the end of the field type.
+fn binding(field: &Field<'_>, prefix: &str) -> Ident {
+    let (_, last) = type_ends(field);
+    Ident::new(&format!("{prefix}{}", field.index), last)
 }
 
 /// The statements that reset one field: wipe (`zeroize`), then reset (`Poolable`, `default`
 /// or `reset_with`), then shrink (`max_capacity`). The trait calls are spanned at the field
 /// type, so that a type without the impl is reported there.
-fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
-    let attrs = &field.attrs;
-    if attrs.skip.is_some() {
+fn reset_field(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
+    let mut out = wipe_field(field, krate, access);
+    out.extend(reset_in_place(field, krate, access, None));
+    out
+}
+
+/// `Wipe::wipe` on the field, if it is marked `zeroize`.
+fn wipe_field(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
+    if field.attrs.zeroize.is_none() {
         return TokenStream::new();
     }
     let cfgs = &field.cfgs;
     let (span, last) = type_ends(field);
-    let member = respan(&field.member, last);
-    let call = |trait_name: &str, method: &str| trait_call(krate, trait_name, method, span, last);
-    let mut out = TokenStream::new();
-    if attrs.zeroize.is_some() {
-        let wipe = call("Wipe", "wipe");
-        out.extend(quote_spanned! {span=>
-            #(#cfgs)* #wipe(&mut self.#member);
-        });
+    let wipe = trait_call(krate, "Wipe", "wipe", span, last);
+    let arg = access.by_mut(span, last);
+    quote_spanned! {span=>
+        #(#cfgs)* #wipe(#arg);
     }
+}
+
+/// The reset and shrink of one field, after any wipe. `fresh` is, for a variant's field, the
+/// binding of the same field in the enum's `Default::default()`, which `default` swaps in.
+fn reset_in_place(
+    field: &Field<'_>,
+    krate: &Path,
+    access: &Access<'_>,
+    fresh: Option<&Ident>,
+) -> TokenStream {
+    let attrs = &field.attrs;
+    if !field.reset_in_place() {
+        return TokenStream::new();
+    }
+    let cfgs = &field.cfgs;
+    let (span, last) = type_ends(field);
+    let call = |trait_name: &str, method: &str| trait_call(krate, trait_name, method, span, last);
+    let arg = access.by_mut(span, last);
+    let mut out = TokenStream::new();
     if attrs.default.is_some() {
-        out.extend(quote_spanned! {span=>
-            #(#cfgs)* self.#member = ::core::default::Default::default();
+        out.extend(match (access, fresh) {
+            (Access::Binding(binding), Some(fresh)) => quote_spanned! {span=>
+                #(#cfgs)* ::core::mem::swap(#binding, #fresh);
+            },
+            (Access::Binding(binding), None) => quote_spanned! {span=>
+                #(#cfgs)* *#binding = ::core::default::Default::default();
+            },
+            (Access::SelfField(member), _) => {
+                let member = respan(member, last);
+                quote_spanned! {span=>
+                    #(#cfgs)* self.#member = ::core::default::Default::default();
+                }
+            }
         });
     } else if let Some(reset_with) = &attrs.reset_with {
         let path = &reset_with.value;
         out.extend(quote! {
-            #(#cfgs)* #path(&mut self.#member);
+            #(#cfgs)* #path(#arg);
         });
     } else {
         let reset = call("Poolable", "reset");
         out.extend(quote_spanned! {span=>
-            #(#cfgs)* #reset(&mut self.#member);
+            #(#cfgs)* #reset(#arg);
         });
     }
     if let Some(max_capacity) = &attrs.max_capacity {
@@ -95,34 +223,43 @@ fn reset_field(field: &Field<'_>, krate: &Path) -> TokenStream {
         let mut max = Literal::usize_unsuffixed(value);
         max.set_span(max_capacity.value.span());
         let shrink = call("Shrink", "shrink_capacity_to");
+        let arg = access.by_mut(span, last);
         out.extend(quote_spanned! {span=>
-            #(#cfgs)* #shrink(&mut self.#member, #max);
+            #(#cfgs)* #shrink(#arg, #max);
         });
     }
     out
 }
 
-/// The sum of `retained_bytes` over the fields reset through `Poolable`: `0` when there are
-/// none, a plain sum when no such field is `#[cfg]`'d, else a sum built statement by statement.
-fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
-    let counted: Vec<&Field<'_>> = fields
-        .iter()
-        .filter(|field| field.uses_poolable())
-        .collect();
-    let term = |field: &Field<'_>| {
-        let (span, last) = type_ends(field);
-        let member = respan(&field.member, last);
-        let retained = trait_call(krate, "Poolable", "retained_bytes", span, last);
-        quote_spanned!(span=> #retained(&self.#member))
-    };
-    if counted.is_empty() {
+/// What one field adds to `retained_bytes`: its `retained_bytes = path`, or its own
+/// `Poolable::retained_bytes`.
+fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
+    let (span, last) = type_ends(field);
+    let arg = access.by_ref(span, last);
+    match &field.attrs.retained_bytes {
+        Some(path) => {
+            // Spanned at the path, so that a function of the wrong type is reported there.
+            let path = &path.value;
+            quote_spanned!(path.span()=> #path(#arg))
+        }
+        None => {
+            let retained = trait_call(krate, "Poolable", "retained_bytes", span, last);
+            quote_spanned!(span=> #retained(#arg))
+        }
+    }
+}
+
+/// The sum of the terms of `fields` (see [`Field::counted`]): `0` when there are none, a plain
+/// sum when no such field is `#[cfg]`'d, else a sum built statement by statement.
+fn sum<'a>(fields: &[&'a Field<'a>], term: impl Fn(&'a Field<'a>) -> TokenStream) -> TokenStream {
+    if fields.is_empty() {
         return quote!(0);
     }
-    if counted.iter().all(|field| field.cfgs.is_empty()) {
-        let terms = counted.iter().map(|field| term(field));
+    if fields.iter().all(|field| field.cfgs.is_empty()) {
+        let terms = fields.iter().map(|field| term(field));
         return quote!(#(#terms)+*);
     }
-    let adds = counted.iter().map(|field| {
+    let adds = fields.iter().map(|field| {
         let cfgs = &field.cfgs;
         let term = term(field);
         quote!(#(#cfgs)* let __retained = __retained + #term;)
@@ -131,6 +268,269 @@ fn retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
         let __retained: usize = 0;
         #(#adds)*
         __retained
+    }
+}
+
+/// A struct's `retained_bytes`: the sum over its counted fields.
+fn struct_retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
+    let counted: Vec<&Field<'_>> = fields.iter().filter(|field| field.counted()).collect();
+    sum(&counted, |field| {
+        retained_term(field, krate, &Access::SelfField(&field.member))
+    })
+}
+
+/// An enum's `retained_bytes`: the sum over the counted fields of the current variant.
+fn enum_retained_bytes(data: &Enum<'_>, krate: &Path) -> TokenStream {
+    let arms: Vec<Arm> = data
+        .variants
+        .iter()
+        .filter_map(|variant| {
+            let counted: Vec<&Field<'_>> = variant
+                .fields
+                .iter()
+                .filter(|field| field.counted())
+                .collect();
+            if counted.is_empty() {
+                return None;
+            }
+            let pattern = variant_pattern(variant, &counted, "__self_");
+            let body = sum(&counted, |field| {
+                retained_term(field, krate, &Access::Binding(binding(field, "__self_")))
+            });
+            Some(Arm { pattern, body })
+        })
+        .collect();
+    dispatch(quote!(self), arms, data.variants.len(), None, &quote!(0))
+}
+
+/// `Self::Variant { member: binding, .., }` binding `fields`, by their members (so that a
+/// tuple variant's are matched as `0: __self_0`, and `#[cfg]`s can stay on them).
+fn variant_pattern(variant: &Variant<'_>, fields: &[&Field<'_>], prefix: &str) -> TokenStream {
+    let ident = variant.ident;
+    let bindings = fields.iter().map(|field| {
+        let cfgs = &field.cfgs;
+        let member = &field.member;
+        let binding = binding(field, prefix);
+        quote!(#(#cfgs)* #member: #binding,)
+    });
+    quote!(Self::#ident { #(#bindings)* .. })
+}
+
+/// One arm of a generated match.
+struct Arm {
+    pattern: TokenStream,
+    body: TokenStream,
+}
+
+/// A match of `scrutinee` on `arms`, one per variant that needs one among `variants`, with
+/// `rest => otherwise` for the others (`rest` is `_` when `None`); written as a `let`, an
+/// `if let` or a `match` so that no lint (irrefutable `if let`, unreachable or single-arm
+/// patterns) fires in the user's crate.
+fn dispatch(
+    scrutinee: TokenStream,
+    arms: Vec<Arm>,
+    variants: usize,
+    rest: Option<TokenStream>,
+    otherwise: &TokenStream,
+) -> TokenStream {
+    let covers_all = arms.len() >= variants;
+    match arms.as_slice() {
+        [] => quote!(#otherwise),
+        [Arm { pattern, body }] if covers_all => quote! {
+            let #pattern = #scrutinee;
+            #body
+        },
+        [Arm { pattern, body }] if rest.is_none() && otherwise.is_empty() => quote! {
+            if let #pattern = #scrutinee {
+                #body
+            }
+        },
+        [Arm { pattern, body }] if rest.is_none() => quote! {
+            if let #pattern = #scrutinee {
+                #body
+            } else {
+                #otherwise
+            }
+        },
+        arms => {
+            let patterns = arms.iter().map(|arm| &arm.pattern);
+            let bodies = arms.iter().map(|arm| &arm.body);
+            let rest = rest.unwrap_or_else(|| quote!(_));
+            let rest = (!covers_all)
+                .then(|| quote!(#rest => { #otherwise }))
+                .into_iter();
+            quote! {
+                match #scrutinee {
+                    #(#patterns => { #bodies })*
+                    #(#rest)*
+                }
+            }
+        }
+    }
+}
+
+/// The fields of `variant` that a reset in place touches.
+fn touched<'v, 'a>(variant: &'v Variant<'a>) -> Vec<&'v Field<'a>> {
+    variant
+        .fields
+        .iter()
+        .filter(|field| field.reset_in_place())
+        .collect()
+}
+
+/// An enum's `reset` body, and whether it calls `Default::default()` (through the
+/// `__PoolableFresh` trait).
+struct EnumReset {
+    body: TokenStream,
+    fresh: bool,
+}
+
+/// An enum's `reset`: first the wipe of every `zeroize` field of the current variant (which a
+/// change of variant would otherwise drop unwiped), then:
+/// - the fresh variant is known and has no field (a `#[default]` unit variant): assign it,
+///   without calling `Default::default()`;
+/// - the enum has one variant and no field of it is `default`: reset its fields in place;
+/// - otherwise build `Default::default()`; if the value already is its variant, reset the
+///   fields in place (a `default` field swapped with the fresh value's), else swap the whole
+///   value with the fresh one (which drops the old one).
+fn enum_reset(data: &Enum<'_>, ident: &Ident, krate: &Path) -> EnumReset {
+    let span = ident.span();
+    let wipe_arms: Vec<Arm> = data
+        .variants
+        .iter()
+        .filter_map(|variant| {
+            let wiped: Vec<&Field<'_>> = variant
+                .fields
+                .iter()
+                .filter(|field| field.attrs.zeroize.is_some())
+                .collect();
+            if wiped.is_empty() {
+                return None;
+            }
+            let pattern = variant_pattern(variant, &wiped, "__self_");
+            let body = wiped
+                .iter()
+                .map(|field| wipe_field(field, krate, &Access::Binding(binding(field, "__self_"))));
+            Some(Arm {
+                pattern,
+                body: quote!(#(#body)*),
+            })
+        })
+        .collect();
+    let wipe = dispatch(
+        quote!(&mut *self),
+        wipe_arms,
+        data.variants.len(),
+        None,
+        &quote!(),
+    );
+    // In a block: the bindings of a one-variant `let` end with it.
+    let wipe = if wipe.is_empty() {
+        wipe
+    } else {
+        quote!({ #wipe })
+    };
+    let fresh_value = quote_spanned!(span=> <Self as __PoolableFresh>::__fresh());
+
+    let has_default = |variant: &Variant<'_>| {
+        variant
+            .fields
+            .iter()
+            .any(|field| field.attrs.default.is_some())
+    };
+
+    if let Some(variant) = data.fresh_variant() {
+        if variant.fields.is_empty() {
+            let variant = variant.ident;
+            return EnumReset {
+                body: quote!(#wipe *self = Self::#variant {};),
+                fresh: false,
+            };
+        }
+        if data.variants.len() == 1 && !has_default(variant) {
+            let fields = touched(variant);
+            let pattern = variant_pattern(variant, &fields, "__self_");
+            let body = fields.iter().map(|field| {
+                reset_in_place(
+                    field,
+                    krate,
+                    &Access::Binding(binding(field, "__self_")),
+                    None,
+                )
+            });
+            let arm = Arm {
+                pattern,
+                body: quote!(#(#body)*),
+            };
+            // One variant: `dispatch` writes an irrefutable `let`.
+            let reset = dispatch(quote!(self), vec![arm], 1, None, &quote!());
+            return EnumReset {
+                body: quote!(#wipe #reset),
+                fresh: false,
+            };
+        }
+    }
+
+    let candidates: Vec<&Variant<'_>> = match data.fresh_variant() {
+        Some(variant) => vec![variant],
+        None => data.variants.iter().collect(),
+    };
+    let arms: Vec<Arm> = candidates
+        .into_iter()
+        .filter_map(|variant| {
+            let fields = touched(variant);
+            if fields.is_empty() {
+                return None;
+            }
+            let swapped: Vec<&Field<'_>> = fields
+                .iter()
+                .copied()
+                .filter(|field| field.attrs.default.is_some())
+                .collect();
+            let mine = variant_pattern(variant, &fields, "__self_");
+            let theirs = variant_pattern(variant, &swapped, "__fresh_");
+            let body = fields.iter().map(|field| {
+                let fresh = binding(field, "__fresh_");
+                reset_in_place(
+                    field,
+                    krate,
+                    &Access::Binding(binding(field, "__self_")),
+                    Some(&fresh),
+                )
+            });
+            Some(Arm {
+                pattern: quote!((#mine, #theirs)),
+                body: quote!(#(#body)*),
+            })
+        })
+        .collect();
+    if arms.is_empty() {
+        return EnumReset {
+            body: quote!(#wipe *self = #fresh_value;),
+            fresh: true,
+        };
+    }
+    // A pair of different variants is never covered by the arms: only a one-variant enum's
+    // arms cover every pair.
+    let pairs = if data.variants.len() == 1 {
+        1
+    } else {
+        usize::MAX
+    };
+    let reset = dispatch(
+        quote!((&mut *self, &mut __fresh)),
+        arms,
+        pairs,
+        Some(quote!((__self, __fresh))),
+        &quote!(::core::mem::swap(__self, __fresh);),
+    );
+    EnumReset {
+        body: quote! {
+            #wipe
+            let mut __fresh: Self = #fresh_value;
+            #reset
+        },
+        fresh: true,
     }
 }
 
@@ -347,7 +747,17 @@ mod tests {
                 }
             ),
             quote!(
+                enum E {}
+            ),
+            quote!(
                 enum E {
+                    A(#[poolable(skip)] u8),
+                    B,
+                }
+            ),
+            quote!(
+                enum E {
+                    #[poolable(default)]
                     A,
                 }
             ),
@@ -384,5 +794,82 @@ mod tests {
             struct S { #[poolable(nope)] a: u8, b: std::rc::Rc<u8>, #[poolable(skip, skip)] c: u8 }
         });
         assert_eq!(out.matches("compile_error").count(), 4, "{out}");
+    }
+
+    #[test]
+    fn a_unit_default_variant_is_assigned_after_the_wipe_without_default() {
+        let out = expand(quote! {
+            enum E { #[default] A, B(Vec<u8>), C(#[poolable(zeroize)] String) }
+        });
+        let wipe = out
+            .find("if let Self :: C { 0 : __self_0 , .. } = & mut * self { :: pool_core :: Wipe :: wipe (__self_0) ; }")
+            .expect(&out);
+        let assign = out.find("* self = Self :: A { } ;").expect(&out);
+        assert!(wipe < assign, "{out}");
+        assert!(!out.contains("__PoolableFresh"), "{out}");
+        assert!(
+            out.contains("fn retained_bytes (& self) -> usize { 0 }"),
+            "{out}"
+        );
+        // `B` and `C` are always dropped by a reset: no bound, no `Poolable` call on them.
+        assert!(!out.contains("Poolable :: reset"), "{out}");
+    }
+
+    #[test]
+    fn a_hand_written_default_is_asked_and_compared_by_variant() {
+        let out = expand(quote! {
+            enum E<T> { A { v: Vec<T>, #[poolable(default)] n: u32 }, B(String), C }
+        });
+        assert!(out.contains("const _ : () ="), "{out}");
+        assert!(
+            out.contains("where Vec < T > : :: pool_core :: Poolable , E < T > : __PoolableFresh"),
+            "{out}"
+        );
+        assert!(
+            out.contains("let mut __fresh : Self = < Self as __PoolableFresh > :: __fresh () ;"),
+            "{out}"
+        );
+        assert!(
+            out.contains("match (& mut * self , & mut __fresh) {"),
+            "{out}"
+        );
+        assert!(out.contains(
+            "(Self :: A { v : __self_0 , n : __self_1 , .. } , Self :: A { n : __fresh_1 , .. }) => { :: pool_core :: Poolable :: reset (__self_0) ; :: core :: mem :: swap (__self_1 , __fresh_1) ; }"
+        ), "{out}");
+        assert!(
+            out.contains("(__self , __fresh) => { :: core :: mem :: swap (__self , __fresh) ; }"),
+            "{out}"
+        );
+        assert!(out.contains(
+            "match self { Self :: A { v : __self_0 , .. } => { :: pool_core :: Poolable :: retained_bytes (__self_0) } Self :: B { 0 : __self_0 , .. } => { :: pool_core :: Poolable :: retained_bytes (__self_0) } _ => { 0 } }"
+        ), "{out}");
+    }
+
+    #[test]
+    fn attributes_that_mean_nothing_on_an_enum_are_errors() {
+        let out = expand(quote! {
+            enum E {
+                #[default] A,
+                #[poolable(default)] B(#[poolable(max_capacity = 4)] Vec<u8>),
+                C { #[poolable(skip)] s: u8, #[poolable(retained_bytes = f, zeroize)] t: Vec<u8> },
+            }
+        });
+        assert_eq!(out.matches("compile_error").count(), 4, "{out}");
+        assert!(
+            out.contains("`#[poolable]` has no meaning on a variant"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`max_capacity` has no effect on a field of `B`"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`retained_bytes` has no effect on a field of `C`"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`skip` cannot keep a variant's field"),
+            "{out}"
+        );
     }
 }

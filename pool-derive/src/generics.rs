@@ -45,7 +45,7 @@ pub(crate) fn predicates(input: &Input<'_>, krate: &Path) -> Vec<WherePredicate>
     let params = Params::new(&input.original.generics);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for field in &input.fields {
+    for field in input.fields() {
         if field.attrs.skip.is_some() || !params.mentioned_in(field.ty) {
             continue;
         }

@@ -1,19 +1,35 @@
 //! Checks across attributes and field types, after parsing.
 
 use proc_macro2::Span;
-use syn::{Path, Type};
+use syn::{Ident, Path, Type};
 
-use crate::ast::{Errors, Field, Input};
+use crate::ast::{Body, Errors, Field, Input, Place};
 use crate::attr::Key;
 
-/// The attributes that let a field of a type that cannot be reset through `Poolable` through.
+/// The attributes that let a struct field of a type that cannot be reset through `Poolable`
+/// through.
 const ESCAPES: &str = "mark it `#[poolable(skip)]` to keep it across reuses, or use `#[poolable(default)]` or \
                        `#[poolable(reset_with = path)]`";
+/// The same for a variant's field, which cannot be kept across a change of variant.
+const VARIANT_ESCAPES: &str = "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`";
 
 impl Input<'_> {
     pub(crate) fn validate(&self, errors: &mut Errors) {
-        for field in &self.fields {
-            field.validate(errors);
+        match &self.body {
+            Body::Struct(fields) => {
+                for field in fields {
+                    field.validate(None, errors);
+                }
+            }
+            Body::Enum(data) => {
+                let fresh = data.fresh_variant().map(|variant| variant.ident);
+                for variant in &data.variants {
+                    for field in &variant.fields {
+                        field.validate(Some((variant.ident, fresh)), errors);
+                    }
+                }
+            }
+            Body::Union => {}
         }
     }
 }
@@ -45,19 +61,56 @@ fn conflict(a: &Option<Set>, b: &Option<Set>, fix: &str, errors: &mut Errors) {
 }
 
 impl Field<'_> {
-    fn validate(&self, errors: &mut Errors) {
+    /// `variant` is the field's variant and the enum's known fresh variant, for a variant's
+    /// field; `None` for a struct's.
+    fn validate(&self, variant: Option<(&Ident, Option<&Ident>)>, errors: &mut Errors) {
         let attrs = &self.attrs;
         let skip = set("skip", attrs.skip.as_ref());
         let default = set("default", attrs.default.as_ref());
         let reset_with = set("reset_with", attrs.reset_with.as_ref());
+        let retained_bytes = set("retained_bytes", attrs.retained_bytes.as_ref());
         let max_capacity = set("max_capacity", attrs.max_capacity.as_ref());
         let zeroize = set("zeroize", attrs.zeroize.as_ref());
 
-        let skip_fix = "a skipped field is left as it is, so remove one of them";
-        conflict(&skip, &default, skip_fix, errors);
-        conflict(&skip, &reset_with, skip_fix, errors);
-        conflict(&skip, &max_capacity, skip_fix, errors);
-        conflict(&skip, &zeroize, skip_fix, errors);
+        if variant.is_none() {
+            let skip_fix = "a skipped field is left as it is, so remove one of them";
+            conflict(&skip, &default, skip_fix, errors);
+            conflict(&skip, &reset_with, skip_fix, errors);
+            conflict(&skip, &max_capacity, skip_fix, errors);
+            conflict(&skip, &zeroize, skip_fix, errors);
+        } else if let Some(skip) = &skip {
+            // A variant's field is replaced whenever a reset changes the variant: "leave it as
+            // it is" cannot be kept, so `skip` has no sound meaning there.
+            errors.push(syn::Error::new(
+                skip.span,
+                format!(
+                    "`skip` cannot keep a variant's field: a reset that changes the variant \
+                     replaces it; {VARIANT_ESCAPES}"
+                ),
+            ));
+        }
+
+        if let Some((this, Some(fresh))) = variant
+            && self.place == Place::Dropped
+        {
+            // A reset always replaces this variant with the `#[default]` one: only a wipe
+            // before the drop does anything to the field.
+            for key in [&default, &reset_with, &retained_bytes, &max_capacity]
+                .into_iter()
+                .flatten()
+            {
+                errors.push(syn::Error::new(
+                    key.span,
+                    format!(
+                        "`{}` has no effect on a field of `{this}`: a reset replaces it with \
+                         the `#[default]` variant `{fresh}`, dropping this field; remove `{}`",
+                        key.name, key.name
+                    ),
+                ));
+            }
+            return;
+        }
+
         conflict(
             &default,
             &reset_with,
@@ -73,7 +126,7 @@ impl Field<'_> {
 
         // Reference, shared and pointer types: only an explicit choice lets them through.
         if self.uses_poolable()
-            && let Some(message) = unresettable(self.ty)
+            && let Some(message) = unresettable(self.ty, variant.is_some())
         {
             errors.push(syn::Error::new_spanned(self.ty, message));
         }
@@ -84,10 +137,14 @@ impl Field<'_> {
             && attrs.reset_with.is_none()
             && let Some((_, expr)) = &self.original.default
         {
+            let fix = if variant.is_some() {
+                "mark the field `#[poolable(reset_with = path)]`"
+            } else {
+                "mark the field `#[poolable(reset_with = path)]` or `#[poolable(skip)]`"
+            };
             errors.push(syn::Error::new_spanned(
                 expr,
-                "a field default value is not restored by `#[derive(Poolable)]`; \
-                 mark the field `#[poolable(reset_with = path)]` or `#[poolable(skip)]`",
+                format!("a field default value is not restored by `#[derive(Poolable)]`; {fix}"),
             ));
         }
     }
@@ -95,10 +152,13 @@ impl Field<'_> {
 
 /// Why a field of type `ty` cannot be reset through `Poolable`, if it is one of the types that
 /// must not be: references, raw pointers, `Rc`, `Arc` and `Weak`.
-fn unresettable(ty: &Type) -> Option<String> {
+/// `in_variant` picks the fix: a variant's field cannot be `skip`ped.
+fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
+    let escapes = if in_variant { VARIANT_ESCAPES } else { ESCAPES };
+    let owner = if in_variant { "enum" } else { "struct" };
     match ty {
-        Type::Group(group) => unresettable(&group.elem),
-        Type::Paren(paren) => unresettable(&paren.elem),
+        Type::Group(group) => unresettable(&group.elem, in_variant),
+        Type::Paren(paren) => unresettable(&paren.elem, in_variant),
         Type::Reference(reference) => {
             let kind = if reference.mutability.is_some() {
                 "mutable reference"
@@ -106,15 +166,18 @@ fn unresettable(ty: &Type) -> Option<String> {
                 "reference"
             };
             Some(format!(
-                "{kind} field cannot be reset: it borrows a value this struct does not own; {ESCAPES}"
+                "{kind} field cannot be reset: it borrows a value this {owner} does not own; {escapes}"
             ))
         }
         Type::Ptr(_) => Some(format!(
-            "raw pointer field cannot be reset: what it points to is not owned by this struct; {ESCAPES}"
+            "raw pointer field cannot be reset: what it points to is not owned by this {owner}; {escapes}"
         )),
         Type::Path(path) if path.qself.is_none() => match shared_handle(&path.path)? {
             "Weak" => Some(format!(
-                "`Weak` field cannot be reset: it points to a value owned elsewhere; {ESCAPES}"
+                "`Weak` field cannot be reset: it points to a value owned elsewhere; {escapes}"
+            )),
+            name if in_variant => Some(format!(
+                "`{name}` field cannot be reset: its value is shared with other owners; {escapes}"
             )),
             name => Some(format!(
                 "`{name}` field cannot be reset: its value is shared with other owners; \
@@ -156,7 +219,7 @@ mod tests {
     use super::*;
 
     fn why(ty: &str) -> Option<String> {
-        unresettable(&syn::parse_str(ty).unwrap())
+        unresettable(&syn::parse_str(ty).unwrap(), false)
     }
 
     #[test]

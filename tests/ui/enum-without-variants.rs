@@ -1,0 +1,6 @@
+use pool_core::Poolable;
+
+#[derive(Poolable)]
+enum Never {}
+
+fn main() {}
