@@ -98,8 +98,10 @@
 //!   average object: compare it with what a request needs.
 //! - `discards.reset_panicked` should be 0: a `reset` that panics is a bug in a hand-written
 //!   `Poolable` impl or a `reset_with` function.
-//! - `thread_caches` is the number of live threads holding a cache; each holds at most
-//!   `thread_cache` objects.
+//! - `thread_caches` is the number of per-thread caches the pool has made: the peak number of
+//!   threads that used it at once (a new thread takes over an exited thread's cache, objects
+//!   and all); each holds at most `thread_cache` objects, and all of them are reached by
+//!   `trim()`, by other threads' gets and by the pool's drop.
 //!
 //! With no other thread using the pool, `creations == idle + in use + discards.total() +
 //! detached + trimmed`: every object ever created is accounted for.

@@ -48,15 +48,19 @@
 //!   `NaiveTime`, `NaiveDateTime`, `TimeDelta` to their defaults.
 //!
 //! # Performance
-//! A `get` that finds an idle object in its thread's cache takes no lock and writes no shared
-//! memory; caches refill from and spill to a shared tier in batches. [`LocalPool`] drops even
-//! the thread-local lookup. The `benches/` directory compares both with fresh allocation and
+//! A `get` that finds an idle object in its thread's cache takes one uncontended lock on that
+//! cache (a compare-exchange and a store on a cache line no other thread writes) and writes no
+//! shared memory; caches refill from and spill to a shared tier in batches, and a `get` that
+//! finds both empty steals from other threads' caches before it creates. The pool owns every
+//! cache, so [`Pool::trim`] and the pool's drop reach all of them, a live thread's included.
+//! [`LocalPool`] drops even the thread-local lookup. The `benches/` directory compares both with fresh allocation and
 //! with the other pool crates; the README shows the figures.
 //!
 //! # Correctness
 //! Every object is reset by [`Poolable::reset`] before it is kept, and a guard's borrow ends
 //! with the guard, so nothing a previous user wrote can be read through the safe API. If
-//! `reset` panics, the object is dropped and counted; the pool stays usable. The concurrent
+//! `reset` panics, the object is dropped and counted; the pool stays usable, and so it does
+//! when a factory or an object's `Drop` panics (see [`Stats::factory_panicked`]). The concurrent
 //! code is covered by loom models (`RUSTFLAGS="--cfg loom" cargo test -p pool-core --release`)
 //! and multi-thread stress tests.
 #![doc(test(attr(deny(warnings))))]

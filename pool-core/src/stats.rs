@@ -46,8 +46,9 @@ pub struct Stats {
     pub trimmed: u64,
     /// Objects idle now, in thread caches and the shared tier.
     pub idle: u64,
-    /// Live threads that hold a cache for this pool (a [`LocalPool`](crate::LocalPool) reports 0).
-    /// Exited threads' caches are flushed back into the shared tier and no longer count.
+    /// Per-thread caches the pool holds: one for each of the most threads that used it at once
+    /// (a new thread takes over the cache an exited thread left, with its objects). A
+    /// [`LocalPool`](crate::LocalPool) reports 0.
     pub thread_caches: u64,
     /// Heap bytes the idle objects keep ([`Poolable::retained_bytes`](crate::Poolable::retained_bytes) summed).
     pub retained_bytes: u64,

@@ -490,17 +490,20 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     #[inline(never)]
     fn discard_panicked(&self, value: Slot<T>) {
-        shared_add(&self.totals.returns, 1);
-        shared_add(&self.totals.reset_panicked, 1);
-        drop_quietly(value);
+        self.discard(&self.totals.reset_panicked, value);
     }
 
     /// A return over the per-object byte bound.
     #[cold]
     #[inline(never)]
     fn discard_oversized(&self, value: Slot<T>) {
+        self.discard(&self.totals.oversized, value);
+    }
+
+    /// Counts a return that ends in a discard under `reason`, and drops the object.
+    fn discard(&self, reason: &AtomicU64, value: Slot<T>) {
         shared_add(&self.totals.returns, 1);
-        shared_add(&self.totals.oversized, 1);
+        shared_add(reason, 1);
         drop_quietly(value);
     }
 

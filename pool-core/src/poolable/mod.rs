@@ -474,41 +474,33 @@ atomic_impl!(
     AtomicIsize,
 );
 
-/// Resets the wrapped value in place (`Wrapping(0)` for an integer); `retained_bytes` is the
-/// wrapped value's.
-impl<T: Poolable> Poolable for Wrapping<T> {
-    #[inline]
-    fn reset(&mut self) {
-        self.0.reset();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.0.retained_bytes()
-    }
+/// `Poolable` for a one-field wrapper that forwards to the wrapped value.
+macro_rules! wrapper_impls {
+    ($($(#[$doc:meta])* $wrapper:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        impl<T: Poolable> Poolable for $wrapper<T> {
+            #[inline]
+            fn reset(&mut self) {
+                self.0.reset();
+            }
+            fn retained_bytes(&self) -> usize {
+                self.0.retained_bytes()
+            }
+        }
+    )*};
 }
 
-/// Resets the wrapped value in place (`Saturating(0)` for an integer); `retained_bytes` is the
-/// wrapped value's.
-impl<T: Poolable> Poolable for Saturating<T> {
-    #[inline]
-    fn reset(&mut self) {
-        self.0.reset();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.0.retained_bytes()
-    }
-}
-
-/// Resets the wrapped value in place, keeping what it keeps (a `Reverse<String>` keeps its
-/// buffer); `retained_bytes` is the wrapped value's.
-impl<T: Poolable> Poolable for Reverse<T> {
-    #[inline]
-    fn reset(&mut self) {
-        self.0.reset();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.0.retained_bytes()
-    }
-}
+wrapper_impls!(
+    /// Resets the wrapped value in place (`Wrapping(0)` for an integer); `retained_bytes` is
+    /// the wrapped value's.
+    Wrapping,
+    /// Resets the wrapped value in place (`Saturating(0)` for an integer); `retained_bytes` is
+    /// the wrapped value's.
+    Saturating,
+    /// Resets the wrapped value in place, keeping what it keeps (a `Reverse<String>` keeps its
+    /// buffer); `retained_bytes` is the wrapped value's.
+    Reverse,
+);
 
 impl<T: Shrink> Shrink for Reverse<T> {
     fn shrink_capacity_to(&mut self, max: usize) {
