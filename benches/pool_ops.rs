@@ -251,77 +251,58 @@ impl Drop for MiBuf {
     }
 }
 
-/// Times one cross-thread contender: `get` on one thread, the drop on another.
-fn cross<G: Send>(iters: u64, get: &(dyn Fn() -> G + Sync)) -> Duration {
-    common::cross_thread(get, 1000, iters, &mut || {}, &mut || {})
+/// Registers one cross-thread contender: `get` takes a buffer and writes into it on one thread,
+/// a second thread drops what it is sent (`common::cross_thread`).
+fn bench_cross<G: Send>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    get: impl Fn() -> G + Sync,
+) {
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| common::cross_thread(&get, 1000, iters, &mut || {}, &mut || {}))
+    });
 }
 
-/// One thread gets (and writes 64 bytes), a second drops what it is sent over a channel
-/// (`common::cross_thread`). The thread-local floor and `LocalPool` cannot take part: a
-/// thread-local stack never sees its objects again.
+/// One thread gets (and writes 64 bytes), a second drops what it is sent over a channel. The
+/// thread-local floor and `LocalPool` cannot take part: a thread-local stack never sees its
+/// objects again.
 fn cross_thread(c: &mut Criterion) {
     let mut group = c.benchmark_group("pool_ops/cross_thread");
     let pool = Arc::new(Pool::with_factory(new_buf));
-    group.bench_function("pool_core_Pool", |b| {
-        b.iter_custom(|iters| {
-            cross(iters, &|| {
-                let mut g = pool.get();
-                work(&mut g);
-                g
-            })
-        })
+    bench_cross(&mut group, "pool_core_Pool", || {
+        let mut g = pool.get();
+        work(&mut g);
+        g
     });
-    group.bench_function("pool_core_Pool_get_owned", |b| {
-        b.iter_custom(|iters| {
-            cross(iters, &|| {
-                let mut g = pool.get_owned();
-                work(&mut g);
-                g
-            })
-        })
+    bench_cross(&mut group, "pool_core_Pool_get_owned", || {
+        let mut g = pool.get_owned();
+        work(&mut g);
+        g
     });
-    group.bench_function("fresh_system", |b| {
-        b.iter_custom(|iters| {
-            cross(iters, &|| {
-                let mut v = new_buf();
-                work(&mut v);
-                v
-            })
-        })
+    bench_cross(&mut group, "fresh_system", || {
+        let mut v = new_buf();
+        work(&mut v);
+        v
     });
-    group.bench_function("fresh_mimalloc", |b| {
-        b.iter_custom(|iters| cross(iters, &MiBuf::new))
-    });
+    bench_cross(&mut group, "fresh_mimalloc", MiBuf::new);
     let object_pool = object_pool::Pool::new(4, new_buf);
-    group.bench_function("object_pool", |b| {
-        b.iter_custom(|iters| {
-            cross(iters, &|| {
-                let mut g = object_pool.pull(new_buf);
-                g.clear();
-                work(&mut g);
-                g
-            })
-        })
+    bench_cross(&mut group, "object_pool", || {
+        let mut g = object_pool.pull(new_buf);
+        g.clear();
+        work(&mut g);
+        g
     });
     let linear = lockfree_object_pool::LinearObjectPool::new(new_buf, |v: &mut Vec<u8>| v.clear());
-    group.bench_function("lockfree_LinearObjectPool", |b| {
-        b.iter_custom(|iters| {
-            cross(iters, &|| {
-                let mut g = linear.pull();
-                work(&mut g);
-                g
-            })
-        })
+    bench_cross(&mut group, "lockfree_LinearObjectPool", || {
+        let mut g = linear.pull();
+        work(&mut g);
+        g
     });
     let opool = opool::Pool::new(64, BufAlloc);
-    group.bench_function("opool", |b| {
-        b.iter_custom(|iters| {
-            cross(iters, &|| {
-                let mut g = opool.get();
-                work(&mut g);
-                g
-            })
-        })
+    bench_cross(&mut group, "opool", || {
+        let mut g = opool.get();
+        work(&mut g);
+        g
     });
     group.finish();
 }

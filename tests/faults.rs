@@ -145,16 +145,13 @@ fn flaky_factory(
     (factory, calls)
 }
 
-#[test]
-fn pool_factory_panicking_every_other_call_leaves_it_usable_and_counted() {
-    let tracker = Tracker::new(0);
-    let (factory, calls) = flaky_factory(&tracker);
-    let pool = Pool::with_factory(factory);
+/// Ten gets from a pool with a [`flaky_factory`], each guard held: none finds an idle object,
+/// so each calls the factory, and every other call panics. Returns the five guards.
+fn ten_gets_holding_each<G>(get: impl Fn() -> G, calls: &AtomicU64) -> Vec<G> {
     let mut held = Vec::new();
     let mut panicked = 0;
     for _ in 0..10 {
-        // Each get finds no idle object (the others are held), so each calls the factory.
-        match catch_unwind(AssertUnwindSafe(|| pool.get())) {
+        match catch_unwind(AssertUnwindSafe(&get)) {
             Ok(guard) => held.push(guard),
             Err(_) => panicked += 1,
         }
@@ -163,6 +160,15 @@ fn pool_factory_panicking_every_other_call_leaves_it_usable_and_counted() {
         (held.len(), panicked, calls.load(Ordering::Relaxed)),
         (5, 5, 10)
     );
+    held
+}
+
+#[test]
+fn pool_factory_panicking_every_other_call_leaves_it_usable_and_counted() {
+    let tracker = Tracker::new(0);
+    let (factory, calls) = flaky_factory(&tracker);
+    let pool = Pool::with_factory(factory);
+    let held = ten_gets_holding_each(|| pool.get(), &calls);
     let s = pool.stats();
     assert_eq!(
         s.creations,
@@ -185,18 +191,7 @@ fn local_factory_panicking_every_other_call_leaves_it_usable_and_counted() {
     let tracker = Tracker::new(0);
     let (factory, calls) = flaky_factory(&tracker);
     let pool = LocalPool::with_factory(factory);
-    let mut held = Vec::new();
-    let mut panicked = 0;
-    for _ in 0..10 {
-        match catch_unwind(AssertUnwindSafe(|| pool.get())) {
-            Ok(guard) => held.push(guard),
-            Err(_) => panicked += 1,
-        }
-    }
-    assert_eq!(
-        (held.len(), panicked, calls.load(Ordering::Relaxed)),
-        (5, 5, 10)
-    );
+    let held = ten_gets_holding_each(|| pool.get(), &calls);
     let s = pool.stats();
     assert_eq!((s.creations, s.factory_panicked, s.gets), (5, 5, 5));
     assert_eq!(s.creations, tracker.created());
@@ -364,9 +359,7 @@ fn pool_drop_panicking_in_thread_caches_is_caught_when_the_pool_drops() {
         let pool = Arc::clone(&pool);
         std::thread::spawn(move || fill!(pool, 6))
     };
-    worker
-        .join()
-        .expect("the worker's cache flush does not panic");
+    worker.join().expect("the worker ends without a panic");
     fill!(pool, 6);
     let pool = Arc::into_inner(pool).expect("the worker is gone");
     assert!(catch_unwind(AssertUnwindSafe(move || drop(pool))).is_ok());

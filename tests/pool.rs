@@ -203,7 +203,6 @@ fn trim_ages_the_shared_tier_like_a_victim_cache() {
 fn an_exited_threads_cache_returns_to_the_pool() {
     let (pool, _drops) = tracked_pool(|b| b.thread_cache(8));
     let pool = Arc::new(pool);
-    // `join` (not a scope's implicit join) waits for the thread's thread-local destructors.
     let p = Arc::clone(&pool);
     thread::spawn(move || {
         let guards: Vec<_> = (0..6).map(|_| p.get()).collect();
@@ -211,8 +210,8 @@ fn an_exited_threads_cache_returns_to_the_pool() {
     })
     .join()
     .unwrap();
-    // The thread cached 6 objects and exited: they are in the shared tier now, so this thread
-    // reuses them instead of creating new ones.
+    // The thread cached 6 objects and exited: its slot still holds them and stays the pool's,
+    // so this thread steals them instead of creating new ones.
     let guards: Vec<_> = (0..6).map(|_| pool.get()).collect();
     let s = pool.stats();
     assert_eq!(s.creations, 6, "{s}");
@@ -256,8 +255,8 @@ fn dropping_the_pool_frees_every_object_including_exited_threads_caches() {
 
 #[test]
 fn objects_survive_a_pool_used_from_their_own_drop() {
-    // An object whose Drop uses another pool, and a factory that uses its own pool: both run
-    // while the thread's cache registry may be borrowed, and must not panic or deadlock.
+    // An object whose Drop uses another pool, and a factory that uses its own pool: user code
+    // runs under no pool lock, so neither may panic or deadlock.
     let inner: Arc<Pool<Vec<u8>>> = Arc::new(Pool::builder().max_idle(0).thread_cache(0).build());
     struct Nested(Arc<Pool<Vec<u8>>>);
     impl Poolable for Nested {
@@ -294,7 +293,8 @@ impl<T: Poolable + Send + 'static> BuilderLike<T> for Pool<T> {
 
 #[test]
 fn more_threads_than_any_id_table_holds() {
-    // Another pool crate panics past 4,096 thread ids; this one keeps no per-id table.
+    // Another pool crate panics past 4,096 thread ids; this one has a slot per thread id, and an
+    // exited thread's id (with its slot) goes to the next new thread.
     let pool: Arc<Pool<Vec<u8>>> = Arc::new(Pool::builder().thread_cache(2).build());
     for batch in 0..50 {
         let handles: Vec<_> = (0..100)
@@ -309,7 +309,7 @@ fn more_threads_than_any_id_table_holds() {
     }
     let s = pool.stats();
     assert_eq!(s.gets, 5000);
-    assert!(s.idle <= 100, "exited threads' caches were flushed: {s}");
+    assert!(s.idle <= 100, "exited threads' slots were taken over: {s}");
     assert!(
         s.creations <= 100,
         "objects were reused across threads: {s}"

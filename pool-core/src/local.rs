@@ -5,11 +5,9 @@ use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::mem;
 use core::ops::{Deref, DerefMut};
-use core::panic::AssertUnwindSafe;
-use std::panic::catch_unwind;
 
 use crate::Poolable;
-use crate::pool::{Limits, Returned, prepare_return};
+use crate::pool::{Discard, Limits, call_factory, drop_quietly, prepare_return};
 use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 
@@ -64,21 +62,6 @@ struct LocalCounters {
 
 fn bump(counter: &Cell<u64>, n: u64) {
     counter.set(counter.get() + n);
-}
-
-/// Counts a factory call that unwound: armed before the call, forgotten after it returns.
-struct CountUnwind<'a>(&'a Cell<u64>);
-
-impl Drop for CountUnwind<'_> {
-    fn drop(&mut self) {
-        bump(self.0, 1);
-    }
-}
-
-/// Drops an object the pool releases, catching a panic of its `Drop`: the pool goes on
-/// releasing the others, and a pool dropped while unwinding does not abort the process.
-fn release<T>(value: T) {
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
 }
 
 impl<T: Poolable + Default + 'static> LocalPool<T> {
@@ -199,9 +182,9 @@ impl<T: Poolable> LocalPool<T> {
             None => {
                 // A panicking factory counts as `factory_panicked`, not as a creation; the
                 // panic goes on to the caller, and the pool holds no borrow across it.
-                let unwinding = CountUnwind(&self.counters.factory_panicked);
-                let value = (self.factory)();
-                mem::forget(unwinding);
+                let value = call_factory(&self.factory, || {
+                    bump(&self.counters.factory_panicked, 1);
+                });
                 bump(&self.counters.creations, 1);
                 Slot::new(value)
             }
@@ -224,25 +207,29 @@ impl<T: Poolable> LocalPool<T> {
     }
 
     #[inline]
-    fn put_boxed(&self, value: Slot<T>) {
+    fn put_boxed(&self, mut value: Slot<T>) {
         bump(&self.counters.returns, 1);
-        match prepare_return(value, self.limits.max_retained_bytes) {
-            Returned::Keep(value, bytes) => {
-                let mut items = self.items.borrow_mut();
-                if items.len() < self.limits.max_idle {
-                    items.push((value, bytes));
-                    self.bytes.set(self.bytes.get() + bytes);
-                } else {
-                    drop(items);
-                    bump(&self.counters.over_idle_bound, 1);
-                    release(value);
-                }
+        let bytes = match prepare_return(&mut *value, self.limits.max_retained_bytes) {
+            Ok(bytes) => bytes,
+            Err(reason) => {
+                bump(
+                    match reason {
+                        Discard::ResetPanicked => &self.counters.reset_panicked,
+                        Discard::Oversized => &self.counters.oversized,
+                    },
+                    1,
+                );
+                return drop_quietly(value);
             }
-            Returned::Panicked => bump(&self.counters.reset_panicked, 1),
-            Returned::Oversized(value) => {
-                bump(&self.counters.oversized, 1);
-                release(value);
-            }
+        };
+        let mut items = self.items.borrow_mut();
+        if items.len() < self.limits.max_idle {
+            items.push((value, bytes));
+            self.bytes.set(self.bytes.get() + bytes);
+        } else {
+            drop(items);
+            bump(&self.counters.over_idle_bound, 1);
+            drop_quietly(value);
         }
     }
 
@@ -273,7 +260,7 @@ impl<T: Poolable> LocalPool<T> {
         let count = released.len();
         bump(&self.counters.trimmed, count as u64);
         for (value, _) in released {
-            release(value);
+            drop_quietly(value);
         }
         count
     }
@@ -315,7 +302,7 @@ impl<T: Poolable> LocalPool<T> {
 impl<T> Drop for LocalPool<T> {
     fn drop(&mut self) {
         for (value, _) in mem::take(self.items.get_mut()) {
-            release(value);
+            drop_quietly(value);
         }
     }
 }

@@ -130,6 +130,18 @@ pub(crate) struct State<T> {
     counts: Counts,
 }
 
+impl<T> State<T> {
+    /// Pops the most recently returned object for a `get`: keeps the low-water mark and counts
+    /// the reuse.
+    #[inline]
+    fn pop(&mut self) -> Option<Slot<T>> {
+        let idle = self.items.pop()?;
+        self.low_water = self.low_water.min(self.items.len());
+        self.counts.reuses += 1;
+        Some(idle.value)
+    }
+}
+
 /// Event counters of one slot, written under its lock (plain adds, no atomics).
 #[derive(Clone, Copy, Default)]
 struct Counts {
@@ -158,21 +170,12 @@ impl<T: Send> Cache<T> {
     pub(crate) fn take(&self, pool: &Pool<T>) -> Option<Slot<T>> {
         let mut guard = self.state.lock();
         let state = guard.state();
-        let idle = match state.items.pop() {
-            Some(idle) => {
-                let len = state.items.len();
-                if len < state.low_water {
-                    state.low_water = len;
-                }
-                idle
-            }
-            None => {
-                state.low_water = 0;
-                refill(state, &pool.tier, pool.batch)?
-            }
-        };
+        if let Some(value) = state.pop() {
+            return Some(value);
+        }
+        let first = refill(state, &pool.tier, pool.batch)?;
         state.counts.reuses += 1;
-        Some(idle.value)
+        Some(first.value)
     }
 
     /// Keeps a returned object. With the stack full, the oldest batch spills to the tier first;
@@ -196,12 +199,8 @@ impl<T: Send> Cache<T> {
     pub(crate) fn lend_stack(&self) -> Result<Vec<Idle<T>>, Slot<T>> {
         let mut guard = self.state.lock();
         let state = guard.state();
-        match state.items.pop() {
-            Some(idle) => {
-                state.low_water = state.low_water.min(state.items.len());
-                state.counts.reuses += 1;
-                Err(idle.value)
-            }
+        match state.pop() {
+            Some(arrived) => Err(arrived),
             None => Ok(mem::take(&mut state.items)),
         }
     }
@@ -243,21 +242,20 @@ impl<T: Send> Cache<T> {
         first.map(|idle| idle.value)
     }
 
-    /// `trim()`'s visit: removes the objects that stayed idle since the previous visit (below
-    /// the low-water mark), for the caller to drop outside the lock.
-    pub(crate) fn trim(&self) -> Vec<Idle<T>> {
+    /// `trim()`'s visit: moves the objects that stayed idle since the previous visit (below the
+    /// low-water mark) to `released`, for the caller to drop outside the lock.
+    pub(crate) fn trim_into(&self, released: &mut Vec<Idle<T>>) {
         let mut guard = self.state.lock();
         let state = guard.state();
         let n = state.low_water.min(state.items.len());
-        let stale: Vec<Idle<T>> = state.items.drain(..n).collect();
+        released.extend(state.items.drain(..n));
         state.counts.trimmed += n as u64;
         state.low_water = state.items.len();
-        stale
     }
 
-    /// Empties the slot (the pool is being dropped).
-    pub(crate) fn take_all(&self) -> Vec<Idle<T>> {
-        mem::take(&mut self.state.lock().state().items)
+    /// Empties the slot into `all` (the pool is being dropped).
+    pub(crate) fn take_all_into(&self, all: &mut Vec<Idle<T>>) {
+        all.append(&mut self.state.lock().state().items);
     }
 
     /// Adds this slot's counters, idle objects and retained bytes to `stats`.
@@ -281,7 +279,7 @@ impl<T: Send> Cache<T> {
 #[cold]
 #[inline(never)]
 fn refill<T>(state: &mut State<T>, tier: &Mutex<Tier<T>>, batch: usize) -> Option<Idle<T>> {
-    // Lock order: slot, then tier (the only place both are held).
+    // Lock order: slot, then tier (as in `put_full`, the only other place both are held).
     let mut tier = lock(tier);
     let first = tier.pop()?;
     for _ in 1..batch {

@@ -16,7 +16,7 @@ pub use guard::{Pooled, PooledOwned};
 use core::fmt;
 use core::panic::AssertUnwindSafe;
 use core::ptr;
-use std::panic::{catch_unwind, resume_unwind};
+use std::panic::catch_unwind;
 
 use self::cache::Cache;
 use self::tier::{Idle, Tier};
@@ -58,39 +58,52 @@ impl Default for Limits {
     }
 }
 
-/// What happens to an object offered back to a pool, decided before any lock is taken.
-pub(crate) enum Returned<T> {
-    /// Reset, small enough: keep it, with its `retained_bytes`.
-    Keep(Slot<T>, usize),
-    /// `reset` panicked: the object was dropped.
-    Panicked,
-    /// Reset, but retaining more than the per-object bound.
-    Oversized(Slot<T>),
+/// Why a returned object was discarded instead of kept.
+#[derive(Clone, Copy)]
+pub(crate) enum Discard {
+    /// Its `reset` panicked: it may be half reset and is never handed out again.
+    ResetPanicked,
+    /// It retains more than the per-object byte bound.
+    Oversized,
 }
 
-/// Resets `value` (catching a panic) and checks it against the per-object byte bound. Runs user
-/// code, so it is called with no lock or thread-local borrow held.
+/// Resets a returned object (catching a panic) and checks it against the per-object byte
+/// bound: `Ok` with its `retained_bytes` to keep it, or why the caller must discard it. Runs
+/// user code, so it is called with no lock or borrow held. It leaves the object with the
+/// caller either way, so that both outcomes move it and the kept path carries no drop flag.
 #[inline]
 pub(crate) fn prepare_return<T: Poolable>(
-    mut value: Slot<T>,
+    value: &mut T,
     max_retained_bytes: usize,
-) -> Returned<T> {
-    match catch_unwind(AssertUnwindSafe(|| T::reset(&mut value))) {
-        Ok(()) => {
-            let bytes = T::retained_bytes(&value);
-            if bytes > max_retained_bytes {
-                Returned::Oversized(value)
-            } else {
-                Returned::Keep(value, bytes)
+) -> Result<usize, Discard> {
+    if catch_unwind(AssertUnwindSafe(|| T::reset(value))).is_err() {
+        return Err(Discard::ResetPanicked);
+    }
+    let bytes = T::retained_bytes(value);
+    if bytes > max_retained_bytes {
+        Err(Discard::Oversized)
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// Calls a factory; if it unwinds, `unwound` runs first (to count it) and the panic goes on to
+/// the caller. A creation is only counted by the caller once this returned.
+#[inline]
+pub(crate) fn call_factory<T>(factory: impl FnOnce() -> T, unwound: impl FnOnce()) -> T {
+    /// Runs its closure when dropped, unless disarmed.
+    struct OnUnwind<F: FnOnce()>(Option<F>);
+    impl<F: FnOnce()> Drop for OnUnwind<F> {
+        fn drop(&mut self) {
+            if let Some(unwound) = self.0.take() {
+                unwound();
             }
         }
-        Err(_) => {
-            // The value may be half reset; it must never be handed out again. Dropping it could
-            // panic too, and that panic must not escape a guard's drop either.
-            drop_quietly(value);
-            Returned::Panicked
-        }
     }
+    let mut armed = OnUnwind(Some(unwound));
+    let value = factory();
+    armed.0 = None;
+    value
 }
 
 /// Drops an object the pool lets go of, catching a panic in its `Drop`: user code must not
@@ -116,6 +129,7 @@ fn release_all<T>(idle: Vec<Idle<T>>) {
 
 /// Counters of the events that happen outside a slot's lock (creations, discards, the tier's
 /// trims, the slot-less fallback): rare, so shared atomics are cheap enough.
+#[derive(Default)]
 struct Totals {
     reuses: AtomicU64,
     creations: AtomicU64,
@@ -129,20 +143,6 @@ struct Totals {
 }
 
 impl Totals {
-    fn new() -> Self {
-        Self {
-            reuses: AtomicU64::new(0),
-            creations: AtomicU64::new(0),
-            factory_panicked: AtomicU64::new(0),
-            returns: AtomicU64::new(0),
-            over_idle_bound: AtomicU64::new(0),
-            oversized: AtomicU64::new(0),
-            reset_panicked: AtomicU64::new(0),
-            detached: AtomicU64::new(0),
-            trimmed: AtomicU64::new(0),
-        }
-    }
-
     /// Adds the totals to `stats`.
     fn add_to(&self, stats: &mut Stats) {
         // Relaxed: statistics, see `shared_add`.
@@ -271,7 +271,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             tier: Mutex::new(Tier::new()),
-            totals: Totals::new(),
+            totals: Totals::default(),
         }
     }
 
@@ -431,16 +431,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
 
     /// Calls the factory (no lock held), counting a creation only once it returned.
     fn create(&self) -> Slot<T> {
-        match catch_unwind(AssertUnwindSafe(|| (self.factory)())) {
-            Ok(value) => {
-                shared_add(&self.totals.creations, 1);
-                Slot::new(value)
-            }
-            Err(payload) => {
-                shared_add(&self.totals.factory_panicked, 1);
-                resume_unwind(payload)
-            }
-        }
+        let value = call_factory(&self.factory, || {
+            shared_add(&self.totals.factory_panicked, 1);
+        });
+        shared_add(&self.totals.creations, 1);
+        Slot::new(value)
     }
 
     /// `get` without a slot (see [`local`](Self::local)).
@@ -463,18 +458,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     }
 
     /// Returns a boxed object to `home` (a slot of this pool), or, with none, to the tier: reset
-    /// it (catching a panic), check it against the per-object byte bound, keep it. The
-    /// discards leave through cold functions that take the object, so the kept path carries no
-    /// drop flags.
+    /// it, check it against the per-object byte bound, keep it (or discard it, out of line).
     #[inline]
     fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
-        if catch_unwind(AssertUnwindSafe(|| T::reset(&mut value))).is_err() {
-            return self.discard_panicked(value);
-        }
-        let bytes = T::retained_bytes(&value);
-        if bytes > self.limits.max_retained_bytes {
-            return self.discard_oversized(value);
-        }
+        let bytes = match prepare_return(&mut *value, self.limits.max_retained_bytes) {
+            Ok(bytes) => bytes,
+            Err(reason) => return self.discard(reason, value),
+        };
         let idle = Idle { value, bytes };
         let rejected = match home {
             Some(cache) => cache.put(idle, self),
@@ -485,25 +475,18 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
-    /// A return whose `reset` panicked: the object may be half reset and is never handed out
-    /// again.
+    /// Counts a return that ends in a discard, and drops the object.
     #[cold]
     #[inline(never)]
-    fn discard_panicked(&self, value: Slot<T>) {
-        self.discard(&self.totals.reset_panicked, value);
-    }
-
-    /// A return over the per-object byte bound.
-    #[cold]
-    #[inline(never)]
-    fn discard_oversized(&self, value: Slot<T>) {
-        self.discard(&self.totals.oversized, value);
-    }
-
-    /// Counts a return that ends in a discard under `reason`, and drops the object.
-    fn discard(&self, reason: &AtomicU64, value: Slot<T>) {
+    fn discard(&self, reason: Discard, value: Slot<T>) {
         shared_add(&self.totals.returns, 1);
-        shared_add(reason, 1);
+        shared_add(
+            match reason {
+                Discard::ResetPanicked => &self.totals.reset_panicked,
+                Discard::Oversized => &self.totals.oversized,
+            },
+            1,
+        );
         drop_quietly(value);
     }
 
@@ -554,7 +537,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         {
             let caches = lock(&self.caches);
             for cache in caches.iter() {
-                released.append(&mut cache.trim());
+                cache.trim_into(&mut released);
             }
         }
         let count = released.len();
@@ -579,7 +562,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     pub fn stats(&self) -> Stats {
         let mut stats = Stats::default();
         {
-            // Lock order: registry, slot, tier (see `cache.rs`).
+            // Lock order: registry, slot, tier (see the implementation notes).
             let caches = lock(&self.caches);
             stats.thread_caches = caches.len() as u64;
             for cache in caches.iter() {
@@ -601,7 +584,7 @@ impl<T: Send> Drop for Pool<T> {
     fn drop(&mut self) {
         let mut all = get_mut(&mut self.tier).take_all();
         for cache in get_mut(&mut self.caches).iter() {
-            all.append(&mut cache.take_all());
+            cache.take_all_into(&mut all);
         }
         release_all(all);
     }

@@ -174,38 +174,23 @@ macro_rules! shrink_table_impl {
 // After the macros, so that the third-party impls can use them.
 mod foreign;
 
-/// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
-impl Poolable for String {
-    fn reset(&mut self) {
-        self.clear();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.capacity()
-    }
+/// `Poolable` and `Shrink` for the owned string types, whose `clear()` keeps the buffer.
+macro_rules! string_impls {
+    ($($ty:ty),*) => {$(
+        /// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
+        impl Poolable for $ty {
+            fn reset(&mut self) {
+                self.clear();
+            }
+            fn retained_bytes(&self) -> usize {
+                self.capacity()
+            }
+        }
+        shrink_impl!([] $ty);
+    )*};
 }
-shrink_impl!([] String);
 
-/// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
-impl Poolable for OsString {
-    fn reset(&mut self) {
-        self.clear();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.capacity()
-    }
-}
-shrink_impl!([] OsString);
-
-/// `clear()` keeps the allocation; `retained_bytes` is the capacity in bytes.
-impl Poolable for PathBuf {
-    fn reset(&mut self) {
-        self.clear();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.capacity()
-    }
-}
-shrink_impl!([] PathBuf);
+string_impls!(String, OsString, PathBuf);
 
 /// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`
 /// (elements are dropped, so their own allocations are not kept: see
