@@ -326,6 +326,19 @@ fn drop_panicking_factory(tracker: &Arc<Tracker>) -> impl Fn() -> Obj + Send + S
     }
 }
 
+/// Ten idle objects, every other one with a panicking `Drop`: the first trim keeps them, the
+/// second releases all ten without unwinding and counts the panicking ones too.
+fn two_trims_release_ten(trim: impl Fn() -> usize, tracker: &Tracker) {
+    assert_eq!(trim(), 0);
+    let released = catch_unwind(AssertUnwindSafe(trim));
+    assert_eq!(
+        released.ok(),
+        Some(10),
+        "trim counts the objects whose Drop panicked"
+    );
+    assert_eq!(tracker.dropped(), 10, "the others were still dropped");
+}
+
 #[test]
 fn pool_drop_panicking_in_trim_and_in_the_pools_drop_is_caught() {
     let tracker = Tracker::new(0);
@@ -334,14 +347,7 @@ fn pool_drop_panicking_in_trim_and_in_the_pools_drop_is_caught() {
         .thread_cache(0)
         .build();
     fill!(pool, 10);
-    assert_eq!(pool.trim(), 0);
-    let released = catch_unwind(AssertUnwindSafe(|| pool.trim()));
-    assert_eq!(
-        released.ok(),
-        Some(10),
-        "trim counts the objects whose Drop panicked"
-    );
-    assert_eq!(tracker.dropped(), 10, "the others were still dropped");
+    two_trims_release_ten(|| pool.trim(), &tracker);
     assert_eq!(pool.stats().idle, 0);
     // Usable after, and its drop drops every idle object without panicking.
     fill!(pool, 6);
@@ -371,14 +377,7 @@ fn local_drop_panicking_in_trim_and_in_the_pools_drop_is_caught() {
     let tracker = Tracker::new(0);
     let pool = LocalPool::with_factory(drop_panicking_factory(&tracker));
     fill!(pool, 10);
-    assert_eq!(pool.trim(), 0);
-    let released = catch_unwind(AssertUnwindSafe(|| pool.trim()));
-    assert_eq!(
-        released.ok(),
-        Some(10),
-        "trim counts the objects whose Drop panicked"
-    );
-    assert_eq!(tracker.dropped(), 10, "the others were still dropped");
+    two_trims_release_ten(|| pool.trim(), &tracker);
     let s = pool.stats();
     assert_eq!((s.idle, s.trimmed), (0, 10));
     // A discard on return (over the idle bound) catches it too.

@@ -192,40 +192,34 @@ macro_rules! string_impls {
 
 string_impls!(String, OsString, PathBuf);
 
-/// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`
-/// (elements are dropped, so their own allocations are not kept: see
-/// [`RecycleVec`](crate::RecycleVec) for a vector that keeps them).
-impl<T> Poolable for Vec<T> {
-    fn reset(&mut self) {
-        self.clear();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.capacity() * size_of::<T>()
-    }
+/// `Poolable` and `Shrink` for the buffer-backed sequences, whose `clear()` drops the elements
+/// and keeps the buffer.
+macro_rules! sequence_impls {
+    ($($(#[$doc:meta])* [$($gen:tt)*] $ty:ty;)*) => {$(
+        $(#[$doc])*
+        impl<T> Poolable for $ty {
+            fn reset(&mut self) {
+                self.clear();
+            }
+            fn retained_bytes(&self) -> usize {
+                self.capacity() * size_of::<T>()
+            }
+        }
+        shrink_impl!([$($gen)*] $ty);
+    )*};
 }
-shrink_impl!([T] Vec<T>);
 
-/// Drops the elements and keeps the ring buffer; `retained_bytes` is `capacity * size_of::<T>()`.
-impl<T> Poolable for VecDeque<T> {
-    fn reset(&mut self) {
-        self.clear();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.capacity() * size_of::<T>()
-    }
+sequence_impls! {
+    /// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`
+    /// (elements are dropped, so their own allocations are not kept: see
+    /// [`RecycleVec`](crate::RecycleVec) for a vector that keeps them).
+    [T] Vec<T>;
+    /// Drops the elements and keeps the ring buffer; `retained_bytes` is
+    /// `capacity * size_of::<T>()`.
+    [T] VecDeque<T>;
+    /// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`.
+    [T: Ord] BinaryHeap<T>;
 }
-shrink_impl!([T] VecDeque<T>);
-
-/// Drops the elements and keeps the buffer; `retained_bytes` is `capacity * size_of::<T>()`.
-impl<T> Poolable for BinaryHeap<T> {
-    fn reset(&mut self) {
-        self.clear();
-    }
-    fn retained_bytes(&self) -> usize {
-        self.capacity() * size_of::<T>()
-    }
-}
-shrink_impl!([T: Ord] BinaryHeap<T>);
 
 /// Drops the entries and keeps the table. `retained_bytes` estimates the table as
 /// `capacity * (size_of::<(K, V)>() + 1)` (one control byte per slot); the keys' and values' own
