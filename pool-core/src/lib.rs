@@ -69,9 +69,12 @@
 // Lets the derive's absolute `::pool_core::...` paths resolve inside this crate's own tests.
 extern crate self as pool_core;
 
+mod barrier;
 mod buffer;
 pub mod guide;
+mod idle;
 pub mod implementation;
+mod lifecycle;
 mod local;
 mod pool;
 mod poolable;

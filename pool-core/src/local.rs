@@ -3,15 +3,16 @@
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use core::mem;
 use core::ops::{Deref, DerefMut};
 
 use crate::Poolable;
-use crate::pool::{Discard, Limits, call_factory, drop_quietly, prepare_return};
+use crate::idle::{Idle, Stack};
+use crate::lifecycle::{Discard, Limits, call_factory, drop_quietly, prepare_return, release_all};
 use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 
-/// A single-thread object pool: a stack of idle objects behind a `RefCell`, with the bounds,
+/// A single-thread object pool: the idle stack of a [`Pool`](crate::Pool)'s thread cache behind
+/// a `RefCell`, with the bounds,
 /// `trim` and statistics of [`Pool`](crate::Pool). It is `!Sync`, so the compiler keeps it on
 /// one thread; use it per worker in thread-per-core servers, or in a `LocalSet`.
 ///
@@ -37,27 +38,22 @@ use crate::stats::{Discards, Stats};
 ///   the others, and the panicking object counts as released (its memory may leak, as a
 ///   panicking `Drop` leaks whatever it did not free).
 pub struct LocalPool<T> {
-    /// Idle objects, boxed (see `Idle` in the pool module) with their retained bytes.
-    items: RefCell<Vec<(Slot<T>, usize)>>,
+    /// Idle objects, boxed, with their retained bytes, low-water mark and the counters of what
+    /// happened to them (the same stack as a `Pool`'s thread cache).
+    stack: RefCell<Stack<T>>,
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
-    /// The fewest idle objects since the last `trim`: those below it were not touched since.
-    low_water: Cell<usize>,
-    bytes: Cell<usize>,
     counters: LocalCounters,
 }
 
+/// Counters of the events the stack does not see.
 #[derive(Default)]
 struct LocalCounters {
-    reuses: Cell<u64>,
     creations: Cell<u64>,
     factory_panicked: Cell<u64>,
-    returns: Cell<u64>,
-    over_idle_bound: Cell<u64>,
     oversized: Cell<u64>,
     reset_panicked: Cell<u64>,
     detached: Cell<u64>,
-    trimmed: Cell<u64>,
 }
 
 fn bump(counter: &Cell<u64>, n: u64) {
@@ -136,11 +132,9 @@ impl<T: Poolable> LocalPool<T> {
 
     pub(crate) fn from_parts(factory: Box<dyn Fn() -> T>, limits: Limits) -> Self {
         Self {
-            items: RefCell::new(Vec::new()),
+            stack: RefCell::new(Stack::with_capacity(0)),
             factory,
             limits,
-            low_water: Cell::new(0),
-            bytes: Cell::new(0),
             counters: LocalCounters::default(),
         }
     }
@@ -165,20 +159,9 @@ impl<T: Poolable> LocalPool<T> {
     #[inline]
     fn take(&self) -> Slot<T> {
         // The borrow ends before the factory (user code) runs, so a factory may use this pool.
-        let idle = {
-            let mut items = self.items.borrow_mut();
-            let idle = items.pop();
-            if items.len() < self.low_water.get() {
-                self.low_water.set(items.len());
-            }
-            idle
-        };
+        let idle = self.stack.borrow_mut().pop();
         match idle {
-            Some((value, bytes)) => {
-                self.bytes.set(self.bytes.get() - bytes);
-                bump(&self.counters.reuses, 1);
-                value
-            }
+            Some(value) => value,
             None => {
                 // A panicking factory counts as `factory_panicked`, not as a creation; the
                 // panic goes on to the caller, and the pool holds no borrow across it.
@@ -208,10 +191,10 @@ impl<T: Poolable> LocalPool<T> {
 
     #[inline]
     fn put_boxed(&self, mut value: Slot<T>) {
-        bump(&self.counters.returns, 1);
         let bytes = match prepare_return(&mut *value, self.limits.max_retained_bytes) {
             Ok(bytes) => bytes,
             Err(reason) => {
+                self.stack.borrow_mut().counts.returns += 1;
                 bump(
                     match reason {
                         Discard::ResetPanicked => &self.counters.reset_panicked,
@@ -222,13 +205,13 @@ impl<T: Poolable> LocalPool<T> {
                 return drop_quietly(value);
             }
         };
-        let mut items = self.items.borrow_mut();
-        if items.len() < self.limits.max_idle {
-            items.push((value, bytes));
-            self.bytes.set(self.bytes.get() + bytes);
+        let mut stack = self.stack.borrow_mut();
+        stack.counts.returns += 1;
+        if stack.len() < self.limits.max_idle {
+            stack.push(Idle { value, bytes });
         } else {
-            drop(items);
-            bump(&self.counters.over_idle_bound, 1);
+            stack.counts.over_idle_bound += 1;
+            drop(stack);
             drop_quietly(value);
         }
     }
@@ -247,21 +230,9 @@ impl<T: Poolable> LocalPool<T> {
     /// assert_eq!(pool.trim(), 1); // idle for a whole period: released
     /// ```
     pub fn trim(&self) -> usize {
-        let released = {
-            let mut items = self.items.borrow_mut();
-            let stale = self.low_water.get().min(items.len());
-            let kept = items.split_off(stale);
-            let released = mem::replace(&mut *items, kept);
-            self.low_water.set(items.len());
-            released
-        };
-        let bytes: usize = released.iter().map(|(_, bytes)| bytes).sum();
-        self.bytes.set(self.bytes.get() - bytes);
-        let count = released.len();
-        bump(&self.counters.trimmed, count as u64);
-        for (value, _) in released {
-            drop_quietly(value);
-        }
+        let mut released = Vec::new();
+        let count = self.stack.borrow_mut().trim_into(&mut released);
+        release_all(released);
         count
     }
 
@@ -278,21 +249,19 @@ impl<T: Poolable> LocalPool<T> {
     /// ```
     pub fn stats(&self) -> Stats {
         let c = &self.counters;
-        let mut stats = Stats::default();
-        stats.reuses = c.reuses.get();
-        stats.creations = c.creations.get();
-        stats.factory_panicked = c.factory_panicked.get();
-        stats.gets = stats.reuses + stats.creations;
-        stats.returns = c.returns.get();
-        stats.discards = Discards {
-            over_idle_bound: c.over_idle_bound.get(),
-            oversized: c.oversized.get(),
-            reset_panicked: c.reset_panicked.get(),
+        let mut stats = Stats {
+            creations: c.creations.get(),
+            factory_panicked: c.factory_panicked.get(),
+            discards: Discards {
+                oversized: c.oversized.get(),
+                reset_panicked: c.reset_panicked.get(),
+                ..Discards::default()
+            },
+            detached: c.detached.get(),
+            ..Stats::default()
         };
-        stats.detached = c.detached.get();
-        stats.trimmed = c.trimmed.get();
-        stats.idle = self.items.borrow().len() as u64;
-        stats.retained_bytes = self.bytes.get() as u64;
+        self.stack.borrow().add_to(&mut stats);
+        stats.gets = stats.reuses + stats.creations;
         stats
     }
 }
@@ -301,9 +270,9 @@ impl<T: Poolable> LocalPool<T> {
 /// dropping the pool never panics because of one, and the others are still dropped.
 impl<T> Drop for LocalPool<T> {
     fn drop(&mut self) {
-        for (value, _) in mem::take(self.items.get_mut()) {
-            drop_quietly(value);
-        }
+        let mut all = Vec::new();
+        self.stack.get_mut().take_all_into(&mut all);
+        release_all(all);
     }
 }
 

@@ -2,8 +2,9 @@
 
 use core::fmt;
 
-use super::{Factory, Limits, Pool};
+use super::Pool;
 use crate::Poolable;
+use crate::lifecycle::{Factory, Limits};
 
 /// Configures a [`Pool`]: the factory and the bounds. Made by [`Pool::builder`] (for
 /// `T: Default`) or [`PoolBuilder::from_factory`].

@@ -1,319 +1,336 @@
-//! A thread's cache slot: a bounded stack of idle objects that the pool owns.
+//! A thread's cache: an idle stack that only its owner thread touches on the hot path, and the
+//! owner/remote protocol that lets `trim()`, `stats()` and a last-resort steal reach it.
 //!
-//! Each thread that uses a pool gets one slot, found through the pool's `ThreadLocal` in a few
-//! instructions. The slot's lock is the owner/remote protocol: the owning thread takes it for
-//! each `get` and `put` (uncontended: one compare-exchange to lock, one release store to unlock, on a
-//! cache line no other thread writes), and `trim()`, stealing, `stats()` and the pool's drop take
-//! it from other threads, rarely. No user code ever runs under it, and it is held for a few
-//! dozen instructions at a time, so a waiter spins.
+//! **The owner** (the thread the cache belongs to) brackets each access with a *busy* flag:
+//! a plain store of `true`, the light barrier (a compiler fence), a check of the cache's
+//! *revoke* flag, the access, a release store of `false`. No atomic read-modify-write, no fence
+//! instruction. If the cache is revoked, the owner leaves it alone and uses the shared tier.
+//!
+//! **A remote** (with the pool's registry locked, so there is one at a time) sets *revoke* on
+//! the caches it wants, issues the heavy barrier once for all of them, then waits on each until
+//! *busy* reads `false`, works on its stack, and clears *revoke*.
+//!
+//! Why it is exclusive: the heavy barrier orders each owner's busy store before its revoke
+//! load, and the remote's revoke stores before its busy loads, as a `SeqCst` fence on both sides
+//! would (Dekker). So for each owner access, either the owner reads *revoke* set (and backs
+//! off), or the remote reads *busy* set (and waits for the release store of `false`, which
+//! publishes the owner's writes). Clearing *revoke* is a release store that the owner's acquire
+//! load of it pairs with, which publishes the remote's writes. The loom models in
+//! `tests/loom.rs` check this with both barriers as `fence(SeqCst)`.
 
-use core::mem;
-
-use super::Pool;
-use super::tier::{Idle, Tier};
+use crate::barrier::Barrier;
+use crate::idle::{Idle, Stack};
+use crate::lifecycle::Limits;
 use crate::slot::Slot;
-use crate::stats::{Discards, Stats};
-use crate::sync::{AtomicBool, MutPtr, Mutex, Ordering, UnsafeCell, lock, spin_wait};
+use crate::sync::{
+    Arc, AtomicBool, AtomicU64, AtomicUsize, MutPtr, Mutex, MutexGuard, Ordering, UnsafeCell, lock,
+    spin_wait,
+};
 
-/// A thread's slot. Aligned to its own cache lines (like crossbeam's `CachePadded`), so that the
-/// owner's lock word and stack never share a line with another thread's.
+use super::tier::Tier;
+
+/// What a cache needs from its pool: the shared tier it refills from and spills to, the
+/// bounds, and the barrier pair.
+pub(crate) struct Backing<T> {
+    pub(crate) tier: Mutex<Tier<T>>,
+    pub(crate) limits: Limits,
+    /// How many objects move between a cache and the tier at once.
+    pub(crate) batch: usize,
+    pub(crate) barrier: Barrier,
+}
+
+/// Every cache of a pool. Holding its lock is what makes a thread *the* remote: revoke flags
+/// are set and cleared only under it.
+pub(crate) type Registry<T> = Vec<Arc<Cache<T>>>;
+
+/// A thread's cache. Aligned to its own cache lines (like crossbeam's `CachePadded`): the flags
+/// and the stack header are written by the owner on every operation, and no other thread's
+/// data shares their line.
 #[repr(align(128))]
 pub(crate) struct Cache<T> {
-    state: SlotLock<State<T>>,
+    /// The owner is inside an access (plain store, see the module docs).
+    busy: AtomicBool,
+    /// A remote wants the stack: the owner must not start an access.
+    revoke: AtomicBool,
+    /// The stack's length after the owner's last access: a hint that tells a thief which
+    /// caches are worth a heavy barrier.
+    len_hint: AtomicUsize,
+    /// The owner's token (see `owner.rs`).
+    owner: AtomicU64,
+    stack: UnsafeCell<Stack<T>>,
 }
 
-/// The slot's lock: a test-and-test-and-set spin lock.
-///
-/// Not `std::sync::Mutex`: its lock is a compare-exchange and its unlock a swap (two atomic
-/// read-modify-writes) plus two poison checks. With it (and a slot lookup on both sides) a
-/// `get` + `put` of the `pool_ops` bench took 187 instructions under callgrind; with this lock,
-/// whose unlock is a plain release store, and guards that remember their slot, 137 (121 once
-/// the discard paths moved out of line). Nothing here can poison it: no user code runs under
-/// it.
-struct SlotLock<T> {
-    locked: AtomicBool,
-    value: UnsafeCell<T>,
+// SAFETY: the stack is reached only by its owner inside the busy/revoke protocol, by the one
+// remote that revoked it and saw the owner out, or by whoever has the pool exclusively (its
+// drop). Each hand-over is ordered (release/acquire on busy and revoke, the registry mutex, the
+// pool's `&mut`), so sharing a `Cache<T>` only moves `T` values between threads: `T: Send` is
+// enough, as for a `Mutex<T>`.
+unsafe impl<T: Send> Sync for Cache<T> {}
+
+/// The owner inside an access: dropping it ends the access.
+pub(crate) struct OwnerAccess<'a, T> {
+    cache: &'a Cache<T>,
+    stack: MutPtr<Stack<T>>,
 }
 
-// SAFETY: the lock lets one thread at a time reach `value` (taken with an Acquire
-// compare-exchange, given back with a Release store, so each holder sees the previous holder's
-// writes), so sharing a
-// `SlotLock<T>` only ever moves the `T` from thread to thread: `T: Send` is enough, as for
-// `std::sync::Mutex`.
-unsafe impl<T: Send> Sync for SlotLock<T> {}
-
-/// Access to a slot's state while its lock is held.
-struct SlotGuard<'a, T> {
-    lock: &'a SlotLock<T>,
-    value: MutPtr<T>,
-}
-
-impl<T> SlotLock<T> {
-    fn new(value: T) -> Self {
-        Self {
-            locked: AtomicBool::new(false),
-            value: UnsafeCell::new(value),
-        }
-    }
-
-    /// Takes the lock, spinning while another thread holds it.
-    #[inline]
-    fn lock(&self) -> SlotGuard<'_, T> {
-        if !self.acquire() {
-            self.wait();
-        }
-        SlotGuard {
-            lock: self,
-            value: self.value.get_mut(),
-        }
-    }
-
-    /// One attempt to take the lock. A compare-exchange, not a swap: a failed attempt writes
-    /// nothing, so it neither takes the line from the holder for nothing nor races its unlock.
-    #[inline]
-    fn acquire(&self) -> bool {
-        // Acquire: pairs with the Release store of the previous holder's unlock. Relaxed on
-        // failure: nothing is read then.
-        self.locked
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    }
-
-    /// The lock was held: wait until it is free, then take it.
-    #[cold]
-    #[inline(never)]
-    fn wait(&self) {
-        let mut turn = 0u32;
-        loop {
-            // Relaxed: only a hint of when an attempt may succeed; `acquire` orders the access.
-            // (Not under loom, which may let a relaxed load read the old value for a while.)
-            #[cfg(not(loom))]
-            while self.locked.load(Ordering::Relaxed) {
-                spin_wait(turn);
-                turn = turn.saturating_add(1);
-            }
-            if self.acquire() {
-                return;
-            }
-            spin_wait(turn);
-            turn = turn.saturating_add(1);
-        }
+impl<T> OwnerAccess<'_, T> {
+    /// The stack.
+    #[inline(always)]
+    pub(crate) fn stack(&mut self) -> &mut Stack<T> {
+        // SAFETY: the owner is inside its access (busy set, revoke read clear after the light
+        // barrier), so no remote touches the stack until busy is cleared in `drop`; there is
+        // one owner, and it holds this access exclusively (`&mut self`); the cache outlives
+        // the borrow.
+        unsafe { self.stack.deref() }
     }
 }
 
-impl<T> SlotGuard<'_, T> {
-    /// The state.
-    #[inline]
-    fn state(&mut self) -> &mut T {
-        // SAFETY: this guard holds the lock, so no other guard exists and no other thread can
-        // reach the value; the `&mut self` borrow keeps this the only reference through the
-        // guard; the lock (and so the cell) outlives the guard, which borrows it.
-        unsafe { self.value.deref() }
-    }
-}
-
-impl<T> Drop for SlotGuard<'_, T> {
-    #[inline]
+impl<T> Drop for OwnerAccess<'_, T> {
+    #[inline(always)]
     fn drop(&mut self) {
-        // Release: publishes this holder's writes to the next one, whose compare-exchange is Acquire.
-        self.lock.locked.store(false, Ordering::Release);
+        let len = self.stack().len();
+        // Relaxed: a hint, read without ordering by thieves.
+        self.cache.len_hint.store(len, Ordering::Relaxed);
+        // Release: publishes the access's writes to the remote whose acquire load reads `false`.
+        self.cache.busy.store(false, Ordering::Release);
     }
-}
-
-/// What the slot's mutex guards.
-pub(crate) struct State<T> {
-    /// A stack: the most recently returned object is on top.
-    items: Vec<Idle<T>>,
-    /// The fewest items the slot held since the last `trim()`: the items below it were not
-    /// touched since, so the next `trim()` releases them.
-    low_water: usize,
-    counts: Counts,
-}
-
-impl<T> State<T> {
-    /// Pops the most recently returned object for a `get`: keeps the low-water mark and counts
-    /// the reuse.
-    #[inline]
-    fn pop(&mut self) -> Option<Slot<T>> {
-        let idle = self.items.pop()?;
-        self.low_water = self.low_water.min(self.items.len());
-        self.counts.reuses += 1;
-        Some(idle.value)
-    }
-}
-
-/// Event counters of one slot, written under its lock (plain adds, no atomics).
-#[derive(Clone, Copy, Default)]
-struct Counts {
-    reuses: u64,
-    returns: u64,
-    over_idle_bound: u64,
-    trimmed: u64,
 }
 
 impl<T: Send> Cache<T> {
-    /// An empty slot whose stack has room for `capacity` objects.
-    pub(crate) fn new(capacity: usize) -> Self {
+    /// An empty cache owned by the thread whose token is `owner`, with room for `capacity`
+    /// objects reserved (at most 256).
+    pub(crate) fn new(capacity: usize, owner: u64) -> Self {
         Self {
-            state: SlotLock::new(State {
-                // A huge `thread_cache` is a bound, not an allocation.
-                items: Vec::with_capacity(capacity.min(256)),
-                low_water: 0,
-                counts: Counts::default(),
-            }),
+            busy: AtomicBool::new(false),
+            revoke: AtomicBool::new(false),
+            len_hint: AtomicUsize::new(0),
+            owner: AtomicU64::new(owner),
+            stack: UnsafeCell::new(Stack::with_capacity(capacity)),
         }
     }
 
-    /// Pops the most recent idle object; on an empty stack, refills a batch from the tier.
-    /// `None`: the tier is empty too (the caller steals, then creates).
+    /// The owner's token.
+    #[inline(always)]
+    pub(crate) fn owner(&self) -> u64 {
+        // Relaxed: written only by the owner itself (at creation and in `claim`); another
+        // thread only compares it with its own token, which never matches either value.
+        self.owner.load(Ordering::Relaxed)
+    }
+
+    /// Makes the calling thread (token `me`) the owner: it was handed this cache by the
+    /// `thread_local` crate, which gives an exited thread's id, and so its cache, to the next
+    /// new thread. The exited owner's accesses happened before (through the crate's id
+    /// release and reuse), and the old owner never touches the cache again (see `owner.rs`).
+    #[cold]
+    pub(crate) fn claim(&self, me: u64) {
+        self.owner.store(me, Ordering::Relaxed);
+    }
+
+    /// Starts an owner access, or `None` if a remote has revoked the stack (the caller then
+    /// uses the shared tier). Only the owner may call it.
+    #[inline(always)]
+    pub(crate) fn enter(&self, barrier: Barrier) -> Option<OwnerAccess<'_, T>> {
+        // Relaxed: ordered before the revoke load by the light barrier, paired with the
+        // remote's heavy one.
+        self.busy.store(true, Ordering::Relaxed);
+        barrier.light();
+        // Acquire: pairs with the release store that cleared the flag, so a remote's writes to
+        // the stack are seen.
+        if self.revoke.load(Ordering::Acquire) {
+            self.leave_revoked();
+            return None;
+        }
+        Some(OwnerAccess {
+            cache: self,
+            stack: self.stack.get_mut(),
+        })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn leave_revoked(&self) {
+        // Release: nothing to publish, but a remote may be waiting for it.
+        self.busy.store(false, Ordering::Release);
+    }
+
+    /// Owner: pops the most recent idle object; on an empty stack, refills a batch from the
+    /// tier. `Ok(None)`: the tier is empty too (the caller steals, then creates); `Err(())`:
+    /// the cache is revoked.
     #[inline]
-    pub(crate) fn take(&self, pool: &Pool<T>) -> Option<Slot<T>> {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        if let Some(value) = state.pop() {
-            return Some(value);
-        }
-        let first = refill(state, &pool.tier, pool.batch)?;
-        state.counts.reuses += 1;
-        Some(first.value)
+    pub(crate) fn take(&self, backing: &Backing<T>) -> Result<Option<Slot<T>>, Revoked> {
+        let mut access = self.enter(backing.barrier).ok_or(Revoked)?;
+        let stack = access.stack();
+        Ok(match stack.pop() {
+            Some(value) => Some(value),
+            None => refill(stack, backing),
+        })
     }
 
-    /// Keeps a returned object. With the stack full, the oldest batch spills to the tier first;
-    /// if the tier is at `max_idle` too, the object comes back to be dropped (outside the lock).
+    /// Owner: keeps a returned object. With the stack full, the oldest batch spills to the
+    /// tier first; if the tier is at `max_idle` too, `Ok(Some(object))` comes back to be
+    /// dropped. `Err(idle)`: the cache is revoked (the caller uses the tier).
     #[inline]
-    pub(crate) fn put(&self, idle: Idle<T>, pool: &Pool<T>) -> Option<Slot<T>> {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        state.counts.returns += 1;
-        if state.items.len() < pool.limits.thread_cache {
-            state.items.push(idle);
-            None
-        } else {
-            put_full(state, idle, pool)
-        }
-    }
-
-    /// Lends this slot's (empty) stack to a steal, so that the loot goes into its capacity and
-    /// the steal allocates nothing; or, if an object arrived meanwhile (a guard dropped on
-    /// another thread returns to its home slot), takes that instead.
-    pub(crate) fn lend_stack(&self) -> Result<Vec<Idle<T>>, Slot<T>> {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        match state.pop() {
-            Some(arrived) => Err(arrived),
-            None => Ok(mem::take(&mut state.items)),
-        }
-    }
-
-    /// Moves up to half of this slot's objects (at most `max`), the oldest first, into `loot`,
-    /// for a thread whose own slot and the tier are empty, and says how many of them (from the
-    /// first) had been idle since the last `trim()`. Waits for the owner's critical section if
-    /// it is in one (a few dozen instructions): skipping a busy slot made a thread create
-    /// objects while others sat idle, forever a little more under steady cross-thread traffic.
-    pub(crate) fn steal_into(&self, loot: &mut Vec<Idle<T>>, max: usize) -> usize {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        let n = state.items.len().div_ceil(2).min(max);
-        let stale = state.low_water.min(n);
-        state.low_water -= stale;
-        loot.extend(state.items.drain(..n));
-        stale
-    }
-
-    /// Takes back the stack lent by [`lend_stack`](Self::lend_stack), with the loot in it:
-    /// the newest object goes to the caller (counted as a reuse), the rest stay here, the
-    /// `stale` ones below the low-water mark so that the next `trim()` still releases them.
-    pub(crate) fn restore_stack(&self, mut loot: Vec<Idle<T>>, stale: usize) -> Option<Slot<T>> {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        let first = loot.pop();
-        let stale = stale.min(loot.len());
-        if state.items.is_empty() {
-            // The usual case: nothing arrived meanwhile, so the lent stack (and its capacity)
-            // simply comes back.
-            state.items = loot;
-        } else {
-            state.items.splice(0..0, loot);
-        }
-        state.low_water += stale;
-        if first.is_some() {
-            state.counts.reuses += 1;
-        }
-        first.map(|idle| idle.value)
-    }
-
-    /// `trim()`'s visit: moves the objects that stayed idle since the previous visit (below the
-    /// low-water mark) to `released`, for the caller to drop outside the lock.
-    pub(crate) fn trim_into(&self, released: &mut Vec<Idle<T>>) {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        let n = state.low_water.min(state.items.len());
-        released.extend(state.items.drain(..n));
-        state.counts.trimmed += n as u64;
-        state.low_water = state.items.len();
-    }
-
-    /// Empties the slot into `all` (the pool is being dropped).
-    pub(crate) fn take_all_into(&self, all: &mut Vec<Idle<T>>) {
-        all.append(&mut self.state.lock().state().items);
-    }
-
-    /// Adds this slot's counters, idle objects and retained bytes to `stats`.
-    pub(crate) fn add_to(&self, stats: &mut Stats) {
-        let mut guard = self.state.lock();
-        let state = guard.state();
-        let c = state.counts;
-        stats.reuses += c.reuses;
-        stats.returns += c.returns;
-        stats.discards += Discards {
-            over_idle_bound: c.over_idle_bound,
-            ..Discards::default()
+    pub(crate) fn put(
+        &self,
+        idle: Idle<T>,
+        backing: &Backing<T>,
+    ) -> Result<Option<Slot<T>>, Idle<T>> {
+        let Some(mut access) = self.enter(backing.barrier) else {
+            return Err(idle);
         };
-        stats.trimmed += c.trimmed;
-        stats.idle += state.items.len() as u64;
-        stats.retained_bytes += state.items.iter().map(|i| i.bytes as u64).sum::<u64>();
+        let stack = access.stack();
+        stack.counts.returns += 1;
+        if stack.len() < backing.limits.thread_cache {
+            stack.push(idle);
+            Ok(None)
+        } else {
+            Ok(put_full(stack, idle, backing))
+        }
+    }
+
+    /// The stack's length after the owner's last access (a hint: the owner may be changing it).
+    pub(crate) fn len_hint(&self) -> usize {
+        // Relaxed: a hint.
+        self.len_hint.load(Ordering::Relaxed)
+    }
+
+    /// The owner's stack, reached by the owner outside the busy protocol while it holds the
+    /// registry (a steal into its own cache).
+    ///
+    /// # Safety
+    /// The caller is this cache's owner thread, holds `registry` (so no remote can revoke the
+    /// stack), is not inside an owner access of this cache, and drops the result before it
+    /// releases `registry`.
+    pub(crate) unsafe fn own_stack_with_registry<'a>(
+        &'a self,
+        _registry: &'a MutexGuard<'_, Registry<T>>,
+    ) -> StackRef<'a, T> {
+        StackRef {
+            cache: self,
+            stack: self.stack.get_mut(),
+        }
+    }
+
+    /// The stack, for the pool's drop, through the `Arc` the registry and the thread-local
+    /// table share.
+    ///
+    /// # Safety
+    /// No other thread can reach the pool (it is being dropped: the caller has it by `&mut`).
+    pub(crate) unsafe fn take_all_into(&self, all: &mut Vec<Idle<T>>) {
+        let stack = self.stack.get_mut();
+        // SAFETY: the caller guarantees nobody else can reach the pool or its caches; owners
+        // that used it synchronised with the caller when their borrow or `Arc` of the pool
+        // ended.
+        unsafe { stack.deref() }.take_all_into(all);
+    }
+}
+
+/// The owner's stack borrowed under the registry (see [`Cache::own_stack_with_registry`]).
+pub(crate) struct StackRef<'a, T> {
+    cache: &'a Cache<T>,
+    stack: MutPtr<Stack<T>>,
+}
+
+impl<T> StackRef<'_, T> {
+    /// The stack.
+    pub(crate) fn stack(&mut self) -> &mut Stack<T> {
+        // SAFETY: the creator's contract: the owner, with the registry held and outside an
+        // owner access, is the only thread that can reach the stack; `&mut self` keeps this
+        // the only reference through it.
+        unsafe { self.stack.deref() }
+    }
+}
+
+impl<T> Drop for StackRef<'_, T> {
+    fn drop(&mut self) {
+        let len = self.stack().len();
+        // Relaxed: a hint.
+        self.cache.len_hint.store(len, Ordering::Relaxed);
+    }
+}
+
+/// The cache was revoked by a remote: the owner uses the shared tier instead.
+#[derive(Debug)]
+pub(crate) struct Revoked;
+
+/// The remote side: revokes the caches at `order` (indices into the registry), issues one heavy
+/// barrier for all of them, then calls `visit` on each stack in `order`, once its owner is out,
+/// until `visit` returns `true`; every revoked cache is released again. `registry` is the
+/// registry's lock, held by the caller: one remote at a time.
+pub(crate) fn visit_revoked<T: Send>(
+    registry: &MutexGuard<'_, Registry<T>>,
+    order: impl Iterator<Item = usize> + Clone,
+    barrier: Barrier,
+    mut visit: impl FnMut(&mut Stack<T>) -> bool,
+) {
+    for i in order.clone() {
+        // Relaxed: ordered before the busy loads by the heavy barrier.
+        registry[i].revoke.store(true, Ordering::Relaxed);
+    }
+    barrier.heavy();
+    let mut done = false;
+    for i in order {
+        let cache = &registry[i];
+        if !done {
+            let mut turn = 0u32;
+            // Acquire: pairs with the owner's release store of `false`, which publishes the
+            // stack's writes of its last access.
+            while cache.busy.load(Ordering::Acquire) {
+                spin_wait(turn);
+                turn = turn.saturating_add(1);
+            }
+            let ptr = cache.stack.get_mut();
+            // SAFETY: the cache is revoked (set before the heavy barrier) and its owner is out
+            // of any access that began before it: every later access reads revoke set and backs
+            // off (module docs). Only this thread, holding the registry, set it, and no other
+            // reference to the stack exists until it is cleared below.
+            let stack = unsafe { ptr.deref() };
+            done = visit(stack);
+            // Relaxed: a hint.
+            cache.len_hint.store(stack.len(), Ordering::Relaxed);
+            drop(ptr);
+        }
+        // Release: publishes this remote's writes to the owner's next acquire load of revoke.
+        cache.revoke.store(false, Ordering::Release);
     }
 }
 
 /// Takes one object from the tier for the caller, and up to a batch more into the stack.
 #[cold]
 #[inline(never)]
-fn refill<T>(state: &mut State<T>, tier: &Mutex<Tier<T>>, batch: usize) -> Option<Idle<T>> {
-    // Lock order: slot, then tier (as in `put_full`, the only other place both are held).
-    let mut tier = lock(tier);
+fn refill<T>(stack: &mut Stack<T>, backing: &Backing<T>) -> Option<Slot<T>> {
+    let mut tier = lock(&backing.tier);
     let first = tier.pop()?;
-    for _ in 1..batch {
+    for _ in 1..backing.batch {
         let Some(idle) = tier.pop() else { break };
-        state.items.push(idle);
+        stack.push(idle);
     }
-    Some(first)
+    stack.counts.reuses += 1;
+    Some(first.value)
 }
 
 /// A return to a full stack: spill the oldest batch to the tier, as far as it has room, then
 /// keep the object; or hand it back when neither has room.
 #[cold]
 #[inline(never)]
-fn put_full<T: Send>(state: &mut State<T>, idle: Idle<T>, pool: &Pool<T>) -> Option<Slot<T>> {
-    let (capacity, batch, max_idle) = (pool.limits.thread_cache, pool.batch, pool.limits.max_idle);
-    let mut tier = lock(&pool.tier);
+fn put_full<T>(stack: &mut Stack<T>, idle: Idle<T>, backing: &Backing<T>) -> Option<Slot<T>> {
+    let (capacity, max_idle) = (backing.limits.thread_cache, backing.limits.max_idle);
+    let mut tier = lock(&backing.tier);
     let room = max_idle.saturating_sub(tier.len());
-    let n = batch.min(room).min(state.items.len());
     // The oldest first; those below the low-water mark were idle since the last `trim()`, and
     // join the tier's victims so that the next one still releases them.
-    let stale = state.low_water.min(n);
-    for (i, spilled) in state.items.drain(..n).enumerate() {
-        tier.push(spilled, i < stale);
-    }
-    state.low_water -= stale;
-    if state.items.len() < capacity {
-        state.items.push(idle);
+    stack.take_oldest(backing.batch.min(room), |spilled, stale| {
+        tier.push(spilled, stale);
+    });
+    if stack.len() < capacity {
+        stack.push(idle);
         None
     } else if tier.len() < max_idle {
-        // A slot of capacity 0 (`thread_cache(0)`): straight to the tier.
+        // A cache of capacity 0 (`thread_cache(0)`): straight to the tier.
         tier.push(idle, false);
         None
     } else {
-        state.counts.over_idle_bound += 1;
+        stack.counts.over_idle_bound += 1;
         Some(idle.value)
     }
 }

@@ -8,6 +8,7 @@
 mod builder;
 mod cache;
 mod guard;
+mod owner;
 mod tier;
 
 pub use builder::PoolBuilder;
@@ -18,113 +19,30 @@ use core::panic::AssertUnwindSafe;
 use core::ptr;
 use std::panic::catch_unwind;
 
-use self::cache::Cache;
-use self::tier::{Idle, Tier};
+use self::cache::{Backing, Cache, Registry, Revoked, visit_revoked};
+use self::tier::Tier;
 use crate::Poolable;
+use crate::barrier::Barrier;
+use crate::idle::Idle;
+use crate::lifecycle::{
+    Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
+};
 use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 use crate::sync::{
     Arc, AtomicU64, AtomicUsize, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
 };
 
-/// Default size of each thread's cache.
-const DEFAULT_THREAD_CACHE: usize = 16;
-
-/// How many other threads' slots a `get` that found nothing at home and in the tier probes
-/// before it calls the factory: the cost of a miss stays bounded however many threads there are.
+/// How many other threads' caches a `get` that found nothing at home and in the tier considers
+/// (at most this many plus one) before it calls the factory: the cost of a miss stays bounded
+/// however many threads there are.
 const STEAL_PROBES: usize = 4;
 
-/// The factory a pool calls when it has no idle object.
-pub(crate) type Factory<T> = Box<dyn Fn() -> T + Send + Sync>;
-
-/// Bounds shared by [`Pool`] and [`LocalPool`](crate::LocalPool).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Limits {
-    /// Most idle objects kept in the shared tier (or, for a `LocalPool`, in total).
-    pub(crate) max_idle: usize,
-    /// Most idle objects in each thread's cache.
-    pub(crate) thread_cache: usize,
-    /// Largest `retained_bytes` an object may have and still be kept.
-    pub(crate) max_retained_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_idle: usize::MAX,
-            thread_cache: DEFAULT_THREAD_CACHE,
-            max_retained_bytes: usize::MAX,
-        }
-    }
-}
-
-/// Why a returned object was discarded instead of kept.
-#[derive(Clone, Copy)]
-pub(crate) enum Discard {
-    /// Its `reset` panicked: it may be half reset and is never handed out again.
-    ResetPanicked,
-    /// It retains more than the per-object byte bound.
-    Oversized,
-}
-
-/// Resets a returned object (catching a panic) and checks it against the per-object byte
-/// bound: `Ok` with its `retained_bytes` to keep it, or why the caller must discard it. Runs
-/// user code, so it is called with no lock or borrow held. It leaves the object with the
-/// caller either way, so that both outcomes move it and the kept path carries no drop flag.
-#[inline]
-pub(crate) fn prepare_return<T: Poolable>(
-    value: &mut T,
-    max_retained_bytes: usize,
-) -> Result<usize, Discard> {
-    if catch_unwind(AssertUnwindSafe(|| T::reset(value))).is_err() {
-        return Err(Discard::ResetPanicked);
-    }
-    let bytes = T::retained_bytes(value);
-    if bytes > max_retained_bytes {
-        Err(Discard::Oversized)
-    } else {
-        Ok(bytes)
-    }
-}
-
-/// Calls a factory; if it unwinds, `unwound` runs first (to count it) and the panic goes on to
-/// the caller. A creation is only counted by the caller once this returned.
-#[inline]
-pub(crate) fn call_factory<T>(factory: impl FnOnce() -> T, unwound: impl FnOnce()) -> T {
-    /// Runs its closure when dropped, unless disarmed.
-    struct OnUnwind<F: FnOnce()>(Option<F>);
-    impl<F: FnOnce()> Drop for OnUnwind<F> {
-        fn drop(&mut self) {
-            if let Some(unwound) = self.0.take() {
-                unwound();
-            }
-        }
-    }
-    let mut armed = OnUnwind(Some(unwound));
-    let value = factory();
-    armed.0 = None;
-    value
-}
-
-/// Drops an object the pool lets go of, catching a panic in its `Drop`: user code must not
-/// unwind through `trim()`, a guard's drop or the pool's drop, and the other objects are still
-/// released.
-pub(crate) fn drop_quietly<V>(value: V) {
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
-}
-
-/// Drops an object that neither the slot nor the tier had room for (out of line: rare).
+/// Drops an object that neither the cache nor the tier had room for (out of line: rare).
 #[cold]
 #[inline(never)]
 fn drop_rejected<T>(value: Slot<T>) {
     drop_quietly(value);
-}
-
-/// [`drop_quietly`] for each of `idle`, outside every lock.
-fn release_all<T>(idle: Vec<Idle<T>>) {
-    for idle in idle {
-        drop_quietly(idle.value);
-    }
 }
 
 /// Counters of the events that happen outside a slot's lock (creations, discards, the tier's
@@ -164,9 +82,10 @@ impl Totals {
 /// A thread-safe object pool: `get()` hands out a guard, and dropping the guard resets the object
 /// and keeps it for the next `get()`.
 ///
-/// Each thread keeps a small cache of idle objects, so a `get` that finds one takes no lock and
-/// writes no shared memory; caches exchange objects with a shared tier in batches. See the
-/// [`implementation`](crate::implementation) notes.
+/// Each thread keeps a small cache of idle objects, so a `get` that finds one, and the drop of
+/// its guard on the same thread, execute no atomic read-modify-write and no fence instruction
+/// and write no memory another thread reads; caches exchange objects with a shared tier in
+/// batches. See the [`implementation`](crate::implementation) notes.
 ///
 /// ```
 /// use pool_core::Pool;
@@ -195,18 +114,16 @@ impl Totals {
 /// ```
 pub struct Pool<T: Send> {
     factory: Factory<T>,
-    limits: Limits,
-    /// How many objects move between a slot and the tier at once.
-    batch: usize,
-    /// Each thread's slot, found in a few instructions.
+    /// The shared tier, the bounds and the barrier: what a thread's cache needs.
+    backing: Backing<T>,
+    /// Each thread's cache, found in a few instructions.
     locals: ThreadLocal<Arc<Cache<T>>>,
-    /// Every slot ever made for this pool (one per thread id; the `thread_local` crate hands an
-    /// exited thread's id, and so its slot, to the next new thread): what `trim()`, stealing,
-    /// `stats()` and the drop walk.
-    caches: Mutex<Vec<Arc<Cache<T>>>>,
-    /// Where the next steal starts probing, so misses spread over the slots.
+    /// Every cache ever made for this pool (one per thread id; the `thread_local` crate hands an
+    /// exited thread's id, and so its cache, to the next new thread): what `trim()`, stealing,
+    /// `stats()` and the drop walk. Its lock is the remote side's: one remote at a time.
+    caches: Mutex<Registry<T>>,
+    /// Where the next steal starts probing, so misses spread over the caches.
     cursor: AtomicUsize,
-    tier: Mutex<Tier<T>>,
     totals: Totals,
 }
 
@@ -265,12 +182,15 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     fn from_parts(factory: Factory<T>, limits: Limits) -> Self {
         Self {
             factory,
-            limits,
-            batch: (limits.thread_cache / 2).max(1),
+            backing: Backing {
+                tier: Mutex::new(Tier::new()),
+                limits,
+                batch: (limits.thread_cache / 2).max(1),
+                barrier: Barrier::get(),
+            },
             locals: ThreadLocal::new(),
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
-            tier: Mutex::new(Tier::new()),
             totals: Totals::default(),
         }
     }
@@ -350,21 +270,36 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         self.put_boxed(Slot::new(value));
     }
 
-    /// This thread's slot, made on first use. `None` only in the narrow window of thread exit
-    /// where the `thread_local` crate can no longer give this thread an id (a pool used from
-    /// another thread-local's destructor): callers then use the shared tier directly.
+    /// This thread's cache, made on first use, owned by this thread. `None` once the thread's
+    /// thread-local destructors run (a guard dropped from one of them: see `owner.rs`), where
+    /// the `thread_local` crate may no longer give this thread an id: callers then use the
+    /// shared tier directly.
     #[inline]
     fn local(&self) -> Option<&Cache<T>> {
-        catch_unwind(AssertUnwindSafe(|| {
+        let me = owner::current();
+        if me == owner::EXITED {
+            return None;
+        }
+        // `get_or` cannot panic outside thread exit, which the check above keeps out; the catch
+        // stays as the last line of defence (a thread whose first pool use is from a
+        // thread-local destructor that runs after `thread_local`'s own).
+        let cache = catch_unwind(AssertUnwindSafe(|| {
             &**self.locals.get_or(|| self.register())
         }))
-        .ok()
+        .ok()?;
+        if cache.owner() != me {
+            claim(cache);
+        }
+        Some(cache)
     }
 
-    /// Makes this thread's slot and enters it in the registry.
+    /// Makes this thread's cache and enters it in the registry.
     #[cold]
     fn register(&self) -> Arc<Cache<T>> {
-        let cache = Arc::new(Cache::new(self.limits.thread_cache));
+        let cache = Arc::new(Cache::new(
+            self.backing.limits.thread_cache,
+            owner::assign(),
+        ));
         lock(&self.caches).push(Arc::clone(&cache));
         cache
     }
@@ -375,22 +310,22 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         self.take_homed().1
     }
 
-    /// Takes an idle object or creates one, and says which slot it came through.
+    /// Takes an idle object or creates one, and says which cache (this thread's) it came
+    /// through.
     #[inline]
     fn take_homed(&self) -> (Option<&Cache<T>>, Slot<T>) {
-        match self.local() {
-            Some(cache) => {
-                let value = match cache.take(self) {
-                    Some(value) => value,
-                    None => self.take_slow(cache),
-                };
-                (Some(cache), value)
-            }
-            None => (None, self.take_uncached()),
-        }
+        let Some(cache) = self.local() else {
+            return (None, self.take_uncached());
+        };
+        let value = match cache.take(&self.backing) {
+            Ok(Some(value)) => value,
+            Ok(None) => self.take_slow(cache),
+            Err(Revoked) => self.take_uncached(),
+        };
+        (Some(cache), value)
     }
 
-    /// A `get` that found this thread's slot and the tier empty: steal, else create.
+    /// A `get` that found this thread's cache and the tier empty: steal, else create.
     #[cold]
     #[inline(never)]
     fn take_slow(&self, cache: &Cache<T>) -> Slot<T> {
@@ -400,33 +335,51 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
-    /// Probes up to [`STEAL_PROBES`] other slots, from a cursor that moves on with each miss,
-    /// and takes half of the first non-empty one's objects (one for the caller, the rest into
-    /// `me`). The loot travels in `me`'s own stack, lent for the purpose, so a steal allocates
-    /// nothing. Holding the registry while waiting for a victim's lock cannot deadlock: no one
-    /// waits for the registry while holding a slot.
+    /// The last resort before the factory: considers up to [`STEAL_PROBES`] + 1 other caches,
+    /// from a cursor that moves on with each miss, revokes those whose length hint says they
+    /// hold something (one heavy barrier for all of them), and moves half of the first
+    /// non-empty one's objects, at most a batch, the oldest first, into `me` (one for the
+    /// caller). Nothing is allocated: `me` is empty and has room for a batch. `None`: nothing
+    /// to steal (no barrier was issued if no hint said otherwise).
     fn steal(&self, me: &Cache<T>) -> Option<Slot<T>> {
-        let mut loot = match me.lend_stack() {
-            Ok(stack) => stack,
-            Err(arrived) => return Some(arrived),
-        };
-        let mut stale = 0;
-        {
-            let caches = lock(&self.caches);
-            let n = caches.len();
-            // Relaxed: the cursor only spreads the probes; any value is correct.
-            let start = self.cursor.fetch_add(STEAL_PROBES, Ordering::Relaxed);
-            for k in 0..n.min(STEAL_PROBES + 1) {
-                let victim = &caches[start.wrapping_add(k) % n];
-                if !ptr::eq(&**victim, me) {
-                    stale = victim.steal_into(&mut loot, self.batch);
-                    if !loot.is_empty() {
-                        break;
-                    }
-                }
+        let caches = lock(&self.caches);
+        let n = caches.len();
+        // Relaxed: the cursor only spreads the probes; any value is correct.
+        let start = self.cursor.fetch_add(STEAL_PROBES, Ordering::Relaxed);
+        let mut picks = [0usize; STEAL_PROBES + 1];
+        let mut k = 0;
+        for j in 0..n.min(STEAL_PROBES + 1) {
+            let i = start.wrapping_add(j) % n;
+            if !ptr::eq(&*caches[i], me) && caches[i].len_hint() > 0 {
+                picks[k] = i;
+                k += 1;
             }
         }
-        me.restore_stack(loot, stale)
+        if k == 0 {
+            return None;
+        }
+        // SAFETY: `me` is this thread's own cache (`local()` returned it), this thread holds the
+        // registry, and it is not inside an owner access of `me` (`take` returned); `mine` is
+        // dropped before `caches`.
+        let mut mine = unsafe { me.own_stack_with_registry(&caches) };
+        let (batch, capacity) = (self.backing.batch, self.backing.limits.thread_cache);
+        visit_revoked(
+            &caches,
+            picks[..k].iter().copied(),
+            self.backing.barrier,
+            |victim| {
+                let mine = mine.stack();
+                // Room for the caller's object plus what the cache may hold: the steal never takes
+                // the cache past its bound.
+                let room = (capacity + 1).saturating_sub(mine.len());
+                let take = victim.len().div_ceil(2).min(batch).min(room);
+                victim.move_oldest_into(mine, take);
+                take > 0
+            },
+        );
+        let first = mine.stack().pop();
+        drop(mine);
+        first
     }
 
     /// Calls the factory (no lock held), counting a creation only once it returned.
@@ -438,10 +391,10 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         Slot::new(value)
     }
 
-    /// `get` without a slot (see [`local`](Self::local)).
+    /// `get` without a cache (thread exit, or the cache revoked by a remote for a moment).
     #[cold]
     fn take_uncached(&self) -> Slot<T> {
-        let idle = lock(&self.tier).pop();
+        let idle = lock(&self.backing.tier).pop();
         match idle {
             Some(idle) => {
                 shared_add(&self.totals.reuses, 1);
@@ -451,23 +404,31 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
-    /// Returns a boxed object to this thread's slot.
+    /// Returns a boxed object to this thread's cache.
     #[inline]
     pub(crate) fn put_boxed(&self, value: Slot<T>) {
-        self.put_to(self.local(), value);
+        self.put_to(None, value);
     }
 
-    /// Returns a boxed object to `home` (a slot of this pool), or, with none, to the tier: reset
-    /// it, check it against the per-object byte bound, keep it (or discard it, out of line).
+    /// Returns a boxed object: reset it, check it against the per-object byte bound, keep it
+    /// (or discard it, out of line). It goes to `home` (the cache it came through) if this
+    /// thread owns that cache, else to this thread's own cache, else to the tier.
     #[inline]
     fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
-        let bytes = match prepare_return(&mut *value, self.limits.max_retained_bytes) {
+        let bytes = match prepare_return(&mut *value, self.backing.limits.max_retained_bytes) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
         let idle = Idle { value, bytes };
-        let rejected = match home {
-            Some(cache) => cache.put(idle, self),
+        let cache = match home {
+            Some(home) if home.owner() == owner::current() => Some(home),
+            _ => self.local(),
+        };
+        let rejected = match cache {
+            Some(cache) => match cache.put(idle, &self.backing) {
+                Ok(rejected) => rejected,
+                Err(idle) => self.put_uncached(idle),
+            },
             None => self.put_uncached(idle),
         };
         if let Some(value) = rejected {
@@ -490,13 +451,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         drop_quietly(value);
     }
 
-    /// A return without a slot (see [`local`](Self::local)); gives the object back when the
-    /// tier is full.
+    /// A return without a cache (see [`take_uncached`](Self::take_uncached)); gives the object
+    /// back when the tier is full.
     #[cold]
     fn put_uncached(&self, idle: Idle<T>) -> Option<Slot<T>> {
         shared_add(&self.totals.returns, 1);
-        let mut tier = lock(&self.tier);
-        if tier.len() < self.limits.max_idle {
+        let mut tier = lock(&self.backing.tier);
+        if tier.len() < self.backing.limits.max_idle {
             tier.push(idle, false);
             None
         } else {
@@ -532,22 +493,28 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// assert_eq!(pool.stats().idle, 0);
     /// ```
     pub fn trim(&self) -> usize {
-        let mut released = lock(&self.tier).trim();
+        let mut released = lock(&self.backing.tier).trim();
         shared_add(&self.totals.trimmed, released.len() as u64);
         {
+            // The tier's lock is released first: an owner inside an access may wait for it,
+            // and this thread waits for owners (lock order: registry, then tier, and nobody
+            // waits for an owner while holding the tier).
             let caches = lock(&self.caches);
-            for cache in caches.iter() {
-                cache.trim_into(&mut released);
-            }
+            visit_revoked(&caches, 0..caches.len(), self.backing.barrier, |stack| {
+                stack.trim_into(&mut released);
+                false
+            });
         }
         let count = released.len();
         release_all(released);
         count
     }
 
-    /// A snapshot of the pool's statistics, summed over the thread slots and the shared tier.
-    /// Exact when no other thread is using the pool; approximate (each slot read at a slightly
-    /// different moment) while they do.
+    /// A snapshot of the pool's statistics, summed over the thread caches and the shared tier.
+    /// Exact when no other thread is using the pool; approximate (each cache read at a slightly
+    /// different moment) while they do. It reaches every thread's cache the way `trim()` does
+    /// (one heavy barrier per call), so it costs microseconds, not nanoseconds: read it from a
+    /// timer or a metrics scrape, not per request.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -562,15 +529,16 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     pub fn stats(&self) -> Stats {
         let mut stats = Stats::default();
         {
-            // Lock order: registry, slot, tier (see the implementation notes).
+            // Lock order: registry, then tier (see the implementation notes).
             let caches = lock(&self.caches);
             stats.thread_caches = caches.len() as u64;
-            for cache in caches.iter() {
-                cache.add_to(&mut stats);
-            }
-            let tier = lock(&self.tier);
+            visit_revoked(&caches, 0..caches.len(), self.backing.barrier, |stack| {
+                stack.add_to(&mut stats);
+                false
+            });
+            let tier = lock(&self.backing.tier);
             stats.idle += tier.len() as u64;
-            stats.retained_bytes += tier.bytes() as u64;
+            stats.retained_bytes = stats.retained_bytes.saturating_add(tier.bytes() as u64);
         }
         self.totals.add_to(&mut stats);
         stats.gets = stats.reuses + stats.creations;
@@ -578,13 +546,27 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     }
 }
 
+/// Makes the calling thread the owner of `cache`, which the `thread_local` crate handed it (a
+/// new thread given an exited thread's id, or the first use of a thread's own cache).
+#[cold]
+#[inline(never)]
+fn claim<T: Send>(cache: &Cache<T>) {
+    let me = owner::assign();
+    if cache.owner() != me {
+        cache.claim(me);
+    }
+}
+
 impl<T: Send> Drop for Pool<T> {
     /// Drops every idle object at once, whichever thread cached it, live or exited (a `Drop`
     /// that panics is caught and the rest are still dropped).
     fn drop(&mut self) {
-        let mut all = get_mut(&mut self.tier).take_all();
+        let mut all = get_mut(&mut self.backing.tier).take_all();
         for cache in get_mut(&mut self.caches).iter() {
-            cache.take_all_into(&mut all);
+            // SAFETY: `&mut self`: no other thread can reach the pool or its caches any more,
+            // and the threads that used it synchronised with this one when their borrow or
+            // `Arc` of it ended.
+            unsafe { cache.take_all_into(&mut all) };
         }
         release_all(all);
     }
@@ -593,7 +575,8 @@ impl<T: Send> Drop for Pool<T> {
 impl<T: Send> fmt::Debug for Pool<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
-            .field("limits", &self.limits)
+            .field("limits", &self.backing.limits)
+            .field("barrier", &self.backing.barrier)
             .finish_non_exhaustive()
     }
 }

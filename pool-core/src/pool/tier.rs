@@ -2,16 +2,7 @@
 
 use core::mem;
 
-use crate::slot::Slot;
-
-/// An idle object and the bytes it retains (computed once, when it came back).
-///
-/// Objects live in boxes for their whole life in the pool: `get` and `put` move a pointer, never
-/// the object (see the implementation notes).
-pub(crate) struct Idle<T> {
-    pub(crate) value: Slot<T>,
-    pub(crate) bytes: usize,
-}
+use crate::idle::Idle;
 
 /// The shared tier, behind the pool's `tier` mutex.
 pub(crate) struct Tier<T> {
@@ -19,7 +10,8 @@ pub(crate) struct Tier<T> {
     primary: Vec<Idle<T>>,
     /// Objects that were already here at the last `trim`; the next `trim` releases them.
     victim: Vec<Idle<T>>,
-    /// Bytes retained by `primary` and `victim` together.
+    /// Bytes retained by `primary` and `victim` together (saturating: a user `retained_bytes`
+    /// may return anything).
     bytes: usize,
 }
 
@@ -46,14 +38,14 @@ impl<T> Tier<T> {
     /// Takes the most recently returned object, from `primary` first.
     pub(crate) fn pop(&mut self) -> Option<Idle<T>> {
         let idle = self.primary.pop().or_else(|| self.victim.pop())?;
-        self.bytes -= idle.bytes;
+        self.bytes = self.bytes.saturating_sub(idle.bytes);
         Some(idle)
     }
 
     /// Adds an object (the caller checked the idle bound); `stale`: it has been idle since the
     /// last `trim` already (spilled from below a slot's low-water mark), so it joins the victims.
     pub(crate) fn push(&mut self, idle: Idle<T>, stale: bool) {
-        self.bytes += idle.bytes;
+        self.bytes = self.bytes.saturating_add(idle.bytes);
         if stale {
             self.victim.push(idle);
         } else {
@@ -66,7 +58,11 @@ impl<T> Tier<T> {
     pub(crate) fn trim(&mut self) -> Vec<Idle<T>> {
         let aged = mem::take(&mut self.primary);
         let released = mem::replace(&mut self.victim, aged);
-        self.bytes -= released.iter().map(|idle| idle.bytes).sum::<usize>();
+        self.bytes = self
+            .primary
+            .iter()
+            .chain(&self.victim)
+            .fold(0, |sum, idle| sum.saturating_add(idle.bytes));
         released
     }
 
