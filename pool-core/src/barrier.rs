@@ -48,7 +48,7 @@ impl Barrier {
             // only the compiler must not move the accesses across this point.
             core::sync::atomic::compiler_fence(Ordering::SeqCst);
         } else {
-            fence(Ordering::SeqCst);
+            fallback_fence();
         }
     }
 
@@ -60,6 +60,14 @@ impl Barrier {
             heavy_membarrier();
         }
     }
+}
+
+/// The owner's fence where there is no `membarrier`: out of line, so that the hit path's own
+/// code holds no fence instruction (and stays small) where the fallback is not in use.
+#[cold]
+#[inline(never)]
+fn fallback_fence() {
+    fence(Ordering::SeqCst);
 }
 
 /// Whether `membarrier(PRIVATE_EXPEDITED)` is registered for this process (tried once).

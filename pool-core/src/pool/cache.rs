@@ -4,7 +4,7 @@
 //! **The owner** (the thread the cache belongs to) brackets each access with a *busy* flag:
 //! a plain store of `true`, the light barrier (a compiler fence), a check of the cache's
 //! *revoke* flag, the access, a release store of `false`. No atomic read-modify-write, no fence
-//! instruction. If the cache is revoked, the owner leaves it alone and uses the shared tier.
+//! instruction. If the cache is revoked, the owner steps out and waits until the remote is done.
 //!
 //! **A remote** (with the pool's registry locked, so there is one at a time) sets *revoke* on
 //! the caches it wants, issues the heavy barrier once for all of them, then waits on each until
@@ -126,10 +126,12 @@ impl<T: Send> Cache<T> {
         self.owner.store(me, Ordering::Relaxed);
     }
 
-    /// Starts an owner access, or `None` if a remote has revoked the stack (the caller then
-    /// uses the shared tier). Only the owner may call it.
+    /// Starts an owner access. Only the owner may call it. If a remote has revoked the stack,
+    /// waits until it is done (a few microseconds: the remote holds it for one heavy barrier
+    /// and a walk of the caches, and runs no user code meanwhile): using the tier or the factory
+    /// instead would create objects while this cache holds idle ones.
     #[inline(always)]
-    pub(crate) fn enter(&self, barrier: Barrier) -> Option<OwnerAccess<'_, T>> {
+    pub(crate) fn enter(&self, barrier: Barrier) -> OwnerAccess<'_, T> {
         // Relaxed: ordered before the revoke load by the light barrier, paired with the
         // remote's heavy one.
         self.busy.store(true, Ordering::Relaxed);
@@ -137,54 +139,59 @@ impl<T: Send> Cache<T> {
         // Acquire: pairs with the release store that cleared the flag, so a remote's writes to
         // the stack are seen.
         if self.revoke.load(Ordering::Acquire) {
-            self.leave_revoked();
-            return None;
+            self.wait_revoked(barrier);
         }
-        Some(OwnerAccess {
+        OwnerAccess {
             cache: self,
             stack: self.stack.get_mut(),
-        })
+        }
     }
 
+    /// The owner found its cache revoked: step out, wait for the remote, step in again.
     #[cold]
     #[inline(never)]
-    fn leave_revoked(&self) {
-        // Release: nothing to publish, but a remote may be waiting for it.
-        self.busy.store(false, Ordering::Release);
+    fn wait_revoked(&self, barrier: Barrier) {
+        let mut turn = 0u32;
+        loop {
+            // Release: nothing to publish, but the remote is waiting for it.
+            self.busy.store(false, Ordering::Release);
+            // Acquire: see `enter`.
+            while self.revoke.load(Ordering::Acquire) {
+                spin_wait(turn);
+                turn = turn.saturating_add(1);
+            }
+            self.busy.store(true, Ordering::Relaxed);
+            barrier.light();
+            if !self.revoke.load(Ordering::Acquire) {
+                return;
+            }
+        }
     }
 
     /// Owner: pops the most recent idle object; on an empty stack, refills a batch from the
-    /// tier. `Ok(None)`: the tier is empty too (the caller steals, then creates); `Err(())`:
-    /// the cache is revoked.
+    /// tier. `None`: the tier is empty too (the caller steals, then creates).
     #[inline]
-    pub(crate) fn take(&self, backing: &Backing<T>) -> Result<Option<Slot<T>>, Revoked> {
-        let mut access = self.enter(backing.barrier).ok_or(Revoked)?;
+    pub(crate) fn take(&self, backing: &Backing<T>) -> Option<Slot<T>> {
+        let mut access = self.enter(backing.barrier);
         let stack = access.stack();
-        Ok(match stack.pop() {
+        match stack.pop() {
             Some(value) => Some(value),
             None => refill(stack, backing),
-        })
+        }
     }
 
     /// Owner: keeps a returned object. With the stack full, the oldest batch spills to the
-    /// tier first; if the tier is at `max_idle` too, `Ok(Some(object))` comes back to be
-    /// dropped. `Err(idle)`: the cache is revoked (the caller uses the tier).
+    /// tier first; if the tier is at `max_idle` too, the object comes back to be dropped.
     #[inline]
-    pub(crate) fn put(
-        &self,
-        idle: Idle<T>,
-        backing: &Backing<T>,
-    ) -> Result<Option<Slot<T>>, Idle<T>> {
-        let Some(mut access) = self.enter(backing.barrier) else {
-            return Err(idle);
-        };
+    pub(crate) fn put(&self, idle: Idle<T>, backing: &Backing<T>) -> Option<Slot<T>> {
+        let mut access = self.enter(backing.barrier);
         let stack = access.stack();
         stack.counts.returns += 1;
         if stack.len() < backing.limits.thread_cache {
             stack.push(idle);
-            Ok(None)
+            None
         } else {
-            Ok(put_full(stack, idle, backing))
+            put_full(stack, idle, backing)
         }
     }
 
@@ -248,10 +255,6 @@ impl<T> Drop for StackRef<'_, T> {
         self.cache.len_hint.store(len, Ordering::Relaxed);
     }
 }
-
-/// The cache was revoked by a remote: the owner uses the shared tier instead.
-#[derive(Debug)]
-pub(crate) struct Revoked;
 
 /// The remote side: revokes the caches at `order` (indices into the registry), issues one heavy
 /// barrier for all of them, then calls `visit` on each stack in `order`, once its owner is out,

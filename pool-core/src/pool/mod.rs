@@ -19,7 +19,7 @@ use core::panic::AssertUnwindSafe;
 use core::ptr;
 use std::panic::catch_unwind;
 
-use self::cache::{Backing, Cache, Registry, Revoked, visit_revoked};
+use self::cache::{Backing, Cache, Registry, visit_revoked};
 use self::tier::Tier;
 use crate::Poolable;
 use crate::barrier::Barrier;
@@ -318,9 +318,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             return (None, self.take_uncached());
         };
         let value = match cache.take(&self.backing) {
-            Ok(Some(value)) => value,
-            Ok(None) => self.take_slow(cache),
-            Err(Revoked) => self.take_uncached(),
+            Some(value) => value,
+            None => self.take_slow(cache),
         };
         (Some(cache), value)
     }
@@ -391,7 +390,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         Slot::new(value)
     }
 
-    /// `get` without a cache (thread exit, or the cache revoked by a remote for a moment).
+    /// `get` without a cache (a guard dropped during thread exit, see [`local`](Self::local)).
     #[cold]
     fn take_uncached(&self) -> Slot<T> {
         let idle = lock(&self.backing.tier).pop();
@@ -425,10 +424,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             _ => self.local(),
         };
         let rejected = match cache {
-            Some(cache) => match cache.put(idle, &self.backing) {
-                Ok(rejected) => rejected,
-                Err(idle) => self.put_uncached(idle),
-            },
+            Some(cache) => cache.put(idle, &self.backing),
             None => self.put_uncached(idle),
         };
         if let Some(value) = rejected {
