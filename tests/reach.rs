@@ -309,3 +309,66 @@ fn stress_eight_threads_with_a_concurrent_trimmer() {
         "each dropped exactly once"
     );
 }
+
+/// The idle bound holds while threads steal from each other and return objects taken on other
+/// threads: with `max_idle(0)` and `thread_cache(4)`, no sample of `stats()` ever shows more
+/// than four idle objects per thread cache (a steal never takes a cache past its bound).
+#[test]
+fn stress_idle_bound_holds_under_steals_and_foreign_returns() {
+    const THREADS: usize = 4;
+    const CACHE: u64 = 4;
+    let pool: Arc<Pool<Vec<u8>>> = Arc::new(Pool::builder().max_idle(0).thread_cache(4).build());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (txs, rxs): (Vec<_>, Vec<_>) = (0..THREADS).map(|_| mpsc::channel()).unzip();
+    let workers: Vec<_> = rxs
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, rx): (usize, mpsc::Receiver<pool_core::PooledOwned<Vec<u8>>>)| {
+                let pool = Arc::clone(&pool);
+                let next = txs[(i + 1) % THREADS].clone();
+                thread::spawn(move || {
+                    for round in 0..3000usize {
+                        let held: Vec<_> =
+                            (0..1 + (round + i) % 6).map(|_| pool.get_owned()).collect();
+                        for (k, guard) in held.into_iter().enumerate() {
+                            if k % 2 == 0 {
+                                let _ = next.send(guard);
+                            }
+                        }
+                        while let Ok(foreign) = rx.try_recv() {
+                            drop(foreign);
+                        }
+                    }
+                    drop(next);
+                    while let Ok(foreign) = rx.recv_timeout(Duration::from_millis(50)) {
+                        drop(foreign);
+                    }
+                })
+            },
+        )
+        .collect();
+    drop(txs);
+    let monitor = {
+        let (pool, stop) = (Arc::clone(&pool), Arc::clone(&stop));
+        thread::spawn(move || {
+            let mut samples = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let s = pool.stats();
+                assert!(s.idle <= CACHE * s.thread_caches, "idle bound broken: {s}");
+                samples += 1;
+                thread::sleep(Duration::from_micros(200));
+            }
+            samples
+        })
+    };
+    for w in workers {
+        w.join().unwrap();
+    }
+    stop.store(true, Ordering::SeqCst);
+    let samples = monitor.join().unwrap();
+    let s = pool.stats();
+    assert!(samples > 0);
+    assert!(s.idle <= CACHE * s.thread_caches, "{s}");
+    assert_eq!(s.gets, s.returns, "{s}");
+}

@@ -55,6 +55,8 @@ impl Barrier {
     /// The remote side: orders its revoke stores before its busy loads, and every owner's busy
     /// store before its revoke load (with `membarrier`, on every CPU at once).
     pub(crate) fn heavy(self) {
+        // The mutation check (implementation notes): without this fence the loom models fail.
+        #[cfg(not(pool_core_mutation = "no_heavy_barrier"))]
         fence(Ordering::SeqCst);
         if self.membarrier {
             heavy_membarrier();

@@ -1,5 +1,13 @@
-//! Loom models of the pool's concurrent paths: the owner's get/put on its slot racing with the
-//! slot-tier exchange, with `trim()`, with a stealing thread, and with the pool's drop.
+//! Loom models of the pool's concurrent paths: the owner's get/put on its cache racing with the
+//! cache-tier exchange, with `trim()`, with `stats()`, with a last-resort steal (one thief, two
+//! thieves at once), with a guard dropped on another thread while the owner steals, and with the
+//! pool's drop.
+//!
+//! The thread caches' owner/remote protocol runs with both of its barriers as `fence(SeqCst)`
+//! under loom (the semantics `membarrier` gives the owner's compiler fence), so loom checks the
+//! protocol itself. The mutation check breaks it on purpose and these models must then fail:
+//! `RUSTFLAGS="--cfg loom --cfg pool_core_mutation=\"no_heavy_barrier\""` (the remote's
+//! fence removed) or `relaxed_busy_release` (the owner's release of its busy flag weakened).
 //!
 //! Run with `RUSTFLAGS="--cfg loom" cargo test -p pool-core --release --test loom`.
 #![cfg(loom)]
@@ -213,5 +221,91 @@ fn drop_races_with_owner() {
             dropped, made,
             "every object dropped exactly once when the pool went"
         );
+    });
+}
+
+/// `stats()` walks the caches (revoking them, one heavy barrier) while their owner gets and
+/// returns: every counter it reads is one the owner wrote whole (loom would flag a torn or
+/// unsynchronised read of the stack), and the totals add up.
+#[test]
+fn stats_races_with_owner() {
+    run_model(|| {
+        let (pool, _) = numbered_pool(2, usize::MAX);
+        let p = Arc::clone(&pool);
+        let worker = thread::spawn(move || {
+            let mut a = p.get();
+            hold(&mut a);
+            drop(a);
+            let mut b = p.get();
+            hold(&mut b);
+        });
+        let s = pool.stats();
+        assert!(s.idle <= s.creations && s.returns <= s.gets, "{s}");
+        assert_eq!(s.gets, s.reuses + s.creations, "{s}");
+        worker.join().unwrap();
+        let s = pool.stats();
+        assert_eq!(
+            (s.gets, s.returns, s.creations, s.idle),
+            (2, 2, 1, 1),
+            "{s}"
+        );
+    });
+}
+
+/// Two threads whose caches and the tier are empty steal at once from a third thread's cache
+/// of two idle objects: each gets one of them, none is handed out twice, nothing is created.
+#[test]
+fn two_thieves_at_once() {
+    run_model(|| {
+        let (pool, _) = numbered_pool(4, usize::MAX);
+        {
+            let (a, b) = (pool.get(), pool.get());
+            drop((a, b));
+        }
+        let thieves: Vec<_> = (0..2)
+            .map(|_| {
+                let pool = Arc::clone(&pool);
+                thread::spawn(move || {
+                    let mut got = pool.get();
+                    hold(&mut got);
+                    got.id
+                })
+            })
+            .collect();
+        let ids: Vec<_> = thieves.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_ne!(ids[0], ids[1]);
+        let s = pool.stats();
+        assert_eq!(
+            s.creations, 2,
+            "a thief created while idle objects were in reach: {s}"
+        );
+        assert_eq!(s.idle, 2, "{s}");
+    });
+}
+
+/// An owned guard taken on one thread is dropped on another (which returns it to its own cache)
+/// while the first thread, its cache and the tier empty, steals: no object is handed out twice
+/// and every object is dropped exactly once with the pool.
+#[test]
+fn foreign_drop_while_owner_steals() {
+    run_model(|| {
+        let (pool, drops, made) = counted_pool(2, usize::MAX);
+        let guard = pool.get_owned();
+        let p = Arc::clone(&pool);
+        let foreign = thread::spawn(move || {
+            let mut mine = p.get();
+            hold(&mut mine);
+            drop(mine);
+            drop(guard);
+        });
+        let mut got = pool.get();
+        hold(&mut got);
+        drop(got);
+        foreign.join().unwrap();
+        let s = pool.stats();
+        assert_eq!((s.gets, s.returns), (3, 3), "{s}");
+        assert_eq!(s.creations, s.idle, "{s}");
+        drop(Arc::into_inner(pool).expect("the last handle"));
+        assert_eq!(drops.load(Ordering::Relaxed), made.load(Ordering::Relaxed));
     });
 }

@@ -92,7 +92,11 @@ impl<T> Drop for OwnerAccess<'_, T> {
         // Relaxed: a hint, read without ordering by thieves.
         self.cache.len_hint.store(len, Ordering::Relaxed);
         // Release: publishes the access's writes to the remote whose acquire load reads `false`.
+        // (The mutation check weakens it to show that the loom models catch it.)
+        #[cfg(not(pool_core_mutation = "relaxed_busy_release"))]
         self.cache.busy.store(false, Ordering::Release);
+        #[cfg(pool_core_mutation = "relaxed_busy_release")]
+        self.cache.busy.store(false, Ordering::Relaxed);
     }
 }
 
