@@ -3,69 +3,116 @@
 //! # The tiers
 //! A [`Pool`](crate::Pool) holds, in `pool/`:
 //!
-//! - **one slot per thread** (`cache.rs`): a bounded stack of idle objects behind a small lock,
-//!   aligned to 128 bytes so that no two threads' slots share a cache line. The pool owns the
-//!   slots, not the threads: they live in a `thread_local::ThreadLocal` (the `thread_local`
-//!   crate), which finds the calling thread's slot in a few instructions (a thread id cached in
-//!   a thread-local, a bucket pointer, an index), and in a registry (`Mutex<Vec<Arc<..>>>`)
-//!   that any thread can walk;
+//! - **one cache per thread** (`cache.rs`): an idle stack (`idle.rs`, the same stack a
+//!   [`LocalPool`](crate::LocalPool) keeps) that only its owner thread touches on the hot path,
+//!   with a pair of flags for the owner/remote protocol below, aligned to 128 bytes so that no
+//!   two threads' caches share a cache line. The pool owns the caches, not the threads: they
+//!   live in a `thread_local::ThreadLocal` (the `thread_local` crate), which finds the calling
+//!   thread's cache in a few instructions (a thread id cached in a thread-local, a bucket
+//!   pointer, an index), and in a registry (`Mutex<Vec<Arc<..>>>`) that any thread can walk;
 //! - **the shared tier** (`tier.rs`): a mutex around two stacks, `primary` and `victim`, that
-//!   slots spill to and refill from in batches of `thread_cache / 2`;
+//!   caches spill to and refill from in batches of `thread_cache / 2`;
 //! - the factory, the bounds, and the counters of the rare events (creations, discards,
-//!   detaches, the tier's trims) as shared atomics.
+//!   detaches, the tier's trims) as shared atomics. `lifecycle.rs` holds what both pools do to
+//!   an object (factory call, reset and byte check on return, quiet drop).
 //!
-//! `get` finds the thread's slot, locks it, pops, unlocks. A slot that is empty refills a batch
-//! from the tier under the tier's lock; if the tier is empty too, the thread *steals*: it probes
-//! up to four other slots (from a cursor that advances with every miss, so the cost of a miss
-//! is bounded whatever the number of threads) and takes half of the first non-empty one's
-//! objects, the oldest first. Only then does the factory run, with no lock held; a creation is
-//! counted once the factory returned. Go keeps one `private` object per P out of stealing's
-//! reach; this pool has no such object: every idle object can be stolen.
+//! `get` finds the thread's cache and pops from its stack. A cache that is empty refills a batch
+//! from the tier under the tier's lock; if the tier is empty too, the thread *steals* (below).
+//! Only then does the factory run, with no lock held; a creation is counted once the factory
+//! returned.
 //!
-//! A [`Pooled`](crate::Pooled) guard remembers the slot its object came from, and its drop
-//! returns the object there without looking anything up: reset (catching a panic), check the
-//! per-object byte bound, lock, push, unlock. A full slot first spills its oldest batch to the
-//! tier. A [`PooledOwned`](crate::PooledOwned) guard is usually dropped by another task on
-//! another thread, so it returns to the *dropping* thread's slot instead, and cross-thread
-//! traffic flows back to the getter through the tier in batches (one lock per batch, not per
-//! object) or, when the tier is empty, by stealing.
+//! A [`Pooled`](crate::Pooled) guard remembers the cache its object came through; its drop
+//! compares that cache's owner with the dropping thread's token (one thread-local load) and,
+//! on the owner thread, pushes there without any lookup: reset (catching a panic), check the
+//! per-object byte bound, push. Dropped on any other thread, a guard, like every
+//! [`PooledOwned`](crate::PooledOwned), returns its object to the *dropping* thread's own
+//! cache, so cross-thread traffic flows back to the getter through the tier in batches (one
+//! lock per batch, not per object). A full cache first spills its oldest batch to the tier.
 //!
 //! # The owner/remote protocol
-//! The owning thread takes its slot's lock for each `get` and `put`; `trim()`, stealing,
-//! `stats()` and the pool's drop take it from other threads. Two protocols were on the table:
+//! A cache hit (a `get` that finds an object in its own cache, a guard dropped on the thread
+//! that owns the cache) executes no atomic read-modify-write and no fence instruction. The
+//! owner brackets each access to its stack with a *busy* flag:
 //!
-//! - an uncontended per-slot lock: one atomic read-modify-write per operation on a line only
-//!   the owner normally touches;
-//! - an asymmetric fence (the owner writes a "busy" flag with plain stores and a compiler
-//!   fence; a remote thread issues one `membarrier` system call, which makes every CPU execute
-//!   a full fence, then reads the flag), as the `seize` crate does.
+//! ```text
+//! owner (every hit)                          remote (trim, stats, a last-resort steal)
+//! busy = true            (relaxed store)     lock the registry (one remote at a time)
+//! light barrier          (compiler fence)    revoke = true on every cache it wants
+//! if revoke (acquire):   step out, wait      heavy barrier     (membarrier, once for all)
+//! ... push / pop the stack ...               per cache: wait until busy (acquire) is false,
+//! busy = false           (release store)       work on its stack, revoke = false (release)
+//! ```
 //!
-//! A scratch loop on this 2-core machine (`thread_local` lookup, a stack of boxed 4 KiB
-//! `Vec<u8>`, write 64 bytes, give back) measured 9.2 ns per operation with no protocol at all,
-//! 11.2 ns with a compare-exchange lock and 11.2 ns with the asymmetric scheme's owner side:
-//! the uncontended read-modify-write costs about 1 ns here, and the asymmetric fence would
-//! have bought nothing measurable for a `libc` dependency, a system call per trim, a fallback
-//! path and a protocol loom cannot model directly. So: the lock.
+//! **Proof sketch.** The heavy barrier makes every CPU running a thread of the process execute a
+//! full fence, so each owner access behaves as if a `SeqCst` fence stood between its busy store
+//! and its revoke load, and the remote has one between its revoke stores and its busy loads.
+//! With two `SeqCst` fences, for each owner access either the owner's fence comes first in the
+//! fences' total order, and then the remote's busy load reads that access's `true` (or its
+//! later `false`, a release store whose acquire read publishes the access's writes) and waits;
+//! or the remote's comes first, and then the owner reads `revoke == true` and does not touch
+//! the stack. Clearing `revoke` is a release store that the owner's acquire load pairs with, so
+//! the remote's writes are seen by the owner's next access. Remotes exclude each other by the
+//! registry's lock; the pool's drop has the pool by `&mut`, so it needs no barrier. An owner
+//! that finds its cache revoked steps out (busy `false`) and waits for the remote, which holds
+//! the flag for one barrier and a walk of the caches and runs no user code meanwhile: using the
+//! tier instead would create objects while the cache holds idle ones (the loom steal model
+//! caught exactly that in a first version).
 //!
-//! It is not `std::sync::Mutex`, whose lock is a compare-exchange, whose unlock is a swap and
-//! which checks for poison twice: with it, and a slot lookup on both sides, a `get` + `put`
-//! took 187 instructions under callgrind. `SlotLock` is a test-and-test-and-set spin lock:
-//! lock is one compare-exchange (Acquire), unlock one plain store (Release); a waiter spins 64
-//! turns, then yields. Spinning is right because the lock is held for a few dozen instructions
-//! and no user code (factory, `reset`, `retained_bytes`, `Drop`) ever runs under it: objects
-//! that a trim or a drop releases are collected under the lock and dropped after it. Every
-//! attempt is a compare-exchange, never a swap: loom found that a failed `try_lock` that
-//! swapped `true` into a held lock could leave it held for good in its model. There is one
-//! `unsafe` block for the lock (the guard's access to the state, with its SAFETY argument) and
-//! one `unsafe impl Sync`.
+//! **Deadlock freedom.** An owner inside an access may take the tier's lock (refill, spill),
+//! never the registry; a remote waits for owners only while holding the registry, never the
+//! tier (trim releases the tier's lock before it walks the caches, stats takes it after). A
+//! thief steals into its own cache while holding the registry, outside any access of its own.
 //!
-//! Lock order: registry, then a slot, then the tier. A thread holds at most one slot lock at a
-//! time, and nobody waits for the registry while holding a slot, so a thief that holds the
-//! registry may wait for a victim's lock without risk of deadlock.
+//! **The barriers, per platform** (`barrier.rs`):
+//!
+//! | platform | owner (light) | remote (heavy) |
+//! |---|---|---|
+//! | Linux, Android (kernel 4.14+) | compiler fence: no instruction | `fence(SeqCst)` + `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)` through `rustix`, registered once per process |
+//! | Linux where the registration fails (old kernel, a seccomp filter) | `fence(SeqCst)` | `fence(SeqCst)` |
+//! | other platforms | `fence(SeqCst)` | `fence(SeqCst)` |
+//! | `--cfg loom` | `fence(SeqCst)` | `fence(SeqCst)` |
+//!
+//! The fallback is correct and slower on the hit path (a locked instruction, out of line).
+//! `POOL_CORE_BARRIER=fence` in the environment before the first pool is built forces it; CI
+//! runs the pool's tests both ways. (Windows' `FlushProcessWriteBuffers` would give it the
+//! asymmetric pair too; it is not wired in, since no Windows toolchain is at hand to build it.)
+//! `membarrier` costs a few microseconds per call, paid once per `trim()`, `stats()` or steal,
+//! for all caches at once, not per cache.
+//!
+//! **Why not the lock any more.** The first version took an uncontended compare-exchange lock
+//! per operation. On Intel that cost about 2 ns a get + put; on AMD EPYC (the machine these
+//! notes were measured on) the two locked instructions cost 9 of the pool's 16 ns, which made
+//! the pool slower than Go's `sync.Pool` and no faster than a fresh mimalloc allocation.
+//!
+//! **Owners and thread exit** (`owner.rs`). Each thread that owns a cache has a token, unique
+//! for the life of the process, in a thread-local `Cell` with no destructor; a cache records its
+//! owner's token. The `thread_local` crate gives an exited thread's id, and so its cache, to the
+//! next new thread, which then *claims* it (writes its own token; the exited owner's accesses
+//! happened before, through the crate's id hand-over). The first token a thread gets also
+//! registers a destructor of the pool's own that sets the token to "exited"; it is registered
+//! after `thread_local`'s, and thread-local destructors run last-registered first, so a guard
+//! dropped from a thread-local destructor after the crate released the id sees "exited" and
+//! goes to the shared tier, without calling into `thread_local` (which would panic there and
+//! leak an id). `tests/thread_exit.rs`: 100 threads that each keep a `PooledOwned` in a
+//! `thread_local!` leave one cache, print nothing, and reuse one object.
+//!
+//! # Stealing
+//! A `get` whose cache and the tier are empty takes the registry's lock and considers up to five
+//! other caches, from a cursor that advances with every miss (the cost of a miss is bounded
+//! whatever the number of threads). Each cache publishes its length after every owner access as
+//! a relaxed store (a hint); only the caches whose hint is non-zero are revoked, with one heavy
+//! barrier for all of them, and the thief moves half (rounded up, at most a batch) of the first
+//! non-empty one's objects, the oldest first, straight into its own empty stack, taking one for
+//! the caller: a steal allocates nothing and never takes the thief's cache past its bound. When
+//! every hint is zero no barrier is issued and the factory runs. Every idle object is within
+//! reach of a steal, so the pool keeps no Go-style `private` object out of reach.
+//!
+//! Lock order: registry, then the tier. Owners take only the tier, and only the owner accesses
+//! its own stack on the hot path, so there is no lock to order there.
 //!
 //! # Objects live in boxes
 //! Every pooled object is boxed once, when the factory makes it, and stays in that box until it
-//! is dropped or detached: slots, the tier and the guards hold the box. `get` and `put` move a
+//! is dropped or detached: caches, the tier and the guards hold the box (`Slot<T>`). `get` and `put` move a
 //! pointer, and `reset` runs in place. The first version moved `T` itself in and out of the
 //! cache's `Vec`; for a 24-byte `Vec<u8>` that cost about 15 ns per operation in store-forwarding
 //! stalls (a stack of `Box<Vec<u8>>` ran at ~12 ns where the stack of `Vec<u8>` took ~30 ns), and
@@ -76,14 +123,11 @@
 //! heap blocks, and a `Vec` header written on every use would bounce between cores.
 //!
 //! # Threads that exit, threads that never come back
-//! The `thread_local` crate gives an exited thread's id, and so its slot with whatever it
-//! cached, to the next new thread: the number of slots follows the peak number of live
-//! threads, not the number of threads that ever used the pool. Nothing is flushed at thread
-//! exit (the crate runs no destructor there); the objects stay reachable: a `get` on any thread
-//! steals them, `trim()` ages them, and the pool's drop frees them. A live thread that used the
-//! pool once and never again is the same case. A pool used from a thread-local destructor
-//! after the crate released the thread's id (the narrow window of thread exit) goes straight to
-//! the shared tier.
+//! The number of caches follows the peak number of live threads, not the number of threads
+//! that ever used the pool (ids, and so caches, are reused, above). Nothing is flushed at thread
+//! exit; the objects stay reachable: a `get` on any thread steals them, `trim()` ages them, and
+//! the pool's drop frees them. A live thread that used the pool once and never again is the
+//! same case.
 //!
 //! # Trimming
 //! There is no garbage collector to age a pool, so `trim()` does what Go's GC does to
@@ -91,8 +135,9 @@
 //!
 //! - the tier's `victim` stack is released and `primary` becomes the new `victim` (`get`
 //!   takes from `primary` first);
-//! - each slot, under its lock, releases the objects below its *low-water mark*: the fewest
-//!   objects the slot held since the previous `trim()`. The stack is LIFO, so the objects below
+//! - each cache, revoked (one heavy barrier for all of them), releases the objects below its
+//!   *low-water mark*: the fewest
+//!   objects the cache held since the previous `trim()`. The stack is LIFO, so the objects below
 //!   that mark were not touched for a whole period; everything above was pushed (used) since.
 //!   Then the mark is set to the stack's length. One comparison per `get` keeps the mark.
 //!
@@ -102,43 +147,47 @@
 //! the tier's `victim` stack. (A refill from the tier counts as use: at most one extra period.)
 //!
 //! # Statistics
-//! A slot's counters (reuses, returns, over-bound discards, trims) are plain integers written
-//! under its lock: no atomic on the hot path beyond the lock itself. `stats()` walks the
-//! registry, locks each slot in turn and adds its counters, its idle objects and their
+//! A cache's counters (reuses, returns, over-bound discards, trims) are plain integers in its
+//! stack, written by the owner inside its access: no atomic on the hot path. `stats()` revokes
+//! every cache (one heavy barrier), adds each stack's counters, idle objects and their
 //! `retained_bytes` (kept per object, computed once on return), then the tier and the shared
 //! totals. Exact when no other thread uses the pool; a little stale while they do (an object
-//! moving from a slot to the tier between two reads can be counted twice or not at all).
+//! moving from a cache to the tier between two reads can be counted twice or not at all). It
+//! costs microseconds: read it from a timer, not per request.
 //!
 //! # On 64 cores
-//! This machine has two, so here is what the design does at 64, from its structure:
+//! The development machine has two, so here is what the design does at 64, from its structure:
 //!
-//! - **Hot path** (`get`/`put` that hit the thread's slot): one compare-exchange and one store
-//!   on the slot's own 128-byte line, which stays in that core's cache in Modified state; the
-//!   pool's read-only fields (factory, limits, the `ThreadLocal` buckets) are shared lines that
-//!   every core caches in Shared state and nobody writes. Nothing is written that another core
-//!   reads, so the hot path scales linearly: no shared counter, no shared lock.
-//! - **Batches**: a slot that runs dry or overflows takes the tier's mutex once per
+//! - **Hot path** (`get`/drop that hit the thread's cache): plain loads and stores on the
+//!   cache's own 128-byte line, which stays in that core's cache in Modified state; the pool's
+//!   read-only fields (factory, limits, the `ThreadLocal` buckets) are shared lines that every
+//!   core caches in Shared state and nobody writes. No locked instruction, no shared write: the
+//!   hot path scales linearly.
+//! - **Batches**: a cache that runs dry or overflows takes the tier's mutex once per
 //!   `thread_cache / 2` operations (8 by default). With 64 threads all missing at once, that is
 //!   one contended mutex; a service whose threads each get and put their own objects never
 //!   touches it. Raise `thread_cache` for bursty producer/consumer traffic.
-//! - **Stealing**: only when both the slot and the tier are empty; it takes the registry mutex
-//!   (shared by all thieves) and locks at most five slots. Its cost does not grow with the
-//!   number of threads.
-//! - **Cross-thread returns**: a `Pooled` dropped on another thread locks its home slot, so
-//!   that slot's line moves between two cores (two line transfers per object); `PooledOwned`
-//!   returns to the local slot and moves objects back through the tier in batches, and its
-//!   `Arc<Pool>` reference count is one more shared line written per `get_owned` and drop.
-//! - **`trim()`**: locks the tier, then every slot in turn: 64 slots, one line transfer each,
-//!   and each owner that runs into the trimmer waits for one slot's drain. The
-//!   `pool_ops/trim_64x16` bench measures it with 64 threads on this machine.
-//! - **`stats()`**: the same walk, without the release.
+//! - **Remotes** (`trim()`, `stats()`, a steal): one `membarrier`, which interrupts every CPU
+//!   running a thread of the process (an IPI each, a few microseconds in all), then one line
+//!   transfer per cache. An owner that meets a revoked cache waits for the remote's walk.
+//!   Steals happen only when a thread's cache and the tier are both empty and some cache's
+//!   hint says it holds objects; their cost does not grow with the number of threads.
+//! - **Cross-thread returns** go to the dropping thread's cache and back through the tier in
+//!   batches; `PooledOwned`'s `Arc<Pool>` reference count is one more shared line written per
+//!   `get_owned` and drop.
 //!
 //! # Re-entrancy
 //! User code never runs under any pool lock, so a factory, a `reset` or a `Drop` may use the
 //! pool itself (a pool of objects whose drop returns something to the same pool is tested).
 //!
 //! # Loom
-//! `sync.rs` swaps the atomics, the `UnsafeCell` behind the slot lock and the mutexes for
-//! loom's under `--cfg loom`, and `ThreadLocal` for a small stand-in (loom runs its threads on
-//! one OS thread). The models in `tests/loom.rs` cover the owner's get/put racing with the
-//! slot/tier exchange, with `trim()`, with a thief, and with the pool's drop.
+//! `sync.rs` swaps the atomics, the fences, the `UnsafeCell` behind each cache's stack and the
+//! mutexes for loom's under `--cfg loom`, and `ThreadLocal` for a small stand-in (loom runs its
+//! threads on one OS thread); both barriers are `fence(SeqCst)` there, the semantics the
+//! protocol relies on. The models in `tests/loom.rs` cover the owner's get/put racing with the
+//! cache/tier exchange, with `trim()`, with `stats()`, with a thief, with two thieves at once,
+//! with a guard dropped on another thread while the owner steals, and with the pool's drop.
+//! The mutation check (`.ci/run`) builds the models twice more with a deliberate bug,
+//! `--cfg pool_core_mutation="no_heavy_barrier"` (the remote's fence removed) and
+//! `"relaxed_busy_release"` (the owner's release of busy weakened to relaxed), and requires
+//! each build to fail: loom reports a causality violation on the stack's `UnsafeCell`.

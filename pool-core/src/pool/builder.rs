@@ -47,10 +47,10 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
 
     /// Keeps at most `n` idle objects in the shared tier; a return beyond it drops the object
     /// (counted in [`Discards::over_idle_bound`](crate::Discards::over_idle_bound)). Each
-    /// thread's slot holds up to [`thread_cache`](Self::thread_cache) more, so the pool's idle
+    /// thread's cache holds up to [`thread_cache`](Self::thread_cache) more, so the pool's idle
     /// objects number at most `n + threads × thread_cache` (threads: the peak number alive at
     /// once); set `thread_cache(0)` for a strict bound of `n`. `0` keeps nothing in the tier
-    /// (the slots still keep theirs); a huge value reserves nothing up front. Default:
+    /// (the caches still keep theirs); a huge value reserves nothing up front. Default:
     /// unbounded (the pool never holds more than the peak number in use).
     ///
     /// ```
@@ -69,7 +69,7 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
 
     /// Each thread caches at most `n` idle objects (default 16). Objects move between a cache
     /// and the shared tier in batches of `n / 2`. `0` turns the caches off: every operation
-    /// then takes the shared tier's lock. A huge value is a bound, not an allocation: a slot
+    /// then takes the shared tier's lock. A huge value is a bound, not an allocation: a cache
     /// reserves room for at most 256 objects up front and grows as objects come back.
     ///
     /// ```

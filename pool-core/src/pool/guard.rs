@@ -83,8 +83,9 @@ macro_rules! guard_impls {
 /// cannot shadow a method of `T`.
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pub(super) pool: &'a Pool<T>,
-    /// The slot the object came from: the drop returns it there without looking the thread's
-    /// slot up again (from another thread too; the slot's lock makes that safe).
+    /// The cache the object came through (the getting thread's): dropped on the thread that
+    /// owns it, the guard returns the object there without looking anything up; dropped on
+    /// another thread, to that thread's own cache.
     pub(super) home: Option<&'a Cache<T>>,
     pub(super) value: Held<T>,
 }
@@ -110,7 +111,7 @@ pub struct PooledOwned<T: Poolable + Send + 'static> {
 guard_impls!(PooledOwned);
 
 impl<T: Poolable + Send + 'static> PooledOwned<T> {
-    /// Returns the object to the slot of the thread that drops the guard (an owned guard is
+    /// Returns the object to the cache of the thread that drops the guard (an owned guard is
     /// usually dropped by another task or thread than the one that took it; objects then flow
     /// back through the shared tier in batches).
     #[inline]

@@ -1,6 +1,7 @@
-//! [`Pool<T>`]: a thread-safe pool with per-thread cache slots in front of a shared tier.
+//! [`Pool<T>`]: a thread-safe pool with per-thread caches in front of a shared tier.
 //!
-//! The files are the tiers: `cache.rs` (a thread's slot and its owner/remote protocol),
+//! The files are the tiers: `cache.rs` (a thread's cache and its owner/remote protocol),
+//! `owner.rs` (which thread owns a cache, and thread exit),
 //! `tier.rs` (the shared tier and its victim aging), `guard.rs` (the RAII guards),
 //! `builder.rs` (the bounds); this file is the public API that ties them together. See the
 //! [`implementation`](crate::implementation) notes for how and why.
@@ -45,8 +46,8 @@ fn drop_rejected<T>(value: Slot<T>) {
     drop_quietly(value);
 }
 
-/// Counters of the events that happen outside a slot's lock (creations, discards, the tier's
-/// trims, the slot-less fallback): rare, so shared atomics are cheap enough.
+/// Counters of the events that happen outside a cache (creations, discards, the tier's trims,
+/// the cache-less path at thread exit): rare, so shared atomics are cheap enough.
 #[derive(Default)]
 struct Totals {
     reuses: AtomicU64,
@@ -469,13 +470,14 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     }
 
     /// Releases the idle objects that were not used since the previous `trim()`, wherever they
-    /// sit (the shared tier, the cache of a busy thread, of an idle thread, or the slot an exited
+    /// sit (the shared tier, the cache of a busy thread, of an idle thread, or the cache an exited
     /// thread left), and returns how many it released.
     ///
     /// Rust has no garbage collector to age a pool, so this is Go's victim cache made explicit:
     /// call it from a timer (say every 10 to 60 seconds). An object survives one `trim` idle and
-    /// is released by the second; objects in use, or reused in between, are kept. It visits every
-    /// thread's slot under that slot's lock, so it costs in proportion to the number of threads
+    /// is released by the second; objects in use, or reused in between, are kept. It reaches
+    /// every thread's cache with one process-wide barrier (`membarrier` on Linux, a few
+    /// microseconds) and then visits each, so it costs in proportion to the number of threads
     /// that used the pool; the objects are dropped after every lock is released. A `Drop` that
     /// panics is caught and the rest are still released (the object counts as released).
     ///

@@ -43,7 +43,7 @@ impl<T> Tier<T> {
     }
 
     /// Adds an object (the caller checked the idle bound); `stale`: it has been idle since the
-    /// last `trim` already (spilled from below a slot's low-water mark), so it joins the victims.
+    /// last `trim` already (spilled from below a cache's low-water mark), so it joins the victims.
     pub(crate) fn push(&mut self, idle: Idle<T>, stale: bool) {
         self.bytes = self.bytes.saturating_add(idle.bytes);
         if stale {
