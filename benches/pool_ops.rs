@@ -1,7 +1,9 @@
 //! `pool_ops`: the cost of one pooled-buffer operation (get a 4096-byte `Vec<u8>`, write 64 bytes
 //! into it, give it back cleared) for `pool_core::Pool` and `LocalPool`, a hand-made
-//! `thread_local!` stack (the floor: no synchronisation, no bookkeeping), fresh allocation with
-//! the system allocator and with mimalloc, and four pool crates.
+//! `thread_local!` stack (the floor: no synchronisation, no bookkeeping), an owned
+//! `RefCell<Vec<Box<Vec<u8>>>>` stack (`floor_refcell_stack`: no thread lookup either; 1 thread
+//! only), fresh allocation with the system allocator and with mimalloc, and four pool crates.
+//! Go's `sync.Pool` on the same operation is in `benches/go/` (`scripts/bench-report` runs it).
 //!
 //! Groups: `pool_ops/1thread/<name>` and `pool_ops/2threads/<name>`. In the 2-thread group both
 //! threads share one pool and each runs `iters` operations; the figure is the wall time of the two
@@ -15,8 +17,9 @@
 //! ```
 //!
 //! With `POOL_OPS_CALLGRIND=<name>` (a contender's name, e.g. `pool_core_Pool`,
-//! `floor_thread_local`) in the environment the binary runs no benchmark: it runs `POOL_OPS_N`
-//! (default 1 000 000) operations of that contender in one `#[inline(never)]` loop, for
+//! `floor_thread_local`, `floor_refcell_stack`) in the environment the binary runs no benchmark:
+//! it runs `POOL_OPS_N` (default 1 000 000) operations of that contender in one
+//! `#[inline(never)]` loop, for
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
 
 mod common;
@@ -60,6 +63,28 @@ fn floor_op() {
     work(&mut v);
     v.clear();
     FLOOR.with(|s| s.borrow_mut().push(v));
+}
+
+// ---- an owned stack: no thread lookup, no synchronisation -------------------------------------
+
+/// What a cache hit costs when the cache is a plain value the caller owns: a `RefCell` borrow,
+/// a pop and a push of a boxed buffer (a pool's idle objects are boxed too).
+type RefCellStack = RefCell<Vec<Box<Vec<u8>>>>;
+
+#[inline(always)]
+fn refcell_op(stack: &RefCellStack) {
+    let mut v = stack
+        .borrow_mut()
+        .pop()
+        .unwrap_or_else(|| Box::new(new_buf()));
+    work(&mut v);
+    v.clear();
+    stack.borrow_mut().push(v);
+}
+
+/// The owned stack's loop (it is not `Sync`, so it is not a `Contender`).
+fn run_refcell(stack: &RefCellStack, n: u64) {
+    (0..n).for_each(|_| refcell_op(stack));
 }
 
 // ---- fresh allocation -----------------------------------------------------------------------------
@@ -209,6 +234,10 @@ fn one_thread(c: &mut Criterion) {
             let local = LocalPool::with_factory(new_buf);
             group.bench_function("pool_core_LocalPool", |b| {
                 b.iter_custom(|iters| timed(iters, |n| run_local(&local, n)))
+            });
+            let stack = RefCellStack::default();
+            group.bench_function("floor_refcell_stack", |b| {
+                b.iter_custom(|iters| timed(iters, |n| run_refcell(&stack, n)))
             });
         }
     }
@@ -389,12 +418,14 @@ fn main() {
     if let Ok(which) = std::env::var("POOL_OPS_CALLGRIND") {
         let n: u64 = std::env::var("POOL_OPS_N").map_or(1_000_000, |s| s.parse().unwrap());
         let local = LocalPool::with_factory(new_buf);
+        let stack = RefCellStack::default();
         let contender = Contender::all()
             .into_iter()
             .find(|(name, _)| *name == which);
         let run: Box<dyn Fn(u64)> = match contender {
             Some((_, contender)) => Box::new(move |n| contender.run(n)),
             None if which == "pool_core_LocalPool" => Box::new(|n| run_local(&local, n)),
+            None if which == "floor_refcell_stack" => Box::new(|n| run_refcell(&stack, n)),
             None => panic!("POOL_OPS_CALLGRIND: unknown contender {which:?}"),
         };
         // Warm: the first operation creates the buffer and the thread cache.

@@ -8,6 +8,10 @@
 //! With `BENCH_REPORT_SINCE=<unix seconds>` in the environment, estimates older than that are
 //! left out (they belong to an earlier run). When the suite ran several rounds (`BENCH_ROUNDS`),
 //! each round's estimates were copied to `round<N>/` beside `new/`, and the lowest median wins.
+//!
+//! Go's `sync.Pool` on the `pool_ops` operation (`benches/go/`): `scripts/bench-report` runs it
+//! after each round of `pool_ops` and appends `go test`'s output to `<target>/go_bench.txt`,
+//! which this reads into the `pool_ops` tables as `go_*` rows (the lowest ns/op of the rounds).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,6 +60,27 @@ const GROUPS: [(&str, &str); 9] = [
     ),
 ];
 
+/// The Go benchmarks the report uses (as `go test -cpu 1,2` names them), with the group and the
+/// row they become and the factor from Go's ns/op to the time per operation per thread. Under
+/// `-cpu 2`, `b.RunParallel` runs two goroutines and ns/op is the wall time over the operations
+/// of both, so one thread's time per operation is ns/op x 2.
+const GO_ROWS: [(&str, &str, &str, f64); 4] = [
+    ("BenchmarkSyncPool", "pool_ops_1thread", "go_sync_Pool", 1.0),
+    ("BenchmarkFresh", "pool_ops_1thread", "go_fresh_make", 1.0),
+    (
+        "BenchmarkSyncPoolParallel-2",
+        "pool_ops_2threads",
+        "go_sync_Pool",
+        2.0,
+    ),
+    (
+        "BenchmarkFreshParallel-2",
+        "pool_ops_2threads",
+        "go_fresh_make",
+        2.0,
+    ),
+];
+
 /// The crates whose versions the report names.
 const CRATES: [&str; 10] = [
     "pool-core",
@@ -87,6 +112,15 @@ fn read_json(path: &Path) -> Option<Value> {
     serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
 
+/// Whether `path` exists and was written by this run (at or after `since`, where given).
+fn fresh_enough(path: &Path, since: Option<SystemTime>) -> bool {
+    match (since, std::fs::metadata(path)) {
+        (_, Err(_)) => false,
+        (None, Ok(_)) => true,
+        (Some(since), Ok(meta)) => meta.modified().is_ok_and(|m| m >= since),
+    }
+}
+
 /// Every benchmark of the run, by criterion group (as in `benchmark.json`'s `group_id`, with
 /// `/` written `_` as in the directory names).
 fn criterion_rows(dir: &Path, since: Option<SystemTime>) -> BTreeMap<String, Vec<Row>> {
@@ -114,12 +148,7 @@ fn criterion_rows(dir: &Path, since: Option<SystemTime>) -> BTreeMap<String, Vec
                 .is_some_and(|n| n == "new" || n.to_string_lossy().starts_with("round"))
         }) {
             let estimates_path = run.join("estimates.json");
-            let fresh_enough = match (since, std::fs::metadata(&estimates_path)) {
-                (_, Err(_)) => false,
-                (None, Ok(_)) => true,
-                (Some(since), Ok(meta)) => meta.modified().is_ok_and(|m| m >= since),
-            };
-            if !fresh_enough {
+            if !fresh_enough(&estimates_path, since) {
                 continue;
             }
             let (Some(bench), Some(estimates)) = (
@@ -183,6 +212,82 @@ fn alloc_counts(path: &Path) -> Allocs {
         .collect()
 }
 
+/// What `<target>/go_bench.txt` held: the `go_*` rows by group, their allocations, and the Go
+/// version; or why there are none.
+struct GoRun {
+    rows: BTreeMap<String, Vec<Row>>,
+    allocs: Allocs,
+    /// `go version`'s output (`scripts/bench-report` writes it first).
+    version: String,
+}
+
+/// Reads Go's benchmark output (`scripts/bench-report`), keeping the lowest ns/op of each
+/// benchmark over the rounds. `Err` says why there are no Go rows.
+fn go_run(path: &Path, since: Option<SystemTime>) -> Result<GoRun, String> {
+    let text = std::fs::read_to_string(path)
+        .ok()
+        .filter(|_| fresh_enough(path, since));
+    let Some(text) = text else {
+        let on_path = std::process::Command::new("go")
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        return Err(if on_path {
+            "Go benchmark not run in this run (`scripts/bench-report` runs `benches/go`): row skipped"
+        } else {
+            "Go not installed: row skipped"
+        }
+        .to_owned());
+    };
+    let mut run = GoRun {
+        rows: BTreeMap::new(),
+        allocs: Allocs::new(),
+        version: text
+            .lines()
+            .find(|l| l.starts_with("go version"))
+            .unwrap_or("go (unknown version)")
+            .to_owned(),
+    };
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let Some(&(_, group, name, factor)) = GO_ROWS.iter().find(|r| fields.first() == Some(&r.0))
+        else {
+            continue;
+        };
+        // `Benchmark…  N  t ns/op  b B/op  a allocs/op`: each value stands before its unit.
+        let value = |unit: &str| -> Option<f64> {
+            let i = fields.iter().position(|f| *f == unit)?;
+            fields.get(i.checked_sub(1)?)?.parse().ok()
+        };
+        let Some(ns) = value("ns/op") else {
+            continue;
+        };
+        let rows = run.rows.entry(group.to_owned()).or_default();
+        match rows.iter_mut().find(|r| r.name == name) {
+            Some(row) if row.median_ns <= ns * factor => continue,
+            Some(row) => row.median_ns = ns * factor,
+            None => rows.push(Row {
+                name: name.to_owned(),
+                median_ns: ns * factor,
+                elements: None,
+            }),
+        }
+        if let (Some(a), Some(b)) = (value("allocs/op"), value("B/op")) {
+            run.allocs
+                .entry(group.to_owned())
+                .or_default()
+                .insert(name.to_owned(), (a, b));
+        }
+    }
+    if run.rows.is_empty() {
+        return Err(format!(
+            "no Go benchmark result in `{}`: row skipped",
+            path.display()
+        ));
+    }
+    Ok(run)
+}
+
 /// The allocation counts of `name` in `group`: the mimalloc runs of a fresh contender make the
 /// same requests as the system ones, and are counted under the system name.
 fn allocs_of(allocs: &Allocs, group: &str, name: &str) -> Option<(f64, f64)> {
@@ -197,6 +302,8 @@ enum Kind {
     FreshSystem,
     FreshMimalloc,
     Floor,
+    /// Go's `sync.Pool` and Go's fresh allocation (`benches/go/`).
+    Go,
     Other,
 }
 
@@ -209,6 +316,8 @@ fn kind(name: &str) -> Kind {
         Kind::FreshMimalloc
     } else if name.starts_with("floor_") {
         Kind::Floor
+    } else if name.starts_with("go_") {
+        Kind::Go
     } else {
         Kind::Other
     }
@@ -241,6 +350,11 @@ struct Target {
 impl Target {
     /// "`a` is at least `want` times faster than `b`".
     fn speedup(what: &str, a: Option<&Row>, b: Option<&Row>, want: f64) -> Self {
+        Self::speedup_or(what, a, b, want, "not measured")
+    }
+
+    /// [`Target::speedup`], with what to say when a row is missing.
+    fn speedup_or(what: &str, a: Option<&Row>, b: Option<&Row>, want: f64, missing: &str) -> Self {
         match (a, b) {
             (Some(a), Some(b)) => {
                 let x = b.median_ns / a.median_ns;
@@ -258,7 +372,7 @@ impl Target {
             }
             _ => Target {
                 what: what.to_owned(),
-                measured: "not measured".to_owned(),
+                measured: missing.to_owned(),
                 met: false,
             },
         }
@@ -281,7 +395,8 @@ impl Target {
     }
 }
 
-fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> {
+/// `go_missing`: what to say for a Go row that is not there (Go not installed, not run).
+fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs, go_missing: &str) -> Vec<Target> {
     let empty = Vec::new();
     let g = |name: &str| groups.get(name).unwrap_or(&empty);
     let (ctx, json, read2, log) = (
@@ -299,6 +414,10 @@ fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> 
         g("pool_ops_cross_thread"),
     );
     let (pool1, pool2) = (find(ops1, "pool_core_Pool"), find(ops2, "pool_core_Pool"));
+    let (local1, refcell1) = (
+        find(ops1, "pool_core_LocalPool"),
+        find(ops1, "floor_refcell_stack"),
+    );
     let best_cross = [
         find(cross, "pool_core_Pool"),
         find(cross, "pool_core_Pool_get_owned"),
@@ -319,6 +438,37 @@ fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> 
             find(ops1, "floor_thread_local"),
             1.0 / 1.2,
         ),
+        Target::speedup_or(
+            "pool_ops 1 thread: `Pool` >= 1.5x faster than Go's `sync.Pool` (`benches/go`, same run)",
+            pool1,
+            find(ops1, "go_sync_Pool"),
+            1.5,
+            go_missing,
+        ),
+        Target::speedup(
+            "pool_ops 1 thread: `Pool` >= 1.6x faster than every other thread-safe pool crate",
+            pool1,
+            fastest(ops1, Kind::Other),
+            1.6,
+        ),
+        Target::speedup(
+            "pool_ops 1 thread: `Pool` >= 2x faster than fresh mimalloc",
+            pool1,
+            find(ops1, "fresh_mimalloc"),
+            2.0,
+        ),
+        Target::speedup(
+            "pool_ops 1 thread: `Pool` within 2x of an owned `RefCell` stack",
+            pool1,
+            refcell1,
+            0.5,
+        ),
+        Target::speedup(
+            "pool_ops 1 thread: `LocalPool` within 1.5x of an owned `RefCell` stack",
+            local1,
+            refcell1,
+            1.0 / 1.5,
+        ),
         Target::speedup(
             "pool_ops 2 threads: per-thread time at most 1.3x `Pool`'s own 1-thread time",
             pool2,
@@ -330,6 +480,13 @@ fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs) -> Vec<Target> 
             pool2,
             fastest(ops2, Kind::Other),
             1.8,
+        ),
+        Target::speedup_or(
+            "(for reference) pool_ops 2 threads: `Pool` no slower than Go's `sync.Pool`, per op per thread",
+            pool2,
+            find(ops2, "go_sync_Pool"),
+            1.0,
+            go_missing,
         ),
         Target::speedup(
             "pool_ops cross-thread: `Pool` no slower than the fastest other pool crate",
@@ -444,9 +601,9 @@ fn lock_versions(lock: &str) -> BTreeMap<String, String> {
     out
 }
 
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
-    let model = std::fs::read_to_string("/proc/cpuinfo")
+/// The CPU's "model name" in `/proc/cpuinfo`.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
             s.lines().find_map(|l| {
@@ -459,7 +616,13 @@ fn machine() -> String {
                 )
             })
         })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
+        .unwrap_or_else(|| "unknown CPU".to_owned())
+}
+
+/// `go`: the Go version the `go_*` rows ran on, or why there are none.
+fn machine(go: &str) -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let model = cpu_model();
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let rustc = std::process::Command::new(rustc)
         .arg("--version")
@@ -475,12 +638,23 @@ fn machine() -> String {
         )
     });
     format!(
-        "- CPU: {model}, {cpus} logical CPUs (`nproc`)\n- toolchain: {rustc}, `bench` profile\n{load}"
+        "- CPU: {model}, {cpus} logical CPUs (`nproc`)\n- toolchain: {rustc}, `bench` profile\n\
+         - Go (`benches/go`, the `go_*` rows of pool_ops): {go}\n{load}"
     )
 }
 
+/// The ratio columns of a table, where it has them (the `pool_ops` groups: issue 13 states its
+/// targets as ratios).
+#[derive(Clone, Copy, Default)]
+struct Ratios<'a> {
+    /// "`Pool` speed-up": this row's median / `Pool`'s median in the same group.
+    ours: Option<&'a Row>,
+    /// "2 threads / 1 thread": this row's per-thread median / the same contender's 1-thread one.
+    one_thread: Option<&'a [Row]>,
+}
+
 /// The Markdown table of one group.
-fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs) {
+fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs, ratios: Ratios<'_>) {
     let Some(best) = rows.first() else {
         return;
     };
@@ -488,17 +662,41 @@ fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs) {
     let throughput = rows.iter().any(|r| r.elements.is_some());
     let _ = writeln!(
         out,
-        "| contender | median | vs fastest | speed-up vs fresh (system) |{} allocations/op | bytes/op |",
+        "| contender | median | vs fastest | speed-up vs fresh (system) |{}{}{} allocations/op | bytes/op |",
+        if ratios.ours.is_some() {
+            " `Pool` speed-up |"
+        } else {
+            ""
+        },
+        if ratios.one_thread.is_some() {
+            " 2 threads / 1 thread |"
+        } else {
+            ""
+        },
         if throughput { " lines/s |" } else { "" }
     );
     let _ = writeln!(
         out,
-        "|---|--:|--:|--:|{}--:|--:|",
+        "|---|--:|--:|--:|{}{}{}--:|--:|",
+        if ratios.ours.is_some() { "--:|" } else { "" },
+        if ratios.one_thread.is_some() {
+            "--:|"
+        } else {
+            ""
+        },
         if throughput { "--:|" } else { "" }
     );
     for row in rows {
         let vs_fresh = fresh.map_or("".to_owned(), |f| {
             format!("{:.2}x", f.median_ns / row.median_ns)
+        });
+        let vs_ours = ratios.ours.map_or(String::new(), |ours| {
+            format!(" {:.2}x |", row.median_ns / ours.median_ns)
+        });
+        let per_thread = ratios.one_thread.map_or(String::new(), |one| {
+            find(one, &row.name).map_or(" |".to_owned(), |one| {
+                format!(" {:.2}x |", row.median_ns / one.median_ns)
+            })
         });
         let lines = match row.elements {
             Some(n) => format!(" {:.2} M |", n / row.median_ns * 1e3),
@@ -516,7 +714,7 @@ fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs) {
         };
         let _ = writeln!(
             out,
-            "| {bold}{}{bold} | {} | {:.2}x | {vs_fresh} |{lines} {a} | {b} |",
+            "| {bold}{}{bold} | {} | {:.2}x | {vs_fresh} |{vs_ours}{per_thread}{lines} {a} | {b} |",
             row.name,
             time(row.median_ns),
             row.median_ns / best.median_ns,
@@ -529,6 +727,40 @@ fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs) {
             f.name
         );
     }
+    if let Some(ours) = ratios.ours {
+        let _ = writeln!(
+            out,
+            "\"`Pool` speed-up\": this median / the median of `{}` (above 1.00x: `Pool` is faster).",
+            ours.name
+        );
+    }
+    if ratios.one_thread.is_some() {
+        let _ = writeln!(
+            out,
+            "\"2 threads / 1 thread\": this time per operation per thread / the same contender's time in `pool_ops_1thread` (1.00x: no slower with two threads)."
+        );
+    }
+}
+
+/// Below a `pool_ops` table: what the `go_*` rows are, or why they are missing.
+fn go_note(out: &mut String, group: &str, go: &Result<GoRun, String>) {
+    let per_thread = if group == "pool_ops_2threads" {
+        " Here they are `BenchmarkSyncPoolParallel` and `BenchmarkFreshParallel` under `-cpu 2`: \
+         `b.RunParallel` runs two goroutines on one pool, and Go's ns/op is the wall time divided \
+         by the operations of both, so the time per operation per thread shown is ns/op x 2."
+    } else {
+        " Here they are `BenchmarkSyncPool` and `BenchmarkFresh` under `-cpu 1`."
+    };
+    let _ = match go {
+        Ok(run) => writeln!(
+            out,
+            "`go_*`: Go's `sync.Pool` of `*[]byte` (4 KiB) on the same operation, and a fresh `make` per \
+             operation (zeroed, and freed by the GC) for reference: `benches/go/pool_test.go`, {}, the \
+             lowest ns/op of the rounds (each a mean over `-benchtime`, not a median).{per_thread}",
+            run.version
+        ),
+        Err(why) => writeln!(out, "`go_sync_Pool`: {why}."),
+    };
 }
 
 fn main() {
@@ -540,8 +772,28 @@ fn main() {
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
         .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
-    let groups = criterion_rows(&target.join("criterion"), since);
-    let allocs = alloc_counts(&target.join("alloc_counts.json"));
+    let mut groups = criterion_rows(&target.join("criterion"), since);
+    let mut allocs = alloc_counts(&target.join("alloc_counts.json"));
+    let go = go_run(&target.join("go_bench.txt"), since);
+    if let Ok(run) = &go {
+        for (group, rows) in &run.rows {
+            let all = groups.entry(group.clone()).or_default();
+            all.extend(rows.iter().cloned());
+            all.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+        }
+        for (group, counts) in &run.allocs {
+            allocs
+                .entry(group.clone())
+                .or_default()
+                .extend(counts.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+    }
+    let go_missing = go.as_ref().err().map_or("not measured", String::as_str);
+    let go_version = match &go {
+        Ok(run) => run.version.clone(),
+        Err(why) => why.clone(),
+    };
+    let cpu = cpu_model();
     let versions =
         lock_versions(&std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default());
     let command = std::env::var("BENCH_REPORT_COMMAND")
@@ -563,7 +815,7 @@ fn main() {
          `benches/alloc_counts.rs`, after a warm-up, over 1000 operations.\n"
     );
     let _ = writeln!(out, "## Machine and versions\n");
-    out.push_str(&machine());
+    out.push_str(&machine(&go_version));
     let list: Vec<String> = CRATES
         .iter()
         .filter_map(|c| Some(format!("{c} {}", versions.get(*c)?)))
@@ -576,9 +828,9 @@ fn main() {
          `floor_*` one value reset in place, no pool; the rest other pool crates, each with the same reset as ours.\n"
     );
 
-    let _ = writeln!(out, "## Targets\n");
+    let _ = writeln!(out, "## Targets\n\nCPU: {cpu}.\n");
     let _ = writeln!(out, "| target | measured | met |\n|---|---|---|");
-    for t in targets(&groups, &allocs) {
+    for t in targets(&groups, &allocs, go_missing) {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
@@ -602,9 +854,23 @@ fn main() {
         };
         let _ = writeln!(out, "## {group}\n");
         if let Some((_, what)) = GROUPS.iter().find(|(g, _)| *g == group) {
-            let _ = writeln!(out, "One operation: {what}.\n");
+            let _ = writeln!(out, "One operation: {what}. CPU: {cpu}.\n");
         }
-        group_table(&mut out, group, rows, &allocs);
+        let ratios = match group {
+            "pool_ops_1thread" => Ratios {
+                ours: find(rows, "pool_core_Pool"),
+                one_thread: None,
+            },
+            "pool_ops_2threads" => Ratios {
+                ours: find(rows, "pool_core_Pool"),
+                one_thread: groups.get("pool_ops_1thread").map(Vec::as_slice),
+            },
+            _ => Ratios::default(),
+        };
+        group_table(&mut out, group, rows, &allocs, ratios);
+        if matches!(group, "pool_ops_1thread" | "pool_ops_2threads") {
+            go_note(&mut out, group, &go);
+        }
         out.push('\n');
     }
 
