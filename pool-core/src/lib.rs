@@ -72,6 +72,7 @@ extern crate self as pool_core;
 mod barrier;
 mod buffer;
 pub mod guide;
+mod guard;
 mod idle;
 pub mod implementation;
 mod lifecycle;
@@ -87,7 +88,7 @@ pub use buffer::{
     Buffer, BufferError, BufferErrorKind, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
     DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
 };
-pub use local::{LocalPool, LocalPooled};
+pub use local::{LocalPool, LocalPoolBuilder, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};
 #[cfg(feature = "serde")]

@@ -3,9 +3,9 @@
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use core::ops::{Deref, DerefMut};
 
 use crate::Poolable;
+use crate::guard::guard_impls;
 use crate::idle::{Idle, Stack};
 use crate::lifecycle::{Discard, Limits, call_factory, drop_quietly, prepare_return, release_all};
 use crate::slot::{Held, Slot};
@@ -74,6 +74,20 @@ impl<T: Poolable + Default + 'static> LocalPool<T> {
     }
 }
 
+impl<T: Poolable + Default + 'static> LocalPool<T> {
+    /// A builder for a pool of `T::default()` objects with bounds.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::<String>::builder().max_idle(64).max_retained_bytes(4096).build();
+    /// assert_eq!(*pool.get(), "");
+    /// ```
+    pub fn builder() -> LocalPoolBuilder<T> {
+        LocalPoolBuilder::from_factory(T::default)
+    }
+}
+
 impl<T: Poolable + Default + 'static> Default for LocalPool<T> {
     fn default() -> Self {
         Self::new()
@@ -82,8 +96,7 @@ impl<T: Poolable + Default + 'static> Default for LocalPool<T> {
 
 impl<T: Poolable> LocalPool<T> {
     /// A pool that creates objects with `factory`, with no bounds. For bounds, use
-    /// [`PoolBuilder::build_local`](crate::PoolBuilder::build_local) (which needs a `Send`
-    /// factory) or [`LocalPool::with_limits`].
+    /// [`LocalPoolBuilder::from_factory`].
     ///
     /// ```
     /// use std::rc::Rc;
@@ -98,7 +111,8 @@ impl<T: Poolable> LocalPool<T> {
     }
 
     /// A pool with `factory`, at most `max_idle` idle objects, and at most `max_retained_bytes`
-    /// retained per kept object.
+    /// retained per kept object. [`LocalPool::builder`] and [`LocalPoolBuilder`] say the same
+    /// with names, which two adjacent `usize`s cannot.
     ///
     /// No value is refused, and none allocates up front:
     /// - `max_idle`: `0` keeps nothing (every get calls the factory: pooling off);
@@ -216,6 +230,11 @@ impl<T: Poolable> LocalPool<T> {
         }
     }
 
+    /// Counts a guard's `detach`.
+    fn count_detached(&self) {
+        bump(&self.counters.detached, 1);
+    }
+
     /// Releases the idle objects not used since the previous `trim()`; returns how many.
     ///
     /// An object whose `Drop` panics is released too, and counted: the panic is caught and the
@@ -284,13 +303,23 @@ impl<T> fmt::Debug for LocalPool<T> {
     }
 }
 
-/// A guard for an object taken from a [`LocalPool`]; on drop the object is reset and returned.
+/// A guard for an object taken from a [`LocalPool`]; on drop the object is reset and returned
+/// (a guard that is not kept gives its object back at once, like an unused `MutexGuard`).
+#[must_use = "a guard returns its object to the pool as soon as it is dropped: bind it to a variable"]
 pub struct LocalPooled<'a, T: Poolable> {
     pool: &'a LocalPool<T>,
     value: Held<T>,
 }
 
 impl<T: Poolable> LocalPooled<'_, T> {
+    #[inline]
+    fn give_back(&self, value: Slot<T>) {
+        self.pool.put_boxed(value);
+    }
+}
+
+guard_impls!(
+    LocalPooled<'a>, [Poolable],
     /// Takes the object out of the pool for good (see [`Pooled::detach`](crate::Pooled::detach)).
     ///
     /// ```
@@ -301,38 +330,95 @@ impl<T: Poolable> LocalPooled<'_, T> {
     /// assert_eq!(pool.stats().detached, 1);
     /// # drop(v);
     /// ```
-    pub fn detach(mut this: Self) -> T {
-        bump(&this.pool.counters.detached, 1);
-        this.value.detach()
-    }
+);
+
+/// Configures a [`LocalPool`]: the factory (which need not be `Send`) and the bounds. Made by
+/// [`LocalPool::builder`] (for `T: Default`) or [`LocalPoolBuilder::from_factory`].
+///
+/// ```
+/// use std::rc::Rc;
+/// use pool_core::LocalPoolBuilder;
+///
+/// let size = Rc::new(4096); // a factory that is not `Send`
+/// let pool = LocalPoolBuilder::from_factory(move || Vec::<u8>::with_capacity(*size))
+///     .max_idle(8)
+///     .max_retained_bytes(1 << 20)
+///     .build();
+/// assert!(pool.get().capacity() >= 4096);
+/// ```
+#[must_use = "a builder does nothing until `build()`"]
+pub struct LocalPoolBuilder<T> {
+    factory: Box<dyn Fn() -> T>,
+    limits: Limits,
 }
 
-impl<T: Poolable> Deref for LocalPooled<'_, T> {
-    type Target = T;
-    #[inline]
-    fn deref(&self) -> &T {
-        self.value.get()
-    }
-}
-
-impl<T: Poolable> DerefMut for LocalPooled<'_, T> {
-    #[inline]
-    fn deref_mut(&mut self) -> &mut T {
-        self.value.get_mut()
-    }
-}
-
-impl<T: Poolable + fmt::Debug> fmt::Debug for LocalPooled<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl<T: Poolable> Drop for LocalPooled<'_, T> {
-    #[inline]
-    fn drop(&mut self) {
-        if let Some(value) = self.value.take() {
-            self.pool.put_boxed(value);
+impl<T: Poolable + 'static> LocalPoolBuilder<T> {
+    /// A builder whose pool creates objects with `factory`, with no bounds.
+    pub fn from_factory(factory: impl Fn() -> T + 'static) -> Self {
+        Self {
+            factory: Box::new(factory),
+            limits: Limits::default(),
         }
+    }
+
+    /// Replaces the factory.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::<Vec<u8>>::builder().factory(|| Vec::with_capacity(64)).build();
+    /// assert!(pool.get().capacity() >= 64);
+    /// ```
+    pub fn factory(mut self, factory: impl Fn() -> T + 'static) -> Self {
+        self.factory = Box::new(factory);
+        self
+    }
+
+    /// Keeps at most `n` idle objects; a return beyond it drops the object (counted in
+    /// [`Discards::over_idle_bound`]). `0` keeps nothing (every get calls the factory);
+    /// `usize::MAX`, the default, is unbounded (the pool never holds more than the peak number
+    /// in use); no value allocates up front.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::<Vec<u8>>::builder().max_idle(1).build();
+    /// let (a, b) = (pool.get(), pool.get());
+    /// drop((a, b));
+    /// assert_eq!(pool.stats().idle, 1);
+    /// assert_eq!(pool.stats().discards.over_idle_bound, 1);
+    /// ```
+    pub fn max_idle(mut self, n: usize) -> Self {
+        self.limits.max_idle = n;
+        self
+    }
+
+    /// Drops, instead of keeping, an object whose [`Poolable::retained_bytes`] exceeds `bytes`
+    /// after its reset (counted in [`Discards::oversized`]). `0` keeps only objects that retain
+    /// nothing; `usize::MAX`, the default, is no limit.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::<Vec<u8>>::builder().max_retained_bytes(1024).build();
+    /// pool.get().reserve(1 << 20);
+    /// assert_eq!(pool.stats().discards.oversized, 1);
+    /// ```
+    pub fn max_retained_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_retained_bytes = bytes;
+        self
+    }
+
+    /// Builds the pool. Refuses nothing: every value of every bound has a meaning (above).
+    pub fn build(self) -> LocalPool<T> {
+        LocalPool::from_parts(self.factory, self.limits)
+    }
+}
+
+impl<T> fmt::Debug for LocalPoolBuilder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalPoolBuilder")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
     }
 }

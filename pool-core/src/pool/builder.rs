@@ -18,6 +18,7 @@ use crate::lifecycle::{Factory, Limits};
 ///     .build();
 /// assert!(pool.get().capacity() >= 4096);
 /// ```
+#[must_use = "a builder does nothing until `build()`"]
 pub struct PoolBuilder<T> {
     factory: Factory<T>,
     limits: Limits,
@@ -115,7 +116,9 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Builds a single-thread [`LocalPool`](crate::LocalPool) with the same factory and bounds
-    /// (`max_idle` is its total bound; `thread_cache` does not apply).
+    /// (`max_idle` is its total bound; `thread_cache` does not apply). For a factory that is not
+    /// `Send`, use [`LocalPool::builder`](crate::LocalPool::builder) or
+    /// [`LocalPoolBuilder`](crate::LocalPoolBuilder).
     ///
     /// ```
     /// use pool_core::Pool;

@@ -1,86 +1,21 @@
 //! The guards: [`Pooled`] (borrows the pool) and [`PooledOwned`] (`'static`).
 
-use core::fmt;
-use core::ops::{Deref, DerefMut};
-
 use super::Pool;
 use super::cache::Cache;
 use crate::Poolable;
+use crate::guard::guard_impls;
 use crate::slot::{Held, Slot};
 use crate::sync::Arc;
-
-/// Implements the guard traits shared by `Pooled` and `PooledOwned`.
-macro_rules! guard_impls {
-    ($guard:ident $(<$lt:lifetime>)?) => {
-        impl<$($lt,)? T: Poolable + Send + 'static> Deref for $guard<$($lt,)? T> {
-            type Target = T;
-            #[inline]
-            fn deref(&self) -> &T {
-                self.value.get()
-            }
-        }
-
-        impl<$($lt,)? T: Poolable + Send + 'static> DerefMut for $guard<$($lt,)? T> {
-            #[inline]
-            fn deref_mut(&mut self) -> &mut T {
-                self.value.get_mut()
-            }
-        }
-
-        impl<$($lt,)? T: Poolable + Send + 'static> AsRef<T> for $guard<$($lt,)? T> {
-            fn as_ref(&self) -> &T {
-                self
-            }
-        }
-
-        impl<$($lt,)? T: Poolable + Send + 'static> AsMut<T> for $guard<$($lt,)? T> {
-            fn as_mut(&mut self) -> &mut T {
-                self
-            }
-        }
-
-        impl<$($lt,)? T: Poolable + Send + fmt::Debug + 'static> fmt::Debug for $guard<$($lt,)? T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&**self, f)
-            }
-        }
-
-        impl<$($lt,)? T: Poolable + Send + 'static> Drop for $guard<$($lt,)? T> {
-            #[inline(always)]
-            fn drop(&mut self) {
-                if let Some(value) = self.value.take() {
-                    self.give_back(value);
-                }
-            }
-        }
-
-        impl<$($lt,)? T: Poolable + Send + 'static> $guard<$($lt,)? T> {
-            /// Takes the object out of the pool for good: it is not reset or returned, and counts
-            /// as `detached` in the pool's statistics.
-            ///
-            /// ```
-            /// use pool_core::Pool;
-            ///
-            /// let pool: Pool<String> = Pool::new();
-            /// let mut s = pool.get();
-            /// s.push_str("kept by the caller");
-            /// let owned: String = pool_core::Pooled::detach(s);
-            /// assert_eq!(owned, "kept by the caller");
-            /// assert_eq!(pool.stats().detached, 1);
-            /// ```
-            pub fn detach(mut this: Self) -> T {
-                this.pool.count_detached();
-                this.value.detach()
-            }
-        }
-    };
-}
 
 /// A guard for an object taken from a [`Pool`]: derefs to `T`; on drop the object is reset and
 /// returned. Borrows the pool, so it cannot outlive it; see [`PooledOwned`] for a `'static` one.
 ///
+/// Dropping the guard is what returns the object: a guard that is not kept (`pool.get();` as a
+/// statement) gives its object back at once, like an unused `MutexGuard`.
+///
 /// `detach` is an associated function (`Pooled::detach(guard)`), like `Box::leak`, so that it
 /// cannot shadow a method of `T`.
+#[must_use = "a guard returns its object to the pool as soon as it is dropped: bind it to a variable"]
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pub(super) pool: &'a Pool<T>,
     /// The cache the object came through (the getting thread's): dropped on the thread that
@@ -90,7 +25,23 @@ pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pub(super) value: Held<T>,
 }
 
-guard_impls!(Pooled<'a>);
+guard_impls!(
+    Pooled<'a>, [Poolable + Send + 'static],
+    /// Takes the object out of the pool for good: it is not reset or returned, and counts as
+    /// `detached` in the pool's statistics. An associated function (`Pooled::detach(guard)`), so
+    /// that it cannot shadow a method of `T`.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<String> = Pool::new();
+    /// let mut s = pool.get();
+    /// s.push_str("kept by the caller");
+    /// let owned: String = pool_core::Pooled::detach(s);
+    /// assert_eq!(owned, "kept by the caller");
+    /// assert_eq!(pool.stats().detached, 1);
+    /// ```
+);
 
 impl<T: Poolable + Send + 'static> Pooled<'_, T> {
     #[inline]
@@ -103,12 +54,28 @@ impl<T: Poolable + Send + 'static> Pooled<'_, T> {
 /// A `'static` guard for an object taken from an `Arc<Pool<T>>` with [`Pool::get_owned`]: `Send`
 /// when `T` is, so it can be held across `.await` in a spawned task. On drop the object is reset
 /// and returned to the pool, on whatever thread the drop happens.
+#[must_use = "a guard returns its object to the pool as soon as it is dropped: bind it to a variable"]
 pub struct PooledOwned<T: Poolable + Send + 'static> {
     pub(super) pool: Arc<Pool<T>>,
     pub(super) value: Held<T>,
 }
 
-guard_impls!(PooledOwned);
+guard_impls!(
+    PooledOwned, [Poolable + Send + 'static],
+    /// Takes the object out of the pool for good: it is not reset or returned, and counts as
+    /// `detached` in the pool's statistics. An associated function (`PooledOwned::detach(guard)`), so
+    /// that it cannot shadow a method of `T`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pool_core::{Pool, PooledOwned};
+    ///
+    /// let pool = Arc::new(Pool::<Vec<u8>>::new());
+    /// let v: Vec<u8> = PooledOwned::detach(pool.get_owned());
+    /// assert_eq!(pool.stats().detached, 1);
+    /// # drop(v);
+    /// ```
+);
 
 impl<T: Poolable + Send + 'static> PooledOwned<T> {
     /// Returns the object to the cache of the thread that drops the guard (an owned guard is
