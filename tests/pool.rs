@@ -497,3 +497,152 @@ fn extreme_bounds_are_bounds_not_allocations() {
     assert_eq!((s.creations, s.idle), (3, 0), "{s}");
     assert_eq!(s.discards.total(), 3, "{s}");
 }
+
+/// An object whose `retained_bytes` panics while `BOOM` is set, or reports `BYTES`.
+#[derive(Default)]
+struct Sized {
+    boom: bool,
+    bytes: usize,
+}
+
+impl Poolable for Sized {
+    fn reset(&mut self) {}
+    fn retained_bytes(&self) -> usize {
+        assert!(!self.boom, "retained_bytes panicked");
+        self.bytes
+    }
+}
+
+/// A `retained_bytes` that panics (user code, like `reset`) is caught: the guard's drop does not
+/// unwind, the object is discarded and counted with the reset panics, and the pool goes on;
+/// the same for `Pool` and `LocalPool`.
+#[test]
+fn a_panicking_retained_bytes_discards_the_object_and_does_not_unwind() {
+    let pool: Pool<Sized> = Pool::new();
+    let local: LocalPool<Sized> = LocalPool::new();
+    for round in 0..2 {
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.get().boom = true;
+            local.get().boom = true;
+        }));
+        assert!(unwound.is_ok(), "a guard's drop unwound (round {round})");
+    }
+    for s in [pool.stats(), local.stats()] {
+        assert_eq!(
+            (s.returns, s.discards.reset_panicked, s.idle),
+            (2, 2, 0),
+            "{s}"
+        );
+    }
+    drop(pool.get());
+    drop(local.get());
+    assert_eq!(pool.stats().idle, 1);
+    assert_eq!(local.stats().idle, 1);
+}
+
+/// Byte totals saturate instead of overflowing: user `retained_bytes` may report anything, and
+/// an overflow panic while the pool holds its locks would leave it stuck.
+#[test]
+fn huge_retained_bytes_saturate_the_totals() {
+    let pool: Arc<Pool<Sized>> = Arc::new(Pool::builder().thread_cache(2).build());
+    let guards: Vec<_> = (0..6).map(|_| pool.get()).collect();
+    for mut guard in guards {
+        guard.bytes = usize::MAX / 2 + 1;
+    }
+    let s = pool.stats();
+    assert_eq!(s.idle, 6, "{s}");
+    assert_eq!(s.retained_bytes, u64::MAX.min(usize::MAX as u64), "{s}");
+    let local: LocalPool<Sized> = LocalPool::new();
+    let guards: Vec<_> = (0..3).map(|_| local.get()).collect();
+    for mut guard in guards {
+        guard.bytes = usize::MAX;
+    }
+    assert_eq!(local.stats().retained_bytes, usize::MAX as u64);
+    // The pool is still usable: the totals come down as objects leave.
+    drop((0..6).map(|_| pool.get()).collect::<Vec<_>>());
+    pool.trim();
+    pool.trim();
+    assert_eq!(pool.stats().idle, 0);
+}
+
+/// After a mixed workload (gets, returns, `put` of objects the pool never made, detaches,
+/// discards of every kind, trims, guards still out), every object is accounted for:
+/// `creations + puts == idle + in_use + discards + detached + trimmed`, and
+/// `gets == reuses + creations`; for `Pool` (several threads) and `LocalPool`.
+#[test]
+fn the_stats_identity_holds_after_a_mixed_workload() {
+    fn check(s: pool_core::Stats) {
+        assert_eq!(s.gets, s.reuses + s.creations, "{s:?}");
+        assert_eq!(
+            s.creations + s.puts,
+            s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed,
+            "{s:?}"
+        );
+    }
+    let pool: Arc<Pool<Sized>> = Arc::new(
+        Pool::builder()
+            .max_idle(3)
+            .thread_cache(2)
+            .max_retained_bytes(100)
+            .build(),
+    );
+    thread::scope(|scope| {
+        for t in 0..3 {
+            let pool = &pool;
+            scope.spawn(move || {
+                for i in 0..200usize {
+                    let mut held: Vec<_> = (0..1 + (i + t) % 4).map(|_| pool.get()).collect();
+                    match i % 7 {
+                        0 => held[0].bytes = 1000, // oversized
+                        1 => held[0].boom = true,  // retained_bytes panics
+                        2 => drop(Pooled::detach(held.pop().unwrap())),
+                        3 => pool.put(Sized::default()),
+                        4 if t == 0 => drop(pool.trim()),
+                        _ => {}
+                    }
+                }
+            });
+        }
+    });
+    // Two trims with nothing in use release every idle object.
+    pool.trim();
+    pool.trim();
+    let out: Vec<_> = (0..4).map(|_| pool.get()).collect();
+    let s = pool.stats();
+    assert_eq!(s.in_use, 4, "{s:?}");
+    assert!(
+        s.puts > 0 && s.detached > 0 && s.discards.oversized > 0 && s.trimmed > 0,
+        "{s:?}"
+    );
+    check(s);
+    drop(out);
+    check(pool.stats());
+
+    let local: LocalPool<Sized> = LocalPool::builder()
+        .max_idle(3)
+        .max_retained_bytes(100)
+        .build();
+    for i in 0..200usize {
+        let mut held: Vec<_> = (0..1 + i % 5).map(|_| local.get()).collect();
+        match i % 6 {
+            0 => held[0].bytes = 1000,
+            1 => held[0].boom = true,
+            2 => drop(LocalPooled::detach(held.pop().unwrap())),
+            3 => local.put(Sized::default()),
+            4 => drop(local.trim()),
+            _ => {}
+        }
+    }
+    local.trim();
+    local.trim();
+    let out = local.get();
+    let s = local.stats();
+    assert!(
+        s.puts > 0 && s.detached > 0 && s.discards.oversized > 0 && s.trimmed > 0,
+        "{s:?}"
+    );
+    assert_eq!(s.in_use, 1, "{s:?}");
+    check(s);
+    drop(out);
+    check(local.stats());
+}

@@ -71,8 +71,8 @@ extern crate self as pool_core;
 
 mod barrier;
 mod buffer;
-pub mod guide;
 mod guard;
+pub mod guide;
 mod idle;
 pub mod implementation;
 mod lifecycle;

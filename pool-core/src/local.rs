@@ -54,6 +54,7 @@ struct LocalCounters {
     oversized: Cell<u64>,
     reset_panicked: Cell<u64>,
     detached: Cell<u64>,
+    puts: Cell<u64>,
 }
 
 fn bump(counter: &Cell<u64>, n: u64) {
@@ -200,6 +201,7 @@ impl<T: Poolable> LocalPool<T> {
     /// assert_eq!(pool.stats().creations, 0);
     /// ```
     pub fn put(&self, value: T) {
+        bump(&self.counters.puts, 1);
         self.put_boxed(Slot::new(value));
     }
 
@@ -277,11 +279,11 @@ impl<T: Poolable> LocalPool<T> {
                 ..Discards::default()
             },
             detached: c.detached.get(),
+            puts: c.puts.get(),
             ..Stats::default()
         };
         self.stack.borrow().add_to(&mut stats);
-        stats.gets = stats.reuses + stats.creations;
-        stats
+        stats.finish()
     }
 }
 

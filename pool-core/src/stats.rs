@@ -8,8 +8,8 @@ use core::ops::AddAssign;
 /// Counters are kept per thread and summed when you ask, so keeping them costs the hot path a
 /// few plain stores and no shared write. While other threads use the pool the snapshot is
 /// approximate (each counter is read once, at a slightly different moment); once they are idle it
-/// is exact, and then
-/// `creations == idle + in use + discards.total() + detached + trimmed`.
+/// is exact, and then every object the pool ever had is accounted for:
+/// `creations + puts == idle + in_use + discards.total() + detached + trimmed`.
 ///
 /// ```
 /// use pool_core::Pool;
@@ -36,8 +36,16 @@ pub struct Stats {
     /// nothing was created or counted in `gets`/`creations`, and the pool stayed usable. Should
     /// be 0: a factory that panics is a bug, or an allocation it could not make.
     pub factory_panicked: u64,
-    /// Guards dropped (objects offered back), whatever happened to the object next.
+    /// Guards dropped and objects offered with `put` (objects offered back), whatever happened
+    /// to the object next.
     pub returns: u64,
+    /// Objects offered with `put` ([`Pool::put`](crate::Pool::put),
+    /// [`LocalPool::put`](crate::LocalPool::put)): objects the pool did not create, counted in
+    /// `returns` too.
+    pub puts: u64,
+    /// Objects handed out and not yet given back or detached: `gets + puts - returns - detached`
+    /// (a gauge; while other threads use the pool, approximate like the rest).
+    pub in_use: u64,
     /// Objects dropped on return instead of kept, by reason.
     pub discards: Discards,
     /// Objects taken out of the pool for good with `detach`.
@@ -83,6 +91,13 @@ impl Discards {
 }
 
 impl Stats {
+    /// Fills in the derived fields, `gets` and `in_use`, from the counters.
+    pub(crate) fn finish(mut self) -> Self {
+        self.gets = self.reuses + self.creations;
+        self.in_use = (self.gets + self.puts).saturating_sub(self.returns + self.detached);
+        self
+    }
+
     /// The share of gets served by an idle object, from 0.0 to 1.0 (1.0 before the first get).
     pub fn hit_rate(&self) -> f64 {
         if self.gets == 0 {
@@ -109,6 +124,8 @@ impl AddAssign for Stats {
         self.creations += other.creations;
         self.factory_panicked += other.factory_panicked;
         self.returns += other.returns;
+        self.puts += other.puts;
+        self.in_use += other.in_use;
         self.discards += other.discards;
         self.detached += other.detached;
         self.trimmed += other.trimmed;

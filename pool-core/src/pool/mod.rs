@@ -54,6 +54,7 @@ struct Totals {
     creations: AtomicU64,
     factory_panicked: AtomicU64,
     returns: AtomicU64,
+    puts: AtomicU64,
     over_idle_bound: AtomicU64,
     oversized: AtomicU64,
     reset_panicked: AtomicU64,
@@ -70,6 +71,7 @@ impl Totals {
         stats.creations += get(&self.creations);
         stats.factory_panicked += get(&self.factory_panicked);
         stats.returns += get(&self.returns);
+        stats.puts += get(&self.puts);
         stats.discards += Discards {
             over_idle_bound: get(&self.over_idle_bound),
             oversized: get(&self.oversized),
@@ -268,6 +270,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// [`implementation`](crate::implementation) notes), so this allocates once; guards return
     /// their objects without allocating.
     pub fn put(&self, value: T) {
+        shared_add(&self.totals.puts, 1);
         self.put_boxed(Slot::new(value));
     }
 
@@ -539,8 +542,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             stats.retained_bytes = stats.retained_bytes.saturating_add(tier.bytes() as u64);
         }
         self.totals.add_to(&mut stats);
-        stats.gets = stats.reuses + stats.creations;
-        stats
+        stats.finish()
     }
 }
 
