@@ -40,10 +40,20 @@ impl Barrier {
         }
     }
 
+    /// Whether the owner's side costs no instruction (`membarrier` is registered), which is
+    /// when the pool takes its inlined fast path. Under loom: always, with the light barrier a
+    /// modelled `fence(SeqCst)`, so that the models run the fast path's code too.
+    #[inline(always)]
+    pub(crate) fn asymmetric(self) -> bool {
+        cfg!(loom) || self.membarrier
+    }
+
     /// The owner's side: orders its busy store before its revoke load.
     #[inline(always)]
     pub(crate) fn light(self) {
-        if self.membarrier {
+        if cfg!(loom) {
+            fence(Ordering::SeqCst);
+        } else if self.membarrier {
             // The heavy side's `membarrier` supplies the fence on this CPU when it matters;
             // only the compiler must not move the accesses across this point.
             core::sync::atomic::compiler_fence(Ordering::SeqCst);

@@ -33,8 +33,6 @@ pub(crate) struct Stack<T> {
     /// The fewest items the stack held since the last trim: the items below it were not touched
     /// since, so the next trim releases them.
     low_water: usize,
-    /// Bytes the items retain (saturating: a user `retained_bytes` may return anything).
-    bytes: usize,
     pub(crate) counts: Counts,
 }
 
@@ -45,7 +43,6 @@ impl<T> Stack<T> {
         Self {
             items: Vec::with_capacity(capacity.min(256)),
             low_water: 0,
-            bytes: 0,
             counts: Counts::default(),
         }
     }
@@ -62,7 +59,6 @@ impl<T> Stack<T> {
     pub(crate) fn pop(&mut self) -> Option<Slot<T>> {
         let idle = self.items.pop()?;
         self.low_water = self.low_water.min(self.items.len());
-        self.bytes = self.bytes.saturating_sub(idle.bytes);
         self.counts.reuses += 1;
         Some(idle.value)
     }
@@ -70,8 +66,27 @@ impl<T> Stack<T> {
     /// Pushes a returned object on top (the caller checked the bound and counted the return).
     #[inline]
     pub(crate) fn push(&mut self, idle: Idle<T>) {
-        self.bytes = self.bytes.saturating_add(idle.bytes);
         self.items.push(idle);
+    }
+
+    /// Pushes a returned object on top if the stack holds fewer than `limit` and its buffer has
+    /// room (so the push cannot allocate); else hands it back. Counts the return if kept.
+    #[inline(always)]
+    pub(crate) fn push_if_room(&mut self, idle: Idle<T>, limit: usize) -> Result<(), Idle<T>> {
+        let len = self.items.len();
+        if len < limit && len < self.items.capacity() {
+            self.items.push(idle);
+            self.counts.returns += 1;
+            Ok(())
+        } else {
+            Err(idle)
+        }
+    }
+
+    /// Bytes the items retain, summed (saturating: a user `retained_bytes` may report anything).
+    /// Summed when asked, not kept up to date: the hot path stays two stores per push.
+    pub(crate) fn bytes(&self) -> usize {
+        sum_bytes(&self.items)
     }
 
     /// Takes the `n` oldest objects (at most all), calling `each(object, stale)` on each, oldest
@@ -82,7 +97,6 @@ impl<T> Stack<T> {
         let stale = self.low_water.min(n);
         self.low_water -= stale;
         for (i, idle) in self.items.drain(..n).enumerate() {
-            self.bytes = self.bytes.saturating_sub(idle.bytes);
             each(idle, i < stale);
         }
     }
@@ -93,11 +107,6 @@ impl<T> Stack<T> {
         let n = n.min(self.items.len());
         let stale = self.low_water.min(n);
         self.low_water -= stale;
-        let bytes = self.items[..n]
-            .iter()
-            .fold(0usize, |sum, idle| sum.saturating_add(idle.bytes));
-        self.bytes = self.bytes.saturating_sub(bytes);
-        to.bytes = to.bytes.saturating_add(bytes);
         to.items.splice(0..0, self.items.drain(..n));
         to.low_water += stale;
     }
@@ -106,10 +115,7 @@ impl<T> Stack<T> {
     /// mark) to `released`, for the caller to drop outside any lock, and counts them.
     pub(crate) fn trim_into(&mut self, released: &mut Vec<Idle<T>>) -> usize {
         let n = self.low_water.min(self.items.len());
-        for idle in self.items.drain(..n) {
-            self.bytes = self.bytes.saturating_sub(idle.bytes);
-            released.push(idle);
-        }
+        released.extend(self.items.drain(..n));
         self.counts.trimmed += n as u64;
         self.low_water = self.items.len();
         n
@@ -117,7 +123,6 @@ impl<T> Stack<T> {
 
     /// Empties the stack into `all` (the pool is being dropped).
     pub(crate) fn take_all_into(&mut self, all: &mut Vec<Idle<T>>) {
-        self.bytes = 0;
         self.low_water = 0;
         all.append(&mut self.items);
     }
@@ -133,8 +138,15 @@ impl<T> Stack<T> {
         };
         stats.trimmed += c.trimmed;
         stats.idle += self.items.len() as u64;
-        stats.retained_bytes = stats.retained_bytes.saturating_add(self.bytes as u64);
+        stats.retained_bytes = stats.retained_bytes.saturating_add(self.bytes() as u64);
     }
+}
+
+/// The bytes `items` retain, summed (saturating).
+pub(crate) fn sum_bytes<T>(items: &[Idle<T>]) -> usize {
+    items
+        .iter()
+        .fold(0, |sum, idle| sum.saturating_add(idle.bytes))
 }
 
 #[cfg(test)]
@@ -160,7 +172,7 @@ mod tests {
         s.push(idle(9, 10));
         assert_eq!(s.trim_into(&mut out), 3, "the bottom 3 were not touched");
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!((s.len(), s.bytes), (1, 10));
+        assert_eq!((s.len(), s.bytes()), (1, 10));
     }
 
     #[test]
@@ -173,8 +185,8 @@ mod tests {
         let mut b = Stack::with_capacity(4);
         b.push(idle(7, 1));
         a.move_oldest_into(&mut b, 2);
-        assert_eq!((a.len(), a.low_water, a.bytes), (2, 2, 2));
-        assert_eq!((b.len(), b.low_water, b.bytes), (3, 2, 3));
+        assert_eq!((a.len(), a.low_water, a.bytes()), (2, 2, 2));
+        assert_eq!((b.len(), b.low_water, b.bytes()), (3, 2, 3));
         let mut out = Vec::new();
         assert_eq!(b.trim_into(&mut out), 2, "the stolen stale ones go first");
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1]);
@@ -190,6 +202,6 @@ mod tests {
         assert_eq!(stats.retained_bytes, usize::MAX as u64);
         s.pop();
         s.pop();
-        assert_eq!(s.bytes, 0);
+        assert_eq!(s.bytes(), 0);
     }
 }

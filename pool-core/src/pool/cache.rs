@@ -91,12 +91,20 @@ impl<T> Drop for OwnerAccess<'_, T> {
         let len = self.stack().len();
         // Relaxed: a hint, read without ordering by thieves.
         self.cache.len_hint.store(len, Ordering::Relaxed);
+        self.cache.leave();
+    }
+}
+
+impl<T> Cache<T> {
+    /// Ends an owner access.
+    #[inline(always)]
+    fn leave(&self) {
         // Release: publishes the access's writes to the remote whose acquire load reads `false`.
         // (The mutation check weakens it to show that the loom models catch it.)
         #[cfg(not(pool_core_mutation = "relaxed_busy_release"))]
-        self.cache.busy.store(false, Ordering::Release);
+        self.busy.store(false, Ordering::Release);
         #[cfg(pool_core_mutation = "relaxed_busy_release")]
-        self.cache.busy.store(false, Ordering::Relaxed);
+        self.busy.store(false, Ordering::Relaxed);
     }
 }
 
@@ -149,6 +157,65 @@ impl<T: Send> Cache<T> {
             cache: self,
             stack: self.stack.get_mut(),
         }
+    }
+
+    /// The hit path of a `get`, inlined: the owner pops its most recent idle object. `None` for
+    /// anything else (an empty stack, a revoked cache, no `membarrier`), which the caller hands
+    /// to [`take`](Self::take), out of line. Only the owner may call it.
+    #[inline(always)]
+    pub(crate) fn take_fast(&self, barrier: Barrier) -> Option<Slot<T>> {
+        if !barrier.asymmetric() {
+            return None;
+        }
+        // The protocol of `enter`, with the light barrier a compiler fence, and no waiting.
+        // Relaxed: ordered before the revoke load by the light barrier.
+        self.busy.store(true, Ordering::Relaxed);
+        barrier.light();
+        // Acquire: see `enter`.
+        let value = if self.revoke.load(Ordering::Acquire) {
+            None
+        } else {
+            let ptr = self.stack.get_mut();
+            // SAFETY: as in `OwnerAccess::stack`: the owner is inside its access (busy set,
+            // revoke read clear after the light barrier), so no remote touches the stack until
+            // busy is cleared below, and the reference does not outlive this block.
+            let stack = unsafe { ptr.deref() };
+            let value = stack.pop();
+            // Relaxed: a hint.
+            self.len_hint.store(stack.len(), Ordering::Relaxed);
+            value
+        };
+        // Release: see `OwnerAccess::drop`.
+        self.leave();
+        value
+    }
+
+    /// The hit path of a return, inlined: the owner pushes onto its stack if it has room.
+    /// `Err(idle)` for anything else (a full stack, a revoked cache, no `membarrier`), which the
+    /// caller hands to [`put`](Self::put), out of line. Only the owner may call it.
+    #[inline(always)]
+    pub(crate) fn put_fast(&self, idle: Idle<T>, backing: &Backing<T>) -> Result<(), Idle<T>> {
+        let barrier = backing.barrier;
+        if !barrier.asymmetric() {
+            return Err(idle);
+        }
+        // Relaxed: ordered before the revoke load by the light barrier.
+        self.busy.store(true, Ordering::Relaxed);
+        barrier.light();
+        // Acquire: see `enter`.
+        let kept = if self.revoke.load(Ordering::Acquire) {
+            Err(idle)
+        } else {
+            let ptr = self.stack.get_mut();
+            // SAFETY: as in `take_fast`.
+            let stack = unsafe { ptr.deref() };
+            let kept = stack.push_if_room(idle, backing.limits.thread_cache);
+            // Relaxed: a hint.
+            self.len_hint.store(stack.len(), Ordering::Relaxed);
+            kept
+        };
+        self.leave();
+        kept
     }
 
     /// The owner found its cache revoked: step out, wait for the remote, step in again.

@@ -116,6 +116,8 @@ impl Totals {
 /// println!("{leaked}");
 /// ```
 pub struct Pool<T: Send> {
+    /// Unique for the process: the key of this thread's last-cache shortcut (`owner.rs`).
+    id: u64,
     factory: Factory<T>,
     /// The shared tier, the bounds and the barrier: what a thread's cache needs.
     backing: Backing<T>,
@@ -184,6 +186,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
 
     fn from_parts(factory: Factory<T>, limits: Limits) -> Self {
         Self {
+            id: owner::next_pool_id(),
             factory,
             backing: Backing {
                 tier: Mutex::new(Tier::new()),
@@ -278,8 +281,25 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread-local destructors run (a guard dropped from one of them: see `owner.rs`), where
     /// the `thread_local` crate may no longer give this thread an id: callers then use the
     /// shared tier directly.
-    #[inline]
+    #[inline(always)]
     fn local(&self) -> Option<&Cache<T>> {
+        let (pool, cache) = owner::last();
+        if pool == self.id {
+            // SAFETY: `LAST` holds `(self.id, cache)` only if `local_slow` of this very pool
+            // (ids are unique and never reused, so the pointer's type is `Cache<T>`) stored this
+            // thread's own, claimed cache there; the pool is alive (`&self`) and its registry
+            // keeps every cache alive until the pool is dropped; the thread stays the cache's
+            // owner until its thread id is released at exit, and `Exit` clears `LAST` before
+            // that (`owner.rs`). The returned borrow is tied to `&self`.
+            return Some(unsafe { &*cache.cast::<Cache<T>>() });
+        }
+        self.local_slow()
+    }
+
+    /// [`local`](Self::local) through the `thread_local` crate, which remembers the result.
+    #[cold]
+    #[inline(never)]
+    fn local_slow(&self) -> Option<&Cache<T>> {
         let me = owner::current();
         if me == owner::EXITED {
             return None;
@@ -294,6 +314,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         if cache.owner() != me {
             claim(cache);
         }
+        owner::set_last(self.id, ptr::from_ref(cache).cast());
         Some(cache)
     }
 
@@ -315,23 +336,27 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     }
 
     /// Takes an idle object or creates one, and says which cache (this thread's) it came
-    /// through.
-    #[inline]
+    /// through. The hit is inlined; everything else is out of line.
+    #[inline(always)]
     fn take_homed(&self) -> (Option<&Cache<T>>, Slot<T>) {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
-        let value = match cache.take(&self.backing) {
+        let value = match cache.take_fast(self.backing.barrier) {
             Some(value) => value,
             None => self.take_slow(cache),
         };
         (Some(cache), value)
     }
 
-    /// A `get` that found this thread's cache and the tier empty: steal, else create.
+    /// A `get` that missed the fast path: pop (waiting for a remote if the cache is revoked)
+    /// or refill from the tier; else steal; else create.
     #[cold]
     #[inline(never)]
     fn take_slow(&self, cache: &Cache<T>) -> Slot<T> {
+        if let Some(value) = cache.take(&self.backing) {
+            return value;
+        }
         match self.steal(cache) {
             Some(value) => value,
             None => self.create(),
@@ -415,8 +440,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
 
     /// Returns a boxed object: reset it, check it against the per-object byte bound, keep it
     /// (or discard it, out of line). It goes to `home` (the cache it came through) if this
-    /// thread owns that cache, else to this thread's own cache, else to the tier.
-    #[inline]
+    /// thread owns that cache, else to this thread's own cache, else to the tier. The hit is
+    /// inlined; everything else is out of line.
+    #[inline(always)]
     fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
         let bytes = match prepare_return(&mut *value, self.backing.limits.max_retained_bytes) {
             Ok(bytes) => bytes,
@@ -424,9 +450,23 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         };
         let idle = Idle { value, bytes };
         let cache = match home {
-            Some(home) if home.owner() == owner::current() => Some(home),
-            _ => self.local(),
+            Some(home) if home.owner() == owner::current() => home,
+            _ => match self.local() {
+                Some(cache) => cache,
+                None => return self.put_slow(None, idle),
+            },
         };
+        if let Err(idle) = cache.put_fast(idle, &self.backing) {
+            self.put_slow(Some(cache), idle);
+        }
+    }
+
+    /// A return that missed the fast path: to `cache` (this thread's own), spilling a batch to
+    /// the tier if it is full (or waiting for a remote if it is revoked); without a cache (thread
+    /// exit), to the tier. What neither has room for is dropped.
+    #[cold]
+    #[inline(never)]
+    fn put_slow(&self, cache: Option<&Cache<T>>, idle: Idle<T>) {
         let rejected = match cache {
             Some(cache) => cache.put(idle, &self.backing),
             None => self.put_uncached(idle),

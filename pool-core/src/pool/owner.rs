@@ -16,6 +16,12 @@
 //! `__cxa_thread_atexit_impl`, macOS's `_tlv_atexit` and std's own fallback list all run them
 //! last-registered first), so the token reads [`EXITED`] before the id is released. From then
 //! on the thread's pool operations use the shared tier directly.
+//!
+//! **The last cache used.** A thread remembers, in another destructor-free thread-local, the
+//! pool id and the address of the cache it used last: a `get` on the same pool finds its cache
+//! with two loads and a compare, before the `thread_local` crate's lookup. Pool ids are never
+//! reused, a pool keeps its caches alive as long as it lives, and [`Exit`] clears the entry
+//! before the thread's id (and so its cache) can go to another thread.
 
 use core::cell::Cell;
 
@@ -34,6 +40,10 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 std::thread_local! {
     /// This thread's token: [`NONE`], a unique token, or [`EXITED`]. No destructor.
     static TOKEN: Cell<u64> = const { Cell::new(NONE) };
+    /// The cache this thread last used, as (pool id, this thread's cache of that pool): the hot
+    /// path's lookup, two loads and a compare, in front of the `thread_local` crate's. No
+    /// destructor; cleared by [`Exit`].
+    static LAST: Cell<(u64, *const ())> = const { Cell::new((0, core::ptr::null())) };
     /// Registered with the first token; its destructor marks the thread exited.
     static EXIT: Exit = const { Exit };
 }
@@ -51,6 +61,7 @@ struct Exit;
 impl Drop for Exit {
     fn drop(&mut self) {
         let _ = TOKEN.try_with(|token| token.set(EXITED));
+        let _ = LAST.try_with(|last| last.set((0, core::ptr::null())));
     }
 }
 
@@ -73,4 +84,31 @@ pub(crate) fn assign() -> u64 {
         }
         token.get()
     })
+}
+
+/// The id of a pool, unique for the life of the process (never 0, never reused).
+pub(crate) fn next_pool_id() -> u64 {
+    static NEXT_POOL: AtomicU64 = AtomicU64::new(1);
+    // Relaxed: only uniqueness matters.
+    NEXT_POOL.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The cache this thread last used: `(pool id, cache)`, or `(0, null)` (none, or the thread is
+/// exiting). Under loom there is no such shortcut: every lookup goes through `ThreadLocal`.
+#[inline(always)]
+pub(crate) fn last() -> (u64, *const ()) {
+    #[cfg(not(loom))]
+    return LAST.with(Cell::get);
+    #[cfg(loom)]
+    return (0, core::ptr::null());
+}
+
+/// Remembers `cache` as this thread's own cache of the pool `pool`. Only called with the
+/// thread's own, claimed cache, and never at exit (the caller checked the token).
+#[inline]
+pub(crate) fn set_last(pool: u64, cache: *const ()) {
+    #[cfg(not(loom))]
+    LAST.with(|last| last.set((pool, cache)));
+    #[cfg(loom)]
+    let _ = (pool, cache);
 }

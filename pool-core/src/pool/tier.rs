@@ -2,7 +2,7 @@
 
 use core::mem;
 
-use crate::idle::Idle;
+use crate::idle::{Idle, sum_bytes};
 
 /// The shared tier, behind the pool's `tier` mutex.
 pub(crate) struct Tier<T> {
@@ -10,9 +10,6 @@ pub(crate) struct Tier<T> {
     primary: Vec<Idle<T>>,
     /// Objects that were already here at the last `trim`; the next `trim` releases them.
     victim: Vec<Idle<T>>,
-    /// Bytes retained by `primary` and `victim` together (saturating: a user `retained_bytes`
-    /// may return anything).
-    bytes: usize,
 }
 
 impl<T> Tier<T> {
@@ -21,7 +18,6 @@ impl<T> Tier<T> {
         Self {
             primary: Vec::new(),
             victim: Vec::new(),
-            bytes: 0,
         }
     }
 
@@ -32,20 +28,17 @@ impl<T> Tier<T> {
 
     /// Bytes the tier's objects retain.
     pub(crate) fn bytes(&self) -> usize {
-        self.bytes
+        sum_bytes(&self.primary).saturating_add(sum_bytes(&self.victim))
     }
 
     /// Takes the most recently returned object, from `primary` first.
     pub(crate) fn pop(&mut self) -> Option<Idle<T>> {
-        let idle = self.primary.pop().or_else(|| self.victim.pop())?;
-        self.bytes = self.bytes.saturating_sub(idle.bytes);
-        Some(idle)
+        self.primary.pop().or_else(|| self.victim.pop())
     }
 
     /// Adds an object (the caller checked the idle bound); `stale`: it has been idle since the
     /// last `trim` already (spilled from below a cache's low-water mark), so it joins the victims.
     pub(crate) fn push(&mut self, idle: Idle<T>, stale: bool) {
-        self.bytes = self.bytes.saturating_add(idle.bytes);
         if stale {
             self.victim.push(idle);
         } else {
@@ -57,18 +50,11 @@ impl<T> Tier<T> {
     /// outside the lock), and makes everything else the new victims.
     pub(crate) fn trim(&mut self) -> Vec<Idle<T>> {
         let aged = mem::take(&mut self.primary);
-        let released = mem::replace(&mut self.victim, aged);
-        self.bytes = self
-            .primary
-            .iter()
-            .chain(&self.victim)
-            .fold(0, |sum, idle| sum.saturating_add(idle.bytes));
-        released
+        mem::replace(&mut self.victim, aged)
     }
 
     /// Empties the tier (the pool is being dropped).
     pub(crate) fn take_all(&mut self) -> Vec<Idle<T>> {
-        self.bytes = 0;
         let mut all = mem::take(&mut self.victim);
         all.append(&mut self.primary);
         all
