@@ -1,0 +1,93 @@
+//! The guards: [`Buffer`] (borrows the pool) and [`BufferOwned`] (`'static`).
+
+use core::fmt;
+use core::ops::{Deref, DerefMut};
+use std::io;
+use std::sync::Arc;
+
+use super::{BufferPool, ByteBuffer};
+use crate::slot::Held;
+
+/// Implements the guard traits shared by `Buffer` and `BufferOwned`.
+macro_rules! buffer_guard {
+    ($guard:ident $(<$lt:lifetime>)?) => {
+        impl<$($lt,)? B: ByteBuffer> Deref for $guard<$($lt,)? B> {
+            type Target = B;
+            #[inline]
+            fn deref(&self) -> &B {
+                self.buf.get()
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer> DerefMut for $guard<$($lt,)? B> {
+            #[inline]
+            fn deref_mut(&mut self) -> &mut B {
+                self.buf.get_mut()
+            }
+        }
+
+        /// Writes go to the buffer, so `write!`, `serde_json::to_writer(&mut guard, ..)` and
+        /// `io::copy` work on the guard directly.
+        impl<$($lt,)? B: ByteBuffer + io::Write> io::Write for $guard<$($lt,)? B> {
+            #[inline]
+            fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+                (**self).write(data)
+            }
+            #[inline]
+            fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+                (**self).write_all(data)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+
+        /// The buffer's bytes, so a guard can be handed to APIs that take `AsRef<[u8]>` owners
+        /// (e.g. `bytes::Bytes::from_owner(pool.get_owned(n))`: the buffer goes back to the pool
+        /// when the last `Bytes` handle drops).
+        impl<$($lt,)? B: ByteBuffer + AsRef<[u8]>> AsRef<[u8]> for $guard<$($lt,)? B> {
+            fn as_ref(&self) -> &[u8] {
+                (**self).as_ref()
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer + fmt::Debug> fmt::Debug for $guard<$($lt,)? B> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&**self, f)
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer> Drop for $guard<$($lt,)? B> {
+            #[inline]
+            fn drop(&mut self) {
+                if let Some(buf) = self.buf.take() {
+                    self.pool.put_boxed(buf);
+                }
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer> $guard<$($lt,)? B> {
+            /// Takes the buffer out of the pool for good (it is not counted as returned).
+            pub fn detach(mut this: Self) -> B {
+                this.buf.detach()
+            }
+        }
+    };
+}
+
+/// A buffer from a [`BufferPool`]; derefs to the buffer, implements `io::Write`, and goes back to
+/// the pool on drop.
+pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
+    pub(super) pool: &'a BufferPool<B>,
+    pub(super) buf: Held<B>,
+}
+
+buffer_guard!(Buffer<'a>);
+
+/// A `'static` buffer guard from [`BufferPool::get_owned`].
+pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
+    pub(super) pool: Arc<BufferPool<B>>,
+    pub(super) buf: Held<B>,
+}
+
+buffer_guard!(BufferOwned);
