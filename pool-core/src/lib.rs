@@ -82,7 +82,7 @@ mod sync;
 
 pub use buffer::{
     Buffer, BufferError, BufferErrorKind, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
-    DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
+    ClassStats, DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
 };
 pub use local::{LocalPool, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};

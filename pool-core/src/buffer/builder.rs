@@ -162,6 +162,12 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
                  class and thread; lower it (0 turns the caches off)"
             );
         }
+        // A guard names its class by a `u32` index; no configuration comes near the limit.
+        assert!(
+            u32::try_from(classes.len()).is_ok(),
+            "`BufferPoolBuilder::classes` got more than {} classes; pass fewer",
+            u32::MAX
+        );
         let classes = classes
             .into_iter()
             .map(|size| {
@@ -173,10 +179,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
                 if let Some(n) = self.thread_cache {
                     builder = builder.thread_cache(n);
                 }
-                Class {
-                    size,
-                    pool: builder.build(),
-                }
+                Class::new(size, builder.build())
             })
             .collect();
         BufferPool {

@@ -61,33 +61,60 @@ macro_rules! buffer_guard {
             #[inline]
             fn drop(&mut self) {
                 if let Some(buf) = self.buf.take() {
-                    self.pool.put_boxed(buf);
+                    self.pool.put_boxed(buf, self.class);
                 }
             }
         }
 
         impl<$($lt,)? B: ByteBuffer> $guard<$($lt,)? B> {
-            /// Takes the buffer out of the pool for good (it is not counted as returned).
+            /// Takes the buffer out of the pool for good: it is not returned, and counts as
+            /// `detached` in the pool's statistics (unless it was served fresh above the largest
+            /// class, which the statistics do not count).
+            ///
+            /// ```
+            /// use pool_core::BufferPool;
+            ///
+            /// let pool = std::sync::Arc::new(BufferPool::new());
+            /// let mut guard = pool.get(100);
+            /// guard.extend_from_slice(b"kept by the caller");
+            /// let owned: Vec<u8> = pool_core::Buffer::detach(guard);
+            /// let also: Vec<u8> = pool_core::BufferOwned::detach(pool.get_owned(100));
+            /// assert_eq!(owned, b"kept by the caller");
+            /// assert_eq!((pool.stats().detached, pool.stats().returns), (2, 0));
+            /// # drop(also);
+            /// ```
             pub fn detach(mut this: Self) -> B {
+                this.pool.count_detached(this.class);
                 this.buf.detach()
             }
         }
     };
 }
 
-/// A buffer from a [`BufferPool`]; derefs to the buffer, implements `io::Write`, and goes back to
-/// the pool on drop.
+/// A buffer from a [`BufferPool`]; derefs to the buffer, implements `io::Write` (for a buffer
+/// type that does, like `Vec<u8>`), and goes back to the pool on drop.
+///
+/// For `bytes::BytesMut`, which implements `bytes::BufMut` rather than `io::Write`, write
+/// through the deref (`buf.put_slice(..)`, `buf.extend_from_slice(..)`), or through
+/// `BufMut::writer` where an `io::Write` is needed.
+#[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
 pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
     pub(super) pool: &'a BufferPool<B>,
     pub(super) buf: Held<B>,
+    /// The index of the class it was taken from; `None`: served fresh above the largest.
+    pub(super) class: Option<u32>,
 }
 
 buffer_guard!(Buffer<'a>);
 
-/// A `'static` buffer guard from [`BufferPool::get_owned`].
+/// A `'static` buffer guard from [`BufferPool::get_owned`]: `Send`, for spawned tasks; otherwise
+/// like [`Buffer`].
+#[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
 pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
     pub(super) pool: Arc<BufferPool<B>>,
     pub(super) buf: Held<B>,
+    /// The index of the class it was taken from; `None`: served fresh above the largest.
+    pub(super) class: Option<u32>,
 }
 
 buffer_guard!(BufferOwned);

@@ -14,6 +14,7 @@ mod guard;
 pub use builder::BufferPoolBuilder;
 pub use byte_buffer::ByteBuffer;
 pub use error::{BufferError, BufferErrorKind};
+pub use class::ClassStats;
 pub use guard::{Buffer, BufferOwned};
 
 use core::fmt;
@@ -42,8 +43,9 @@ pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
 /// `get(n)` returns a guarded, empty buffer with capacity at least `n`, taken from the smallest
 /// class that fits; each class is a [`Pool`](crate::Pool), with its per-thread caches. On drop
 /// the buffer is cleared and filed in the largest class its capacity now covers (a 4 KiB buffer
-/// that grew to 100 KiB goes to the 64 KiB class). Requests above the largest class are served fresh and not
-/// kept, and so are buffers that grew past it: one huge request cannot pin memory.
+/// that grew to 100 KiB goes to the 64 KiB class, and counts as a promotion in
+/// [`class_stats`](Self::class_stats)). Requests above the largest class are served fresh and
+/// not kept, and so are buffers that grew past it: one huge request cannot pin memory.
 ///
 /// No size aborts the process: the pool hands out nothing above its
 /// [`max_buffer`](Self::max_buffer) (default [`DEFAULT_MAX_BUFFER`], 64 MiB), and allocates
@@ -159,9 +161,10 @@ impl<B: ByteBuffer> BufferPool<B> {
     #[track_caller]
     pub fn get(&self, n: usize) -> Buffer<'_, B> {
         match self.take(n) {
-            Some(buf) => Buffer {
+            Some((buf, class)) => Buffer {
                 pool: self,
                 buf: Held::new(buf),
+                class,
             },
             None => refused(self.refuse(n)),
         }
@@ -191,9 +194,10 @@ impl<B: ByteBuffer> BufferPool<B> {
     #[inline]
     pub fn try_get(&self, n: usize) -> Result<Buffer<'_, B>, BufferError> {
         match self.take(n) {
-            Some(buf) => Ok(Buffer {
+            Some((buf, class)) => Ok(Buffer {
                 pool: self,
                 buf: Held::new(buf),
+                class,
             }),
             None => Err(self.refuse(n)),
         }
@@ -243,28 +247,31 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// ```
     pub fn try_get_owned(self: &Arc<Self>, n: usize) -> Result<BufferOwned<B>, BufferError> {
         match self.take(n) {
-            Some(buf) => Ok(BufferOwned {
+            Some((buf, class)) => Ok(BufferOwned {
                 buf: Held::new(buf),
                 pool: Arc::clone(self),
+                class,
             }),
             None => Err(self.refuse(n)),
         }
     }
 
-    /// A buffer of at least `n` bytes, or `None` if it is refused (see [`refuse`](Self::refuse)
-    /// for why): an `Option` of a box is one register; the error is built on the cold path.
+    /// A buffer of at least `n` bytes and the index of the class it came from (`None`: served
+    /// fresh above the largest class), or `None` if it is refused (see
+    /// [`refuse`](Self::refuse) for why): the error is built on the cold path.
     #[inline]
-    fn take(&self, n: usize) -> Option<Slot<B>> {
+    fn take(&self, n: usize) -> Option<(Slot<B>, Option<u32>)> {
         // Every class is at most `max_buffer`, so a size a class covers is within it.
-        match self.classes.iter().find(|c| c.size >= n) {
-            Some(class) => {
-                let buf = class.pool.take();
+        match self.classes.iter().position(|c| c.size >= n) {
+            Some(index) => {
+                let buf = self.classes[index].pool.take();
                 // A pooled buffer covers its class; a fresh one has less only when the class
                 // factory's allocation failed (it then makes an empty buffer, see `build`),
                 // which is counted as a creation in the class's stats, and dropped here.
-                (buf.capacity() >= n).then_some(buf)
+                // `build` checked that every index fits a `u32`.
+                (buf.capacity() >= n).then_some((buf, Some(index as u32)))
             }
-            None => self.take_unpooled(n),
+            None => self.take_unpooled(n).map(|buf| (buf, None)),
         }
     }
 
@@ -299,26 +306,51 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     /// Offers a buffer to the pool: it is cleared and filed in the largest class its capacity
-    /// covers, or dropped if it is smaller than the smallest class or larger than the largest.
+    /// covers (counted as a return of that class), or dropped, uncounted, if it is smaller than
+    /// the smallest class or larger than the largest.
     ///
     /// ```
     /// use pool_core::BufferPool;
     ///
     /// let pool = BufferPool::new();
     /// pool.put(Vec::with_capacity(70_000)); // filed in the 64 KiB class
-    /// let per_class: Vec<u64> = pool.class_stats().map(|(_, s)| s.idle).collect();
+    /// let per_class: Vec<u64> = pool.class_stats().map(|class| class.stats.idle).collect();
     /// assert_eq!(per_class, [0, 1, 0]);
     /// ```
     pub fn put(&self, buf: B) {
-        self.put_boxed(Slot::new(buf));
+        self.put_boxed(Slot::new(buf), None);
     }
 
+    /// Files a returned buffer by its capacity now; `from` is the class it was taken from
+    /// (`None`: served fresh, or never the pool's), for the counts the classes' pools cannot
+    /// keep: a promotion, or a buffer that no longer fits any class.
     #[inline]
-    fn put_boxed(&self, buf: Slot<B>) {
+    fn put_boxed(&self, buf: Slot<B>, from: Option<u32>) {
         let capacity = buf.capacity();
-        match self.classes.iter().rev().find(|c| c.size <= capacity) {
-            Some(class) if capacity <= self.largest() => class.pool.put_boxed(buf),
-            _ => drop(buf),
+        let to = match self.classes.iter().rposition(|c| c.size <= capacity) {
+            Some(to) if capacity <= self.largest() => Some(to),
+            _ => None,
+        };
+        match (to, from.map(|from| from as usize)) {
+            (Some(to), from) => {
+                if from.is_some_and(|from| from < to) {
+                    self.classes[to].count_promoted();
+                }
+                self.classes[to].pool.put_boxed(buf);
+            }
+            (None, Some(from)) => {
+                self.classes[from].count_unfit();
+                drop(buf);
+            }
+            (None, None) => drop(buf),
+        }
+    }
+
+    /// Counts the detach of a buffer taken from class `from` (`None`: served fresh, which the
+    /// classes' stats do not count).
+    fn count_detached(&self, from: Option<u32>) {
+        if let Some(from) = from {
+            self.classes[from as usize].count_detached();
         }
     }
 
@@ -326,8 +358,9 @@ impl<B: ByteBuffer> BufferPool<B> {
         self.classes.last().map_or(0, |c| c.size)
     }
 
-    /// Releases, in every class, the buffers idle since the previous `trim()` (see
-    /// [`Pool::trim`](crate::Pool::trim)); returns how many the shared tiers released.
+    /// Releases, in every class, the buffers idle since the previous `trim()`, wherever they sit,
+    /// the shared tiers and every thread's cache (see [`Pool::trim`](crate::Pool::trim)), and
+    /// returns how many it released.
     ///
     /// ```
     /// use pool_core::BufferPool;
@@ -341,7 +374,8 @@ impl<B: ByteBuffer> BufferPool<B> {
         self.classes.iter().map(|c| c.pool.trim()).sum()
     }
 
-    /// Statistics per class: `(class size, stats)`, smallest first.
+    /// Statistics per class, smallest first: each class's size, its [`Stats`], and how many of
+    /// its returns were buffers promoted from a smaller class (see [`ClassStats`]).
     ///
     /// ```
     /// use pool_core::BufferPool;
@@ -349,29 +383,40 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// let pool = BufferPool::new();
     /// drop(pool.get(10));
     /// drop(pool.get(100 << 10));
-    /// let per_class: Vec<(usize, u64)> = pool.class_stats().map(|(size, s)| (size, s.gets)).collect();
+    /// let per_class: Vec<(usize, u64)> = pool.class_stats().map(|c| (c.size, c.stats.gets)).collect();
     /// assert_eq!(per_class, [(4 << 10, 1), (64 << 10, 0), (1 << 20, 1)]);
+    /// for class in pool.class_stats() {
+    ///     println!("{class}"); // "4 KiB: gets=1 hit=0.0% new=1 back=1 ... promoted=0", ...
+    /// }
     /// ```
-    pub fn class_stats(&self) -> impl Iterator<Item = (usize, Stats)> + '_ {
-        self.classes.iter().map(|c| (c.size, c.pool.stats()))
+    pub fn class_stats(&self) -> impl Iterator<Item = ClassStats> + '_ {
+        self.classes.iter().map(Class::stats)
     }
 
     /// Statistics summed over the classes. Gets above the largest class are counted in
     /// [`unpooled_gets`](Self::unpooled_gets), refused ones in
-    /// [`refused_gets`](Self::refused_gets), not here.
+    /// [`refused_gets`](Self::refused_gets), not here. A buffer that comes back fitting no class
+    /// (it grew past the largest, or shrank below the smallest) is dropped and counted in
+    /// `discards.oversized`, and a detached one in `detached`, so that once no other thread
+    /// uses the pool, `creations == idle + in use + discards.total() + detached + trimmed`.
     ///
     /// ```
-    /// use pool_core::BufferPool;
+    /// use pool_core::{Buffer, BufferPool};
     ///
     /// let pool = BufferPool::new();
     /// drop(pool.get(10));
     /// drop(pool.get(10));
-    /// assert_eq!((pool.stats().gets, pool.stats().creations), (2, 1));
+    /// let kept: Vec<u8> = Buffer::detach(pool.get(10));
+    /// pool.get(1 << 20).extend_from_slice(&vec![0; (1 << 20) + 1]); // grows past the largest class
+    /// let s = pool.stats();
+    /// assert_eq!((s.gets, s.creations, s.detached, s.discards.oversized), (4, 2, 1, 1));
+    /// assert_eq!(s.creations, s.idle + s.discards.total() + s.detached + s.trimmed);
+    /// # drop(kept);
     /// ```
     pub fn stats(&self) -> Stats {
         let mut total = Stats::default();
-        for (_, stats) in self.class_stats() {
-            total += stats;
+        for class in self.class_stats() {
+            total += class.stats;
         }
         total
     }
