@@ -7,10 +7,10 @@ use std::sync::atomic::AtomicU64;
 use super::class::Class;
 use super::{BufferPool, ByteBuffer, DEFAULT_CLASSES, DEFAULT_MAX_BUFFER};
 
-/// Most idle buffers [`BufferPoolBuilder::thread_cache`] accepts per class and thread (each
-/// thread cache reserves room for its bound up front).
+/// Most idle buffers [`BufferPoolBuilder::thread_cache`] accepts per class and thread: a typo
+/// guard, not a resource limit (a thread cache reserves room for at most 256 buffers up front,
+/// whatever its bound), since 65,536 idle buffers per class and thread can only be a mistake.
 const MAX_THREAD_CACHE: usize = 1 << 16;
-
 
 /// Configures a [`BufferPool`]: the buffer type, the size classes, the largest buffer handed
 /// out and the per-class bounds. Values that can only be a mistake (no class, a class of 0
@@ -64,6 +64,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     /// assert_eq!(pool.classes().collect::<Vec<_>>(), [256, 1024]);
     /// assert!(std::panic::catch_unwind(|| BufferPool::<Vec<u8>>::builder().classes([0, 512]).build()).is_err());
     /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
     pub fn classes(mut self, sizes: impl IntoIterator<Item = usize>) -> Self {
         let mut classes: Vec<usize> = sizes.into_iter().collect();
         classes.sort_unstable();
@@ -92,6 +93,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     /// assert_eq!(pool.get(1 << 20).capacity(), 1 << 20);
     /// assert!(pool.try_get((1 << 20) + 1).is_err());
     /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
     pub fn max_buffer(mut self, bytes: usize) -> Self {
         self.max_buffer = Some(bytes);
         self
@@ -110,6 +112,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     /// drop(pool.get(100));
     /// assert_eq!(pool.stats().idle, 0);
     /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
     pub fn max_idle_per_class(mut self, n: usize) -> Self {
         self.max_idle = n;
         self
@@ -120,8 +123,9 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     /// off: every get and return takes the class's lock.
     ///
     /// # Panics
-    /// [`build`](Self::build) panics if `n` is above 65,536: a thread cache reserves room for
-    /// its bound up front, and that many buffers per thread can only be a mistake.
+    /// [`build`](Self::build) panics if `n` is above 65,536: that many idle buffers per class
+    /// and thread can only be a typo (a bound is not an allocation: a cache reserves room for at
+    /// most 256 up front).
     ///
     /// ```
     /// use pool_core::BufferPool;
@@ -131,6 +135,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     /// pool.trim();
     /// assert_eq!(pool.trim(), 1);
     /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
     pub fn thread_cache(mut self, n: usize) -> Self {
         self.thread_cache = Some(n);
         self
@@ -152,6 +157,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     /// });
     /// assert!(result.is_err());
     /// ```
+    #[must_use = "a pool that is built and dropped at once serves nothing"]
     #[track_caller]
     pub fn build(self) -> BufferPool<B> {
         let (classes, max_buffer) = self.checked_classes();

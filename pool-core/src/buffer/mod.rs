@@ -86,6 +86,7 @@ impl BufferPool<Vec<u8>> {
     /// assert_eq!(pool.classes().collect::<Vec<_>>(), [4096, 65536, 1 << 20]);
     /// assert_eq!(pool.max_buffer(), DEFAULT_MAX_BUFFER);
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::builder().build()
     }
@@ -108,6 +109,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// assert_eq!(pool.classes().collect::<Vec<_>>(), [512, 16 << 10]);
     /// assert!(pool.get(600).capacity() >= 16 << 10);
     /// ```
+    #[must_use]
     pub fn builder() -> BufferPoolBuilder<B> {
         BufferPoolBuilder::new()
     }
