@@ -356,10 +356,16 @@ fn a_buffer_grown_past_the_largest_class_is_counted_as_an_oversized_discard() {
         (s.gets, s.returns, s.discards.oversized, s.idle),
         (1, 1, 1, 0)
     );
-    assert_eq!(s.creations, s.idle + s.discards.total() + s.detached + s.trimmed);
+    assert_eq!(
+        s.creations,
+        s.idle + s.discards.total() + s.detached + s.trimmed
+    );
     // One served fresh above the largest class is not counted in the classes' stats at all.
     drop(pool.get(4 << 20));
-    assert_eq!((pool.stats().returns, pool.stats().discards.oversized), (1, 1));
+    assert_eq!(
+        (pool.stats().returns, pool.stats().discards.oversized),
+        (1, 1)
+    );
 }
 
 /// A mixed workload: reuses, growth within and past the classes, detaches, trims, buffers still
@@ -387,7 +393,10 @@ fn stats_identity_holds_after_a_mixed_workload() {
     }
     let s = pool.stats();
     let in_use = held.len() as u64;
-    assert!(s.discards.oversized > 0 && s.detached > 0 && s.trimmed > 0, "{s:?}");
+    assert!(
+        s.discards.oversized > 0 && s.detached > 0 && s.trimmed > 0,
+        "{s:?}"
+    );
     assert_eq!(
         s.creations,
         s.idle + in_use + s.discards.total() + s.detached + s.trimmed,
@@ -409,7 +418,15 @@ fn a_grown_buffer_shows_as_a_promotion_in_its_new_class_not_a_hit() {
     }
     let per_class: Vec<_> = pool
         .class_stats()
-        .map(|c| (c.size, c.stats.gets, c.stats.returns, c.stats.idle, c.promoted))
+        .map(|c| {
+            (
+                c.size,
+                c.stats.gets,
+                c.stats.returns,
+                c.stats.idle,
+                c.promoted,
+            )
+        })
         .collect();
     assert_eq!(
         per_class,
@@ -422,5 +439,13 @@ fn a_grown_buffer_shows_as_a_promotion_in_its_new_class_not_a_hit() {
     let line = pool.class_stats().nth(1).unwrap().to_string();
     assert!(line.starts_with("64 KiB: gets=1 "), "{line}");
     assert!(line.ends_with(" promoted=1"), "{line}");
-    assert_eq!(pool.class_stats().nth(2).unwrap().to_string().split(':').next(), Some("1 MiB"));
+    assert_eq!(
+        pool.class_stats()
+            .nth(2)
+            .unwrap()
+            .to_string()
+            .split(':')
+            .next(),
+        Some("1 MiB")
+    );
 }

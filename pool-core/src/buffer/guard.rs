@@ -97,6 +97,26 @@ macro_rules! buffer_guard {
 /// For `bytes::BytesMut`, which implements `bytes::BufMut` rather than `io::Write`, write
 /// through the deref (`buf.put_slice(..)`, `buf.extend_from_slice(..)`), or through
 /// `BufMut::writer` where an `io::Write` is needed.
+///
+/// ```
+/// use std::io::Write;
+/// use pool_core::BufferPool;
+///
+/// let pool = BufferPool::new();
+/// let mut buf = pool.get(64);
+/// write!(buf, "{} bytes", 5)?;
+/// assert_eq!(&buf[..], b"5 bytes");
+/// # #[cfg(feature = "bytes")] {
+/// use bytes::BufMut;
+///
+/// let pool: BufferPool<bytes::BytesMut> = BufferPool::builder().build();
+/// let mut buf = pool.get(64);
+/// buf.put_slice(b"through BufMut");
+/// write!((&mut *buf).writer(), ", or its writer")?;
+/// assert_eq!(&buf[..], b"through BufMut, or its writer");
+/// # }
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
 pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
     pub(super) pool: &'a BufferPool<B>,
@@ -109,6 +129,27 @@ buffer_guard!(Buffer<'a>);
 
 /// A `'static` buffer guard from [`BufferPool::get_owned`]: `Send`, for spawned tasks; otherwise
 /// like [`Buffer`].
+///
+/// It can also own the bytes of a `bytes::Bytes` (through `AsRef<[u8]>`): the buffer goes back
+/// to the pool when the last handle drops.
+///
+/// ```
+/// # #[cfg(feature = "bytes")] {
+/// use std::sync::Arc;
+/// use pool_core::BufferPool;
+///
+/// let pool = Arc::new(BufferPool::new());
+/// let mut buf = pool.get_owned(1500);
+/// buf.extend_from_slice(b"response body");
+/// let body = bytes::Bytes::from_owner(buf);
+/// let shared = body.clone();
+/// drop(body);
+/// assert_eq!(pool.stats().returns, 0);
+/// drop(shared); // the last handle: the buffer is back, cleared
+/// assert_eq!(pool.stats().returns, 1);
+/// assert!(pool.get(100).is_empty());
+/// # }
+/// ```
 #[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
 pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
     pub(super) pool: Arc<BufferPool<B>>,

@@ -13,8 +13,8 @@ mod guard;
 
 pub use builder::BufferPoolBuilder;
 pub use byte_buffer::ByteBuffer;
-pub use error::{BufferError, BufferErrorKind};
 pub use class::ClassStats;
+pub use error::{BufferError, BufferErrorKind};
 pub use guard::{Buffer, BufferOwned};
 
 use core::fmt;
@@ -23,8 +23,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use self::class::Class;
 use self::error::refused;
-use crate::slot::{Held, Slot};
 use crate::Stats;
+use crate::slot::{Held, Slot};
 
 /// The default size classes: 4 KiB, 64 KiB and 1 MiB.
 pub const DEFAULT_CLASSES: [usize; 3] = [4 << 10, 64 << 10, 1 << 20];
