@@ -2,7 +2,7 @@
 
 use crate::Poolable;
 
-/// A growable byte buffer a [`BufferPool`] can hold: `Vec<u8>`, and `bytes::BytesMut` with the
+/// A growable byte buffer a [`BufferPool`](super::BufferPool) can hold: `Vec<u8>`, and `bytes::BytesMut` with the
 /// `bytes` feature. Its `reset` must empty it and keep its capacity.
 ///
 /// The pool allocates through [`try_with_capacity`](Self::try_with_capacity), so that a size
