@@ -367,10 +367,11 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// ```
     /// use pool_core::BufferPool;
     ///
-    /// let pool: BufferPool = BufferPool::builder().thread_cache(0).build();
-    /// drop(pool.get(100));
-    /// pool.trim();
-    /// assert_eq!(pool.trim(), 1);
+    /// let pool = BufferPool::new();
+    /// drop(pool.get(100)); // into this thread's cache
+    /// assert_eq!(pool.trim(), 0); // idle for less than a whole period: kept
+    /// assert_eq!(pool.trim(), 1); // still idle at the second trim: released from the cache
+    /// assert_eq!(pool.stats().idle, 0);
     /// ```
     pub fn trim(&self) -> usize {
         self.classes.iter().map(|c| c.pool.trim()).sum()
