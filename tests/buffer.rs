@@ -53,7 +53,7 @@ fn a_grown_buffer_is_filed_in_the_class_it_now_fits() {
         let mut buf = pool.get(10);
         buf.extend_from_slice(&vec![1u8; 100 << 10]); // grows past 64 KiB
     }
-    let per_class: Vec<_> = pool.class_stats().map(|(size, s)| (size, s.idle)).collect();
+    let per_class: Vec<_> = pool.class_stats().map(|c| (c.size, c.stats.idle)).collect();
     assert_eq!(per_class, [(4 << 10, 0), (64 << 10, 1), (1 << 20, 0)]);
     // The next 64 KiB request reuses it.
     let buf = pool.get(64 << 10);
@@ -329,4 +329,123 @@ fn builder_extremes_that_are_not_mistakes_work() {
     );
     assert_eq!(all.stats().gets, 2); // the huge class counted its failed creation
     assert!(all.get(1).capacity() >= 1, "the pool is still usable");
+}
+
+#[test]
+fn detached_buffers_are_counted_and_leave_the_identity_true() {
+    let pool = Arc::new(BufferPool::new());
+    let kept: Vec<u8> = Buffer::detach(pool.get(100));
+    let owned: Vec<u8> = pool_core::BufferOwned::detach(pool.get_owned(70_000));
+    assert!(kept.capacity() >= 100 && owned.capacity() >= 70_000);
+    let s = pool.stats();
+    assert_eq!((s.gets, s.creations, s.detached, s.returns), (2, 2, 2, 0));
+    // Served fresh above the largest class: in `unpooled_gets`, not in the classes' counts.
+    drop(Buffer::detach(pool.get(4 << 20)));
+    assert_eq!((pool.stats().detached, pool.unpooled_gets()), (2, 1));
+}
+
+#[test]
+fn a_buffer_grown_past_the_largest_class_is_counted_as_an_oversized_discard() {
+    let pool = BufferPool::new();
+    {
+        let mut buf = pool.get(1 << 20);
+        buf.extend_from_slice(&vec![0u8; (1 << 20) + 1]);
+    }
+    let s = pool.stats();
+    assert_eq!(
+        (s.gets, s.returns, s.discards.oversized, s.idle),
+        (1, 1, 1, 0)
+    );
+    assert_eq!(
+        s.creations,
+        s.idle + s.discards.total() + s.detached + s.trimmed
+    );
+    // One served fresh above the largest class is not counted in the classes' stats at all.
+    drop(pool.get(4 << 20));
+    assert_eq!(
+        (pool.stats().returns, pool.stats().discards.oversized),
+        (1, 1)
+    );
+}
+
+/// A mixed workload: reuses, growth within and past the classes, detaches, trims, buffers still
+/// held. Afterwards `creations == idle + in use + discards + detached + trimmed`.
+#[test]
+fn stats_identity_holds_after_a_mixed_workload() {
+    let pool: BufferPool = BufferPool::builder()
+        .thread_cache(2)
+        .max_idle_per_class(3)
+        .build();
+    let mut held = Vec::new();
+    for i in 0..200usize {
+        let mut buf = pool.get([10, 5000, 70_000, 1 << 20][i % 4]);
+        match i % 7 {
+            0 => buf.extend_from_slice(&vec![1; 100 << 10]), // grows into a larger class
+            1 => buf.extend_from_slice(&vec![1; (1 << 20) + 1]), // grows past the largest
+            2 => drop(Buffer::detach(buf)),
+            3 if held.len() < 10 => held.push(buf),
+            _ => {}
+        }
+        if i % 50 == 49 {
+            pool.trim();
+            pool.trim(); // the second releases what stayed idle since the first
+        }
+    }
+    let s = pool.stats();
+    let in_use = held.len() as u64;
+    assert!(
+        s.discards.oversized > 0 && s.detached > 0 && s.trimmed > 0,
+        "{s:?}"
+    );
+    assert_eq!(
+        s.creations,
+        s.idle + in_use + s.discards.total() + s.detached + s.trimmed,
+        "{s:?}"
+    );
+    assert_eq!(s.gets, s.returns + in_use + s.detached, "{s:?}");
+}
+
+#[test]
+fn a_grown_buffer_shows_as_a_promotion_in_its_new_class_not_a_hit() {
+    let pool = BufferPool::new();
+    {
+        let mut buf = pool.get(10);
+        buf.extend_from_slice(&vec![1u8; 100 << 10]); // 4 KiB class -> 64 KiB class
+    }
+    {
+        let mut buf = pool.get(64 << 10); // reuses it: a 64 KiB get, grown within its class
+        buf.extend_from_slice(&vec![1u8; 200 << 10]);
+    }
+    let per_class: Vec<_> = pool
+        .class_stats()
+        .map(|c| {
+            (
+                c.size,
+                c.stats.gets,
+                c.stats.returns,
+                c.stats.idle,
+                c.promoted,
+            )
+        })
+        .collect();
+    assert_eq!(
+        per_class,
+        [
+            (4 << 10, 1, 0, 0, 0),
+            (64 << 10, 1, 2, 1, 1), // one promotion, one return of its own
+            (1 << 20, 0, 0, 0, 0),
+        ]
+    );
+    let line = pool.class_stats().nth(1).unwrap().to_string();
+    assert!(line.starts_with("64 KiB: gets=1 "), "{line}");
+    assert!(line.ends_with(" promoted=1"), "{line}");
+    assert_eq!(
+        pool.class_stats()
+            .nth(2)
+            .unwrap()
+            .to_string()
+            .split(':')
+            .next(),
+        Some("1 MiB")
+    );
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::mem::size_of;
 use std::sync::Arc;
 
-use pool_core::{Poolable, Shrink};
+use pool_core::Poolable;
 use proptest::prelude::*;
 
 /// The per-request state of a web service, pooled across requests.
@@ -480,13 +480,6 @@ fn crate_path_through_a_reexport() {
     assert_eq!(value, Reexported::default());
     assert!(value.buf.capacity() >= 10);
     assert!(value.small.capacity() <= 8);
-}
-
-#[test]
-fn shrink_is_what_max_capacity_calls() {
-    let mut v: Vec<u8> = Vec::with_capacity(1 << 20);
-    v.shrink_capacity_to(4096);
-    assert!(v.capacity() <= 4096);
 }
 
 proptest! {

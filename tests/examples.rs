@@ -124,7 +124,7 @@ fn buffers_refuse_an_oversized_prefix_and_serve_the_other_clients() {
         "{out}"
     );
     // Each class served most frames from reused buffers.
-    for class in ["    4 KiB: gets=", "   64 KiB: gets="] {
+    for class in ["4 KiB: gets=", "64 KiB: gets="] {
         let class = line(&out, class);
         let field = |name: &str| -> u64 {
             let rest = &class[class.find(name).expect(name) + name.len()..];

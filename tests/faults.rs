@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex, Once};
 
 use pool_core::{BufferPool, LocalPool, Pool, PoolBuilder, Poolable};
 
+mod common;
+use common::{DropCount, Tracked};
+
 /// Every fault these tests inject panics with a message containing this.
 const INJECTED: &str = "injected fault";
 
@@ -35,11 +38,10 @@ fn quiet_injected_panics() {
     });
 }
 
-/// What a test's objects report: ids handed out, objects created and dropped, faults injected.
+/// What a test's objects report: objects created and dropped (and their ids), faults injected.
 #[derive(Default)]
 struct Tracker {
-    next_id: AtomicU64,
-    dropped: AtomicU64,
+    drops: Arc<DropCount>,
     resets: AtomicU64,
     reset_panics: AtomicU64,
     /// `reset` panics on every `reset_panic_every`-th call (0: never).
@@ -58,11 +60,11 @@ impl Tracker {
     }
 
     fn created(&self) -> u64 {
-        self.next_id.load(Ordering::Relaxed)
+        self.drops.created()
     }
 
     fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+        self.drops.dropped()
     }
 
     /// Records that the object `id` is handed out; fails if it already is.
@@ -79,10 +81,12 @@ impl Tracker {
     }
 }
 
-/// A pooled object that knows its identity, carries what its user wrote, counts its drop, and
-/// can be told to panic in `reset` or `Drop`.
+/// A pooled object that knows its identity and counts its drop (through [`Tracked`]), carries
+/// what its user wrote, and can be told to panic in `reset` or `Drop`.
 struct Obj {
-    id: u64,
+    /// Its identity; its drop is counted even when `Obj`'s own `Drop` panics (the fields are
+    /// still dropped).
+    tag: Tracked,
     /// Written by each user; `reset` clears it.
     data: Vec<u64>,
     panic_on_drop: bool,
@@ -96,7 +100,7 @@ impl Obj {
 
     fn with_drop_panic(tracker: &Arc<Tracker>, panic_on_drop: bool) -> Self {
         Self {
-            id: tracker.next_id.fetch_add(1, Ordering::Relaxed),
+            tag: tracker.drops.track(),
             data: Vec::new(),
             panic_on_drop,
             tracker: Arc::clone(tracker),
@@ -118,11 +122,16 @@ impl Poolable for Obj {
     }
 }
 
+impl Obj {
+    fn id(&self) -> u64 {
+        self.tag.id()
+    }
+}
+
 impl Drop for Obj {
     fn drop(&mut self) {
-        self.tracker.dropped.fetch_add(1, Ordering::Relaxed);
         if self.panic_on_drop {
-            panic!("{INJECTED}: drop of object {}", self.id);
+            panic!("{INJECTED}: drop of object {}", self.id());
         }
     }
 }
@@ -212,14 +221,14 @@ fn local_factory_panicking_every_other_call_leaves_it_usable_and_counted() {
 }
 
 /// A user takes an object: checks that it is not held elsewhere and carries no data of its
-/// previous user, then writes its own. Call `tracker.check_in(obj.id)` just before the guard
+/// previous user, then writes its own. Call `tracker.check_in(obj.id())` just before the guard
 /// drops.
 fn check_out_fresh(tracker: &Tracker, obj: &mut Obj, stamp: u64) {
-    tracker.check_out(obj.id);
+    tracker.check_out(obj.id());
     assert!(
         obj.data.is_empty(),
         "object {} handed out with stale data {:?}",
-        obj.id,
+        obj.id(),
         obj.data
     );
     obj.data.push(stamp);
@@ -247,9 +256,9 @@ fn pool_stress_reset_panicking_on_some_threads_never_duplicates_or_leaks() {
                         // Two at once, so objects move between this thread and the others.
                         let mut b = pool.get();
                         check_out_fresh(&tracker, &mut b, t << 32 | i);
-                        tracker.check_in(b.id);
+                        tracker.check_in(b.id());
                     }
-                    tracker.check_in(a.id);
+                    tracker.check_in(a.id());
                     // Each guard's drop runs `reset`, which panics now and then: caught.
                 }
             })
@@ -267,7 +276,7 @@ fn pool_stress_reset_panicking_on_some_threads_never_duplicates_or_leaks() {
     drop(pool.get());
     let mut obj = pool.get();
     check_out_fresh(&tracker, &mut obj, 0);
-    tracker.check_in(obj.id);
+    tracker.check_in(obj.id());
     drop(obj);
     let pool = Arc::into_inner(pool).expect("the threads are gone");
     drop(pool);
@@ -291,9 +300,9 @@ fn local_stress_reset_panicking_never_duplicates_or_leaks() {
         if i % 3 == 0 {
             let mut b = pool.get();
             check_out_fresh(&tracker, &mut b, i);
-            tracker.check_in(b.id);
+            tracker.check_in(b.id());
         }
-        tracker.check_in(a.id);
+        tracker.check_in(a.id());
     }
     let s = pool.stats();
     let panics = tracker.reset_panics.load(Ordering::Relaxed);
@@ -303,7 +312,7 @@ fn local_stress_reset_panicking_never_duplicates_or_leaks() {
     assert_eq!(s.creations, s.idle + s.discards.total());
     let mut obj = pool.get();
     check_out_fresh(&tracker, &mut obj, 0);
-    tracker.check_in(obj.id);
+    tracker.check_in(obj.id());
     drop(obj);
     drop(pool);
     assert_eq!(tracker.dropped(), tracker.created());

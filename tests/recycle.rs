@@ -300,6 +300,78 @@ fn deserialize_into_replaces_old_contents() {
     }
 }
 
+/// A token whose in-place `Deserialize` validates after writing: it panics on `"secret"`, with
+/// the string already written into the element it was given (a user type's check gone wrong).
+#[derive(Default, Debug, PartialEq)]
+struct Tok(String);
+
+impl Poolable for Tok {
+    fn reset(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl<'de> Deserialize<'de> for Tok {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let mut tok = Tok::default();
+        Self::deserialize_in_place(de, &mut tok)?;
+        Ok(tok)
+    }
+
+    fn deserialize_in_place<D: serde::Deserializer<'de>>(
+        de: D,
+        place: &mut Self,
+    ) -> Result<(), D::Error> {
+        String::deserialize_in_place(de, &mut place.0)?;
+        assert_ne!(place.0, "secret", "a token that must not be accepted");
+        Ok(())
+    }
+}
+
+/// Deserializes `json` into `place`, which panics (see [`Tok`]).
+fn panicking_deserialize_into<T: for<'de> Deserialize<'de>>(place: &mut T, json: &str) {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = deserialize_into(place, &mut serde_json::Deserializer::from_str(json));
+    }));
+    assert!(caught.is_err(), "Tok's validation panicked");
+}
+
+#[test]
+fn a_panic_in_an_elements_in_place_deserialize_leaves_no_stale_spare() {
+    // Cold (the element is pushed for the deserializer) and warm (a spare is written into).
+    for warm in [false, true] {
+        let mut v: RecycleVec<Tok> = RecycleVec::new();
+        if warm {
+            v.push_with(|t| t.0.push_str("an earlier token"));
+            v.reset();
+        }
+        panicking_deserialize_into(&mut v, r#"["public", "secret"]"#);
+        v.reset();
+        // Every element handed out next is fresh: none shows the half-read "secret".
+        for _ in 0..3 {
+            v.push_with(|t| t.0.push('x'));
+        }
+        assert_eq!(v, [Tok("x".into()), Tok("x".into()), Tok("x".into())]);
+    }
+}
+
+#[test]
+fn a_panic_in_a_values_in_place_deserialize_leaves_no_stale_spare() {
+    for warm in [false, true] {
+        let mut m: RecycleMap<String, Tok> = RecycleMap::new();
+        if warm {
+            m.insert_with("k", |t| t.0.push_str("an earlier token"));
+            m.reset();
+        }
+        panicking_deserialize_into(&mut m, r#"{"a": "public", "b": "secret"}"#);
+        m.reset();
+        for key in ["a", "b", "c"] {
+            m.insert_with(key, |t| t.0.push('x'));
+        }
+        assert!(m.values().all(|t| t.0 == "x"), "{m:?}");
+    }
+}
+
 /// serde_derive's `deserialize_in_place` feature (turned on by the root dev-dependencies) gives a
 /// derived struct a field-wise in-place `Deserialize`: the collections inside are filled in place.
 #[test]

@@ -1,6 +1,7 @@
 //! Counts heap allocations to prove what the recycling collections are for: once warm, a request's
-//! headers and tags are stored, reset and stored again without allocating, where a plain
-//! `HashMap<String, String>` allocates every key and value again.
+//! headers and tags are stored, reset and stored again without allocating (a cleared
+//! `HashMap<String, String>` would allocate every key and value again: std's behaviour, which
+//! these tests leave to std).
 //!
 //! Allocations are counted per thread (the test harness runs tests on several threads), by a
 //! global allocator that forwards to the system one.
@@ -108,24 +109,6 @@ fn warm_recycling_collections_allocate_nothing() {
     assert_eq!(n, 0);
 }
 
-#[test]
-fn plain_hashmap_allocates_every_key_and_value() {
-    let mut headers: HashMap<String, String> = HashMap::new();
-    for (name, value) in REQUEST_A.0 {
-        headers.insert(name.to_string(), value.to_string());
-    }
-    headers.reset(); // keeps the table, frees the Strings
-
-    let n = allocations(|| {
-        for (name, value) in REQUEST_B.0 {
-            headers.insert(name.to_string(), value.to_string());
-        }
-        black_box(&headers);
-        headers.reset();
-    });
-    assert_eq!(n, 16, "8 keys and 8 values");
-}
-
 /// A request context as deserialized from JSON, in place thanks to serde_derive's
 /// `deserialize_in_place` feature (on for the root dev-dependencies).
 #[derive(Default, Deserialize)]
@@ -183,19 +166,4 @@ fn warm_deserialize_into_allocates_nothing() {
         assert_eq!(request.tags.len(), 3);
     }
     assert_eq!(request.headers["authorization"], "Bearer abcdef");
-
-    // An escaped string costs serde_json's scratch buffer, once per `Deserializer`.
-    let n = allocations(|| {
-        let text = r#"{"etag": "\"abc\"", "x": "a\tb"}"#;
-        deserialize_into(&mut headers, &mut serde_json::Deserializer::from_str(text)).unwrap();
-    });
-    assert!(n <= 1, "{n} allocations with escapes");
-    assert_eq!(headers["etag"], "\"abc\"");
-
-    // For comparison: deserializing a fresh value allocates every String.
-    let n = allocations(|| {
-        black_box(serde_json::from_str::<HashMap<String, String>>(&headers_a).unwrap());
-    });
-    eprintln!("serde_json::from_str::<HashMap<String, String>> of 8 headers: {n} allocations");
-    assert!(n >= 16, "a fresh HashMap took only {n} allocations");
 }

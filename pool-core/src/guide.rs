@@ -84,8 +84,9 @@
 //!
 //! # Reading `stats()`
 //!
-//! [`Stats`](crate::Stats) is cheap to take (it sums per-thread counters under one lock), so log
-//! it every few seconds:
+//! [`Stats`](crate::Stats) is cheap to take (it sums the per-thread counters, visiting each
+//! thread's cache under that cache's lock, and no counter is shared on the hot path), so log it
+//! every few seconds:
 //!
 //! - `hit_rate()` (`reuses / gets`) near 1.0 in steady state. A low rate means objects are not
 //!   coming back (guards detached or leaked into long-lived structures), the idle bound is too
@@ -102,6 +103,11 @@
 //!   threads that used it at once (a new thread takes over an exited thread's cache, objects
 //!   and all); each holds at most `thread_cache` objects, and all of them are reached by
 //!   `trim()`, by other threads' gets and by the pool's drop.
+//! - For a [`BufferPool`](crate::BufferPool), [`class_stats`](crate::BufferPool::class_stats)
+//!   shows each size class: a class whose `returns` and `idle` come with few `gets` of its own
+//!   is filled by buffers that grew in a smaller class (its `promoted` count). If that is most of
+//!   them, the smaller class is too small for the traffic: add a class in between, or ask for
+//!   more up front. `discards.oversized` counts buffers that grew past the largest class.
 //!
 //! With no other thread using the pool, `creations == idle + in use + discards.total() +
 //! detached + trimmed`: every object ever created is accounted for.
@@ -128,7 +134,7 @@
 //! | `pool.attach(t)` | (none) | [`Pool::put`](crate::Pool::put) (resets it first) |
 //! | reset by hand after `pull` | reset closure | `reset` on return, derived field by field |
 //! | capacity fixed at `new` | unbounded | `builder().max_idle(n)`, `.max_retained_bytes(b)`, `trim()` |
-//! | one `Mutex<Vec<T>>` | lock-free, but slows under contention | per-thread caches + shared tier: no shared write on a hit |
+//! | one `Mutex<Vec<T>>` | lock-free, but slows under contention | per-thread caches + shared tier: a cache hit writes no shared memory |
 //!
 //! The main change is where the reset lives: instead of remembering to clear each field after
 //! `pull()` (and forgetting the one added last month), derive [`Poolable`](crate::Poolable) on

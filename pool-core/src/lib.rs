@@ -29,7 +29,8 @@
 //! - `derive` (default): `#[derive(Poolable)]`, re-exported as [`Poolable`] beside the trait.
 //! - `zeroize`: `#[poolable(zeroize)]` wipes a field's bytes, spare capacity included, before the
 //!   reset: the option for tokens and passwords (see [`Wipe`]).
-//! - `serde`: `Serialize`/`Deserialize` for the recycling collections.
+//! - `serde`: `Serialize`/`Deserialize` for the recycling collections, `Serialize` for [`Stats`]
+//!   and [`ClassStats`].
 //!
 //! Third-party types, one feature per crate, named after it (each adds [`Poolable`], and
 //! [`Shrink`] where the type can shrink; the [guide's table](guide#third-party-types) says what
@@ -53,8 +54,8 @@
 //! shared memory; caches refill from and spill to a shared tier in batches, and a `get` that
 //! finds both empty steals from other threads' caches before it creates. The pool owns every
 //! cache, so [`Pool::trim`] and the pool's drop reach all of them, a live thread's included.
-//! [`LocalPool`] drops even the thread-local lookup. The `benches/` directory compares both with fresh allocation and
-//! with the other pool crates; the README shows the figures.
+//! [`LocalPool`] drops even the thread-local lookup. The `benches/` directory compares both with
+//! fresh allocation and with the other pool crates; the README shows the figures.
 //!
 //! # Correctness
 //! Every object is reset by [`Poolable::reset`] before it is kept, and a guard's borrow ends
@@ -86,7 +87,7 @@ mod sync;
 
 pub use buffer::{
     Buffer, BufferError, BufferErrorKind, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
-    DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
+    ClassStats, DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
 };
 pub use local::{LocalPool, LocalPoolBuilder, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};

@@ -744,8 +744,9 @@ where
     /// Lets `fill` write a spare key and value (or default ones when none is left) and inserts
     /// them (as [`insert_owned`](Self::insert_owned) does) if it returns `Ok(true)`. On
     /// `Ok(false)` (no more entries) or an error, spares are reset and kept, and default ones
-    /// dropped (so that the end of a map does not grow the spare lists by one). Used by the
-    /// in-place deserializer.
+    /// dropped (so that the end of a map does not grow the spare lists by one). The key and value
+    /// are taken off the spare lists before `fill` runs, so if `fill` panics they are dropped
+    /// with the unwind, never kept half-written. Used by the in-place deserializer.
     pub(super) fn insert_fallible<E>(
         &mut self,
         fill: impl FnOnce(&mut K, &mut V) -> Result<bool, E>,

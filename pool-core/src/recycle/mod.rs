@@ -32,7 +32,11 @@
 //!
 //! Every spare element has been reset with [`Poolable::reset`](crate::Poolable::reset), so nothing written by a previous
 //! user can be read back: a spare is only ever handed out through `push_with` / `insert_with`
-//! closures (which see a fresh value) or overwritten by [`Assign::assign`].
+//! closures (which see a fresh value) or overwritten by [`Assign::assign`]. An element that was
+//! being written when user code panicked (an `insert_with` closure on a new key, an element's
+//! in-place `Deserialize`) is dropped with the unwind, never kept as a spare; one that was
+//! already live (`push_with`, `insert_with` on a present key) stays live, as written, until the
+//! next reset.
 //!
 //! # Memory
 //!

@@ -35,6 +35,11 @@ use crate::Poolable;
 /// elements read before the error), like serde's own in-place implementations; reset it before
 /// reuse.
 ///
+/// # Panics
+///
+/// If an element's `Deserialize` panics, so does this; the element it was writing is dropped
+/// (a spare it wrote into is not kept), and the collection holds the elements read before.
+///
 /// ```
 /// use pool_core::{deserialize_into, StringMap};
 ///

@@ -514,7 +514,8 @@ impl<T> RecycleVec<T> {
     /// Lets `fill` write the slot after the live part: a spare, or `T::default()` pushed when
     /// none is left. On `Ok(Some(_))` the slot becomes live; otherwise a spare is reset and kept,
     /// and a pushed default is dropped again (so that the end of a sequence does not grow the
-    /// buffer by one). Used by the in-place deserializer.
+    /// buffer by one). If `fill` (or that reset) panics, the slot is dropped: it may hold part of
+    /// what `fill` read, so it must never become a spare. Used by the in-place deserializer.
     pub(super) fn push_fallible<R, E>(
         &mut self,
         fill: impl FnOnce(&mut T) -> Result<Option<R>, E>,
@@ -522,18 +523,40 @@ impl<T> RecycleVec<T> {
     where
         T: Default + Poolable,
     {
+        /// Drops the element at `at` when dropped, unless disarmed: on unwind, a half-written
+        /// slot leaves the vector (`swap_remove`: the spares stay contiguous).
+        struct DropOnUnwind<'a, T> {
+            items: &'a mut Vec<T>,
+            at: usize,
+            armed: bool,
+        }
+        impl<T> Drop for DropOnUnwind<'_, T> {
+            fn drop(&mut self) {
+                if self.armed {
+                    drop(self.items.swap_remove(self.at));
+                }
+            }
+        }
+
         let fresh = self.len == self.items.len();
         if fresh {
             self.items.push(T::default());
         }
-        let slot = &mut self.items[self.len];
-        let result = fill(slot);
+        let mut slot = DropOnUnwind {
+            items: &mut self.items,
+            at: self.len,
+            armed: true,
+        };
+        let result = fill(&mut slot.items[slot.at]);
         if matches!(result, Ok(Some(_))) {
+            slot.armed = false;
             self.len += 1;
         } else if fresh {
-            self.items.pop();
+            slot.armed = false;
+            slot.items.pop();
         } else {
-            slot.reset();
+            slot.items[slot.at].reset();
+            slot.armed = false;
         }
         result
     }

@@ -1,0 +1,260 @@
+//! [`BufferPoolBuilder`]: the classes, the largest buffer and the per-class bounds.
+
+use core::fmt;
+use core::marker::PhantomData;
+use std::sync::atomic::AtomicU64;
+
+use super::class::Class;
+use super::{BufferPool, ByteBuffer, DEFAULT_CLASSES, DEFAULT_MAX_BUFFER};
+
+/// Most idle buffers [`BufferPoolBuilder::thread_cache`] accepts per class and thread: a typo
+/// guard, not a resource limit (a thread cache reserves room for at most 256 buffers up front,
+/// whatever its bound), since 65,536 idle buffers per class and thread can only be a mistake.
+const MAX_THREAD_CACHE: usize = 1 << 16;
+
+/// Configures a [`BufferPool`]: the buffer type, the size classes, the largest buffer handed
+/// out and the per-class bounds. Values that can only be a mistake (no class, a class of 0
+/// bytes, a class above `max_buffer`) make [`build`](Self::build) panic with a message naming
+/// the method.
+///
+/// ```
+/// use pool_core::BufferPool;
+///
+/// let pool: BufferPool = BufferPool::builder()
+///     .classes([16 << 10, 256 << 10])
+///     .max_buffer(4 << 20)
+///     .thread_cache(8)
+///     .build();
+/// assert_eq!((pool.classes().count(), pool.max_buffer()), (2, 4 << 20));
+/// ```
+pub struct BufferPoolBuilder<B> {
+    /// `None`: the default classes.
+    classes: Option<Vec<usize>>,
+    /// `None`: the default limit.
+    max_buffer: Option<usize>,
+    max_idle: usize,
+    thread_cache: Option<usize>,
+    _buffer: PhantomData<fn() -> B>,
+}
+
+impl<B: ByteBuffer> BufferPoolBuilder<B> {
+    /// The defaults (what [`BufferPool::builder`] returns).
+    pub(super) fn new() -> Self {
+        Self {
+            classes: None,
+            max_buffer: None,
+            max_idle: usize::MAX,
+            thread_cache: None,
+            _buffer: PhantomData,
+        }
+    }
+
+    /// The class sizes in bytes, in any order (duplicates are merged). Default
+    /// [`DEFAULT_CLASSES`] (4 KiB, 64 KiB, 1 MiB). A huge class is allocated only when a get
+    /// needs it, but must not be above [`max_buffer`](Self::max_buffer).
+    ///
+    /// # Panics
+    /// [`build`](Self::build) panics if `sizes` is empty, holds a 0, or holds a class above an
+    /// explicit [`max_buffer`](Self::max_buffer): each can only be a mistake.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().classes([1024, 256, 1024]).build();
+    /// assert_eq!(pool.classes().collect::<Vec<_>>(), [256, 1024]);
+    /// assert!(std::panic::catch_unwind(|| BufferPool::<Vec<u8>>::builder().classes([0, 512]).build()).is_err());
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn classes(mut self, sizes: impl IntoIterator<Item = usize>) -> Self {
+        let mut classes: Vec<usize> = sizes.into_iter().collect();
+        classes.sort_unstable();
+        classes.dedup();
+        self.classes = Some(classes);
+        self
+    }
+
+    /// The largest buffer the pool hands out at all, in bytes, pooled or served fresh above the
+    /// largest class: [`BufferPool::try_get`] refuses a larger size with an error and
+    /// [`BufferPool::get`] panics. Set it to the largest frame or body your protocol allows.
+    ///
+    /// Default: [`DEFAULT_MAX_BUFFER`] (64 MiB), or the largest explicit class if that is
+    /// larger. When it is set and the classes are the defaults, default classes above it are
+    /// left out; `usize::MAX` turns the limit off (the allocator's failure is still an error,
+    /// not an abort).
+    ///
+    /// # Panics
+    /// [`build`](Self::build) panics if it is 0, if it is below the smallest default class (with
+    /// no [`classes`](Self::classes) set), or if an explicit class is above it.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().max_buffer(1 << 20).build();
+    /// assert_eq!(pool.get(1 << 20).capacity(), 1 << 20);
+    /// assert!(pool.try_get((1 << 20) + 1).is_err());
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn max_buffer(mut self, bytes: usize) -> Self {
+        self.max_buffer = Some(bytes);
+        self
+    }
+
+    /// At most `n` idle buffers in each class's shared tier (see
+    /// [`PoolBuilder::max_idle`](crate::PoolBuilder::max_idle)); a buffer returned beyond it is
+    /// dropped. `0` keeps none in the tiers (the thread caches still keep theirs: add
+    /// `thread_cache(0)` to pool nothing). Default, and any huge value: unbounded, the pool
+    /// never holds more than the peak number in use.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().max_idle_per_class(0).thread_cache(0).build();
+    /// drop(pool.get(100));
+    /// assert_eq!(pool.stats().idle, 0);
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn max_idle_per_class(mut self, n: usize) -> Self {
+        self.max_idle = n;
+        self
+    }
+
+    /// Each thread caches at most `n` idle buffers per class (default 16, see
+    /// [`PoolBuilder::thread_cache`](crate::PoolBuilder::thread_cache)). `0` turns the caches
+    /// off: every get and return takes the class's lock.
+    ///
+    /// # Panics
+    /// [`build`](Self::build) panics if `n` is above 65,536: that many idle buffers per class
+    /// and thread can only be a typo (a bound is not an allocation: a cache reserves room for at
+    /// most 256 up front).
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().thread_cache(0).build();
+    /// drop(pool.get(100)); // straight to the shared tier, where `trim` sees it
+    /// pool.trim();
+    /// assert_eq!(pool.trim(), 1);
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn thread_cache(mut self, n: usize) -> Self {
+        self.thread_cache = Some(n);
+        self
+    }
+
+    /// Builds the pool.
+    ///
+    /// # Panics
+    /// On a configuration that can only be a mistake, with a message naming the method: no
+    /// class, a class of 0 bytes, a class above [`max_buffer`](Self::max_buffer),
+    /// `max_buffer(0)`, a `max_buffer` below every default class, a
+    /// [`thread_cache`](Self::thread_cache) above 65,536.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let result = std::panic::catch_unwind(|| {
+    ///     BufferPool::<Vec<u8>>::builder().classes([4 << 20]).max_buffer(1 << 20).build()
+    /// });
+    /// assert!(result.is_err());
+    /// ```
+    #[must_use = "a pool that is built and dropped at once serves nothing"]
+    #[track_caller]
+    pub fn build(self) -> BufferPool<B> {
+        let (classes, max_buffer) = self.checked_classes();
+        if let Some(n) = self.thread_cache {
+            assert!(
+                n <= MAX_THREAD_CACHE,
+                "`BufferPoolBuilder::thread_cache({n})` is above {MAX_THREAD_CACHE} buffers per \
+                 class and thread; lower it (0 turns the caches off)"
+            );
+        }
+        // A guard names its class by a `u32` index; no configuration comes near the limit.
+        assert!(
+            u32::try_from(classes.len()).is_ok(),
+            "`BufferPoolBuilder::classes` got more than {} classes; pass fewer",
+            u32::MAX
+        );
+        let classes = classes
+            .into_iter()
+            .map(|size| {
+                // An allocation failure makes an empty buffer (`with_capacity(0)` does not
+                // allocate), which `take` turns into an error instead of an abort.
+                let factory =
+                    move || B::try_with_capacity(size).unwrap_or_else(|| B::with_capacity(0));
+                let mut builder = crate::PoolBuilder::from_factory(factory).max_idle(self.max_idle);
+                if let Some(n) = self.thread_cache {
+                    builder = builder.thread_cache(n);
+                }
+                Class::new(size, builder.build())
+            })
+            .collect();
+        BufferPool {
+            classes,
+            max_buffer,
+            unpooled: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+        }
+    }
+
+    /// The classes and the limit, checked; panics on a mistake.
+    #[track_caller]
+    fn checked_classes(&self) -> (Vec<usize>, usize) {
+        if self.max_buffer == Some(0) {
+            panic!(
+                "`BufferPoolBuilder::max_buffer(0)` refuses every buffer; pass the largest size \
+                 the pool may hand out"
+            );
+        }
+        match &self.classes {
+            None => {
+                let max_buffer = self.max_buffer.unwrap_or(DEFAULT_MAX_BUFFER);
+                let classes: Vec<usize> = DEFAULT_CLASSES
+                    .into_iter()
+                    .filter(|&size| size <= max_buffer)
+                    .collect();
+                assert!(
+                    !classes.is_empty(),
+                    "`BufferPoolBuilder::max_buffer({max_buffer})` is below the smallest default \
+                     class ({} bytes); raise it, or pass smaller `classes`",
+                    DEFAULT_CLASSES[0]
+                );
+                (classes, max_buffer)
+            }
+            Some(classes) => {
+                let (Some(&smallest), Some(&largest)) = (classes.first(), classes.last()) else {
+                    panic!(
+                        "`BufferPoolBuilder::classes` got no size; pass at least one, or leave \
+                         the default classes"
+                    );
+                };
+                assert!(
+                    smallest > 0,
+                    "`BufferPoolBuilder::classes` got a class of 0 bytes, which holds nothing; \
+                     remove it"
+                );
+                let max_buffer = match self.max_buffer {
+                    Some(max_buffer) => {
+                        assert!(
+                            largest <= max_buffer,
+                            "`BufferPoolBuilder::classes` got a class of {largest} bytes, above \
+                             `max_buffer` ({max_buffer} bytes); remove the class or raise \
+                             `max_buffer`"
+                        );
+                        max_buffer
+                    }
+                    None => DEFAULT_MAX_BUFFER.max(largest),
+                };
+                (classes.clone(), max_buffer)
+            }
+        }
+    }
+}
+
+impl<B> fmt::Debug for BufferPoolBuilder<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BufferPoolBuilder")
+            .field("classes", &self.classes)
+            .field("max_buffer", &self.max_buffer)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,161 @@
+//! The guards: [`Buffer`] (borrows the pool) and [`BufferOwned`] (`'static`).
+
+use core::fmt;
+use core::ops::{Deref, DerefMut};
+use std::io;
+use std::sync::Arc;
+
+use super::{BufferPool, ByteBuffer};
+use crate::slot::Held;
+
+/// Implements the guard traits shared by `Buffer` and `BufferOwned`.
+macro_rules! buffer_guard {
+    ($guard:ident $(<$lt:lifetime>)?) => {
+        impl<$($lt,)? B: ByteBuffer> Deref for $guard<$($lt,)? B> {
+            type Target = B;
+            #[inline]
+            fn deref(&self) -> &B {
+                self.buf.get()
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer> DerefMut for $guard<$($lt,)? B> {
+            #[inline]
+            fn deref_mut(&mut self) -> &mut B {
+                self.buf.get_mut()
+            }
+        }
+
+        /// Writes go to the buffer, so `write!`, `serde_json::to_writer(&mut guard, ..)` and
+        /// `io::copy` work on the guard directly.
+        impl<$($lt,)? B: ByteBuffer + io::Write> io::Write for $guard<$($lt,)? B> {
+            #[inline]
+            fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+                (**self).write(data)
+            }
+            #[inline]
+            fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+                (**self).write_all(data)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+
+        /// The buffer's bytes, so a guard can be handed to APIs that take `AsRef<[u8]>` owners
+        /// (e.g. `bytes::Bytes::from_owner(pool.get_owned(n))`: the buffer goes back to the pool
+        /// when the last `Bytes` handle drops).
+        impl<$($lt,)? B: ByteBuffer + AsRef<[u8]>> AsRef<[u8]> for $guard<$($lt,)? B> {
+            fn as_ref(&self) -> &[u8] {
+                (**self).as_ref()
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer + fmt::Debug> fmt::Debug for $guard<$($lt,)? B> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&**self, f)
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer> Drop for $guard<$($lt,)? B> {
+            #[inline]
+            fn drop(&mut self) {
+                if let Some(buf) = self.buf.take() {
+                    self.pool.put_boxed(buf, self.class);
+                }
+            }
+        }
+
+        impl<$($lt,)? B: ByteBuffer> $guard<$($lt,)? B> {
+            /// Takes the buffer out of the pool for good: it is not returned, and counts as
+            /// `detached` in the pool's statistics (unless it was served fresh above the largest
+            /// class, which the statistics do not count).
+            ///
+            /// ```
+            /// use pool_core::BufferPool;
+            ///
+            /// let pool = std::sync::Arc::new(BufferPool::new());
+            /// let mut guard = pool.get(100);
+            /// guard.extend_from_slice(b"kept by the caller");
+            /// let owned: Vec<u8> = pool_core::Buffer::detach(guard);
+            /// let also: Vec<u8> = pool_core::BufferOwned::detach(pool.get_owned(100));
+            /// assert_eq!(owned, b"kept by the caller");
+            /// assert_eq!((pool.stats().detached, pool.stats().returns), (2, 0));
+            /// # drop(also);
+            /// ```
+            pub fn detach(mut this: Self) -> B {
+                this.pool.count_detached(this.class);
+                this.buf.detach()
+            }
+        }
+    };
+}
+
+/// A buffer from a [`BufferPool`]; derefs to the buffer, implements `io::Write` (for a buffer
+/// type that does, like `Vec<u8>`), and goes back to the pool on drop.
+///
+/// For `bytes::BytesMut`, which implements `bytes::BufMut` rather than `io::Write`, write
+/// through the deref (`buf.put_slice(..)`, `buf.extend_from_slice(..)`), or through
+/// `BufMut::writer` where an `io::Write` is needed.
+///
+/// ```
+/// use std::io::Write;
+/// use pool_core::BufferPool;
+///
+/// let pool = BufferPool::new();
+/// let mut buf = pool.get(64);
+/// write!(buf, "{} bytes", 5)?;
+/// assert_eq!(&buf[..], b"5 bytes");
+/// # #[cfg(feature = "bytes")] {
+/// use bytes::BufMut;
+///
+/// let pool: BufferPool<bytes::BytesMut> = BufferPool::builder().build();
+/// let mut buf = pool.get(64);
+/// buf.put_slice(b"through BufMut");
+/// write!((&mut *buf).writer(), ", or its writer")?;
+/// assert_eq!(&buf[..], b"through BufMut, or its writer");
+/// # }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
+pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
+    pub(super) pool: &'a BufferPool<B>,
+    pub(super) buf: Held<B>,
+    /// The index of the class it was taken from; `None`: served fresh above the largest.
+    pub(super) class: Option<u32>,
+}
+
+buffer_guard!(Buffer<'a>);
+
+/// A `'static` buffer guard from [`BufferPool::get_owned`]: `Send`, for spawned tasks; otherwise
+/// like [`Buffer`].
+///
+/// It can also own the bytes of a `bytes::Bytes` (through `AsRef<[u8]>`): the buffer goes back
+/// to the pool when the last handle drops.
+///
+/// ```
+/// # #[cfg(feature = "bytes")] {
+/// use std::sync::Arc;
+/// use pool_core::BufferPool;
+///
+/// let pool = Arc::new(BufferPool::new());
+/// let mut buf = pool.get_owned(1500);
+/// buf.extend_from_slice(b"response body");
+/// let body = bytes::Bytes::from_owner(buf);
+/// let shared = body.clone();
+/// drop(body);
+/// assert_eq!(pool.stats().returns, 0);
+/// drop(shared); // the last handle: the buffer is back, cleared
+/// assert_eq!(pool.stats().returns, 1);
+/// assert!(pool.get(100).is_empty());
+/// # }
+/// ```
+#[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
+pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
+    pub(super) pool: Arc<BufferPool<B>>,
+    pub(super) buf: Held<B>,
+    /// The index of the class it was taken from; `None`: served fresh above the largest.
+    pub(super) class: Option<u32>,
+}
+
+buffer_guard!(BufferOwned);
