@@ -384,6 +384,7 @@ fn stats_identity_holds_after_a_mixed_workload() {
             1 => buf.extend_from_slice(&vec![1; (1 << 20) + 1]), // grows past the largest
             2 => drop(Buffer::detach(buf)),
             3 if held.len() < 10 => held.push(buf),
+            4 => pool.put(Vec::with_capacity(5000)), // a buffer the pool never made
             _ => {}
         }
         if i % 50 == 49 {
@@ -394,15 +395,16 @@ fn stats_identity_holds_after_a_mixed_workload() {
     let s = pool.stats();
     let in_use = held.len() as u64;
     assert!(
-        s.discards.oversized > 0 && s.detached > 0 && s.trimmed > 0,
+        s.discards.oversized > 0 && s.detached > 0 && s.trimmed > 0 && s.puts > 0,
         "{s:?}"
     );
+    assert_eq!(s.in_use, in_use, "{s:?}");
     assert_eq!(
-        s.creations,
-        s.idle + in_use + s.discards.total() + s.detached + s.trimmed,
+        s.creations + s.puts,
+        s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed,
         "{s:?}"
     );
-    assert_eq!(s.gets, s.returns + in_use + s.detached, "{s:?}");
+    assert_eq!(s.gets + s.puts, s.returns + in_use + s.detached, "{s:?}");
 }
 
 #[test]

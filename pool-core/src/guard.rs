@@ -2,8 +2,8 @@
 //! [`PooledOwned`](crate::PooledOwned), [`LocalPooled`](crate::LocalPooled) and the buffer
 //! guards.
 //!
-//! A guard type has a field `value: Held<T>`, a `pool` field whose target has
-//! `fn count_detached(&self)`, and a `fn give_back(&self, Slot<T>)` that returns the object.
+//! A guard type has a field `value: Held<T>` and two methods of its own: `give_back(&self,
+//! Slot<T>)`, which returns the object to its pool, and `count_detached(&self)`.
 //! The macro adds `Deref`, `DerefMut`, `AsRef`, `AsMut`, `Debug`, the `Drop` that gives the object
 //! back, and `detach` (counted in the pool's `detached`), so every guard has the same traits and
 //! the same counting.
@@ -62,7 +62,7 @@ macro_rules! guard_impls {
         impl<$($lt,)? T: $($bounds)+> $guard<$($lt,)? T> {
             $(#[$detach_doc])*
             pub fn detach(mut this: Self) -> T {
-                this.pool.count_detached();
+                this.count_detached();
                 this.value.detach()
             }
         }

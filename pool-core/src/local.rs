@@ -318,6 +318,10 @@ impl<T: Poolable> LocalPooled<'_, T> {
     fn give_back(&self, value: Slot<T>) {
         self.pool.put_boxed(value);
     }
+
+    fn count_detached(&self) {
+        self.pool.count_detached();
+    }
 }
 
 guard_impls!(

@@ -22,6 +22,8 @@ pub(super) struct Class<B: Send> {
     unfit: AtomicU64,
     /// Buffers filed here on return that were taken from a smaller class.
     promoted: AtomicU64,
+    /// Buffers offered with `BufferPool::put` and filed here.
+    puts: AtomicU64,
 }
 
 impl<B: Poolable + Send + 'static> Class<B> {
@@ -32,6 +34,7 @@ impl<B: Poolable + Send + 'static> Class<B> {
             detached: AtomicU64::new(0),
             unfit: AtomicU64::new(0),
             promoted: AtomicU64::new(0),
+            puts: AtomicU64::new(0),
         }
     }
 
@@ -54,6 +57,11 @@ impl<B: Poolable + Send + 'static> Class<B> {
         self.promoted.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts a buffer offered with `BufferPool::put` and filed here.
+    pub(super) fn count_put(&self) {
+        self.puts.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The class's statistics: its pool's, plus the counts kept here.
     pub(super) fn stats(&self) -> ClassStats {
         let mut stats = self.pool.stats();
@@ -61,6 +69,8 @@ impl<B: Poolable + Send + 'static> Class<B> {
         let unfit = self.unfit.load(Ordering::Relaxed);
         stats.returns += unfit;
         stats.discards.oversized += unfit;
+        stats.puts += self.puts.load(Ordering::Relaxed);
+        let stats = stats.finish();
         ClassStats {
             size: self.size,
             stats,

@@ -1,30 +1,47 @@
 //! The guards: [`Buffer`] (borrows the pool) and [`BufferOwned`] (`'static`).
 
-use core::fmt;
-use core::ops::{Deref, DerefMut};
 use std::io;
 use std::sync::Arc;
 
 use super::{BufferPool, ByteBuffer};
-use crate::slot::Held;
+use crate::guard::guard_impls;
+use crate::slot::{Held, Slot};
 
-/// Implements the guard traits shared by `Buffer` and `BufferOwned`.
+/// Implements, for `Buffer` and `BufferOwned`, the traits every guard has (the crate's
+/// `guard_impls`: `Deref`, `DerefMut`, `AsRef<B>`, `AsMut<B>`, `Debug`, the returning `Drop`,
+/// the counted `detach`), and those of byte buffers (`io::Write`, `AsRef<[u8]>`).
 macro_rules! buffer_guard {
     ($guard:ident $(<$lt:lifetime>)?) => {
-        impl<$($lt,)? B: ByteBuffer> Deref for $guard<$($lt,)? B> {
-            type Target = B;
+        impl<$($lt,)? B: ByteBuffer> $guard<$($lt,)? B> {
             #[inline]
-            fn deref(&self) -> &B {
-                self.buf.get()
+            fn give_back(&self, buf: Slot<B>) {
+                let _ = self.pool.put_boxed(buf, self.class);
+            }
+
+            fn count_detached(&self) {
+                self.pool.count_detached(self.class);
             }
         }
 
-        impl<$($lt,)? B: ByteBuffer> DerefMut for $guard<$($lt,)? B> {
-            #[inline]
-            fn deref_mut(&mut self) -> &mut B {
-                self.buf.get_mut()
-            }
-        }
+        guard_impls!(
+            $guard $(<$lt>)?, [ByteBuffer],
+            /// Takes the buffer out of the pool for good: it is not returned, and counts as
+            /// `detached` in the pool's statistics (unless it was served fresh above the largest
+            /// class, which the statistics do not count).
+            ///
+            /// ```
+            /// use pool_core::BufferPool;
+            ///
+            /// let pool = std::sync::Arc::new(BufferPool::new());
+            /// let mut guard = pool.get(100);
+            /// guard.extend_from_slice(b"kept by the caller");
+            /// let owned: Vec<u8> = pool_core::Buffer::detach(guard);
+            /// let also: Vec<u8> = pool_core::BufferOwned::detach(pool.get_owned(100));
+            /// assert_eq!(owned, b"kept by the caller");
+            /// assert_eq!((pool.stats().detached, pool.stats().returns), (2, 0));
+            /// # drop(also);
+            /// ```
+        );
 
         /// Writes go to the buffer, so `write!`, `serde_json::to_writer(&mut guard, ..)` and
         /// `io::copy` work on the guard directly.
@@ -48,44 +65,6 @@ macro_rules! buffer_guard {
         impl<$($lt,)? B: ByteBuffer + AsRef<[u8]>> AsRef<[u8]> for $guard<$($lt,)? B> {
             fn as_ref(&self) -> &[u8] {
                 (**self).as_ref()
-            }
-        }
-
-        impl<$($lt,)? B: ByteBuffer + fmt::Debug> fmt::Debug for $guard<$($lt,)? B> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&**self, f)
-            }
-        }
-
-        impl<$($lt,)? B: ByteBuffer> Drop for $guard<$($lt,)? B> {
-            #[inline]
-            fn drop(&mut self) {
-                if let Some(buf) = self.buf.take() {
-                    self.pool.put_boxed(buf, self.class);
-                }
-            }
-        }
-
-        impl<$($lt,)? B: ByteBuffer> $guard<$($lt,)? B> {
-            /// Takes the buffer out of the pool for good: it is not returned, and counts as
-            /// `detached` in the pool's statistics (unless it was served fresh above the largest
-            /// class, which the statistics do not count).
-            ///
-            /// ```
-            /// use pool_core::BufferPool;
-            ///
-            /// let pool = std::sync::Arc::new(BufferPool::new());
-            /// let mut guard = pool.get(100);
-            /// guard.extend_from_slice(b"kept by the caller");
-            /// let owned: Vec<u8> = pool_core::Buffer::detach(guard);
-            /// let also: Vec<u8> = pool_core::BufferOwned::detach(pool.get_owned(100));
-            /// assert_eq!(owned, b"kept by the caller");
-            /// assert_eq!((pool.stats().detached, pool.stats().returns), (2, 0));
-            /// # drop(also);
-            /// ```
-            pub fn detach(mut this: Self) -> B {
-                this.pool.count_detached(this.class);
-                this.buf.detach()
             }
         }
     };
@@ -120,7 +99,7 @@ macro_rules! buffer_guard {
 #[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
 pub struct Buffer<'a, B: ByteBuffer = Vec<u8>> {
     pub(super) pool: &'a BufferPool<B>,
-    pub(super) buf: Held<B>,
+    pub(super) value: Held<B>,
     /// The index of the class it was taken from; `None`: served fresh above the largest.
     pub(super) class: Option<u32>,
 }
@@ -153,7 +132,7 @@ buffer_guard!(Buffer<'a>);
 #[must_use = "an unused guard returns its buffer to the pool at once, like an unused `MutexGuard`"]
 pub struct BufferOwned<B: ByteBuffer = Vec<u8>> {
     pub(super) pool: Arc<BufferPool<B>>,
-    pub(super) buf: Held<B>,
+    pub(super) value: Held<B>,
     /// The index of the class it was taken from; `None`: served fresh above the largest.
     pub(super) class: Option<u32>,
 }

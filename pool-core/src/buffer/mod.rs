@@ -165,7 +165,7 @@ impl<B: ByteBuffer> BufferPool<B> {
         match self.take(n) {
             Some((buf, class)) => Buffer {
                 pool: self,
-                buf: Held::new(buf),
+                value: Held::new(buf),
                 class,
             },
             None => refused(self.refuse(n)),
@@ -198,7 +198,7 @@ impl<B: ByteBuffer> BufferPool<B> {
         match self.take(n) {
             Some((buf, class)) => Ok(Buffer {
                 pool: self,
-                buf: Held::new(buf),
+                value: Held::new(buf),
                 class,
             }),
             None => Err(self.refuse(n)),
@@ -250,7 +250,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     pub fn try_get_owned(self: &Arc<Self>, n: usize) -> Result<BufferOwned<B>, BufferError> {
         match self.take(n) {
             Some((buf, class)) => Ok(BufferOwned {
-                buf: Held::new(buf),
+                value: Held::new(buf),
                 pool: Arc::clone(self),
                 class,
             }),
@@ -308,7 +308,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     /// Offers a buffer to the pool: it is cleared and filed in the largest class its capacity
-    /// covers (counted as a return of that class), or dropped, uncounted, if it is smaller than
+    /// covers (counted as a put and a return of that class), or dropped, uncounted, if it is smaller than
     /// the smallest class or larger than the largest.
     ///
     /// ```
@@ -320,14 +320,17 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// assert_eq!(per_class, [0, 1, 0]);
     /// ```
     pub fn put(&self, buf: B) {
-        self.put_boxed(Slot::new(buf), None);
+        if let Some(to) = self.put_boxed(Slot::new(buf), None) {
+            self.classes[to].count_put();
+        }
     }
 
     /// Files a returned buffer by its capacity now; `from` is the class it was taken from
     /// (`None`: served fresh, or never the pool's), for the counts the classes' pools cannot
     /// keep: a promotion, or a buffer that no longer fits any class.
+    /// Returns the class it was filed in.
     #[inline]
-    fn put_boxed(&self, buf: Slot<B>, from: Option<u32>) {
+    fn put_boxed(&self, buf: Slot<B>, from: Option<u32>) -> Option<usize> {
         let capacity = buf.capacity();
         let to = match self.classes.iter().rposition(|c| c.size <= capacity) {
             Some(to) if capacity <= self.largest() => Some(to),
@@ -346,6 +349,7 @@ impl<B: ByteBuffer> BufferPool<B> {
             }
             (None, None) => drop(buf),
         }
+        to
     }
 
     /// Counts the detach of a buffer taken from class `from` (`None`: served fresh, which the
@@ -401,7 +405,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// [`refused_gets`](Self::refused_gets), not here. A buffer that comes back fitting no class
     /// (it grew past the largest, or shrank below the smallest) is dropped and counted in
     /// `discards.oversized`, and a detached one in `detached`, so that once no other thread
-    /// uses the pool, `creations == idle + in use + discards.total() + detached + trimmed`.
+    /// uses the pool, `creations + puts == idle + in_use + discards.total() + detached + trimmed`.
     ///
     /// ```
     /// use pool_core::{Buffer, BufferPool};
@@ -421,7 +425,9 @@ impl<B: ByteBuffer> BufferPool<B> {
         for class in self.class_stats() {
             total += class.stats;
         }
-        total
+        // The in-use gauge of the whole pool: a buffer taken from one class and filed in
+        // another on return leaves the two classes' own gauges off by one each way.
+        total.finish()
     }
 
     /// How many gets asked for more than the largest class and were served fresh.

@@ -49,6 +49,10 @@ impl<T: Poolable + Send + 'static> Pooled<'_, T> {
         let (pool, home) = (self.pool, self.home);
         pool.put_to(home, value);
     }
+
+    fn count_detached(&self) {
+        self.pool.count_detached();
+    }
 }
 
 /// A `'static` guard for an object taken from an `Arc<Pool<T>>` with [`Pool::get_owned`]: `Send`
@@ -84,6 +88,10 @@ impl<T: Poolable + Send + 'static> PooledOwned<T> {
     #[inline]
     fn give_back(&self, value: Slot<T>) {
         self.pool.put_boxed(value);
+    }
+
+    fn count_detached(&self) {
+        self.pool.count_detached();
     }
 }
 
