@@ -201,6 +201,9 @@ pub struct BufferPool<B: ByteBuffer = Vec<u8>> {
     unpooled: AtomicU64,
     /// Gets refused: above `max_buffer`, or the allocator failed.
     refused: AtomicU64,
+    /// The pool's series, if [`BufferPoolBuilder::metrics`] named it.
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::BufferRegistration>,
 }
 
 impl BufferPool<Vec<u8>> {
@@ -242,6 +245,8 @@ impl<B: ByteBuffer> BufferPool<B> {
             max_buffer: None,
             max_idle: usize::MAX,
             thread_cache: None,
+            #[cfg(feature = "metrics")]
+            metrics: None,
             _buffer: core::marker::PhantomData,
         }
     }
@@ -474,7 +479,42 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// assert_eq!(pool.trim(), 1);
     /// ```
     pub fn trim(&self) -> usize {
-        self.classes.iter().map(|c| c.pool.trim()).sum()
+        let released = self.classes.iter().map(|c| c.pool.trim()).sum();
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
+        released
+    }
+
+    /// Publishes each class's [`Stats`] (labelled `pool = name`, `class = size in bytes`) and
+    /// the pool's [`unpooled_gets`](Self::unpooled_gets) and [`refused_gets`](Self::refused_gets)
+    /// (as `pool_buffer_unpooled_gets_total` and `pool_buffer_refused_gets_total`, labelled
+    /// `pool = name`) through the [`metrics`](https://docs.rs/metrics) facade, if the pool was
+    /// built with a name ([`BufferPoolBuilder::metrics`]); else does nothing. The series are
+    /// those of [`PoolBuilder::metrics`](crate::PoolBuilder::metrics), with the same refresh
+    /// points: this call, [`trim`](Self::trim) and the pool's drop.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().metrics("responses").build();
+    /// drop(pool.get(100));
+    /// pool.publish_metrics(); // pool_gets_total{pool="responses",class="4096"} 1
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish_metrics(&self) {
+        self.publish_with(crate::metrics::Registration::publish);
+    }
+
+    /// Publishes each class's stats with `publish`, then the gets no class serves.
+    #[cfg(feature = "metrics")]
+    fn publish_with(&self, publish: fn(&crate::metrics::Registration, &Stats)) {
+        if let Some(registration) = &self.metrics {
+            for (class, registration) in self.classes.iter().zip(&registration.classes) {
+                publish(registration, &class.pool.stats());
+            }
+            registration.publish_unclassed(self.unpooled_gets(), self.refused_gets());
+        }
     }
 
     /// Statistics per class: `(class size, stats)`, smallest first.
@@ -542,6 +582,14 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 }
 
+/// The last publish: the idle buffers count as released with the pool.
+#[cfg(feature = "metrics")]
+impl<B: ByteBuffer> Drop for BufferPool<B> {
+    fn drop(&mut self) {
+        self.publish_with(crate::metrics::Registration::publish_dropped);
+    }
+}
+
 impl<B: ByteBuffer> fmt::Debug for BufferPool<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BufferPool")
@@ -573,6 +621,9 @@ pub struct BufferPoolBuilder<B> {
     max_buffer: Option<usize>,
     max_idle: usize,
     thread_cache: Option<usize>,
+    /// The name given to [`metrics`](Self::metrics).
+    #[cfg(feature = "metrics")]
+    metrics: Option<String>,
     _buffer: core::marker::PhantomData<fn() -> B>,
 }
 
@@ -664,6 +715,28 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
         self
     }
 
+    /// Publishes the pool's statistics through the [`metrics`](https://docs.rs/metrics) facade,
+    /// per class, labelled `pool = name` and `class = size in bytes`: the series of
+    /// [`PoolBuilder::metrics`](crate::PoolBuilder::metrics), refreshed by
+    /// [`BufferPool::publish_metrics`], [`BufferPool::trim`] and the drop, plus
+    /// `pool_buffer_unpooled_gets_total` and `pool_buffer_refused_gets_total` (labelled
+    /// `pool = name` only). `sum by (pool)` in PromQL adds the classes up.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().classes([4096, 65536]).metrics("reads").build();
+    /// drop(pool.get(10_000));
+    /// pool.publish_metrics(); // pool_reuses_total{pool="reads",class="65536"} 0, ...
+    /// assert_eq!(pool.stats().creations, 1);
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn metrics(mut self, name: impl Into<String>) -> Self {
+        self.metrics = Some(name.into());
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Panics
@@ -690,7 +763,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
                  class and thread; lower it (0 turns the caches off)"
             );
         }
-        let classes = classes
+        let classes: Vec<Class<B>> = classes
             .into_iter()
             .map(|size| {
                 // An allocation failure makes an empty buffer (`with_capacity(0)` does not
@@ -708,6 +781,11 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
             })
             .collect();
         BufferPool {
+            #[cfg(feature = "metrics")]
+            metrics: self.metrics.map(|name| {
+                let sizes = classes.iter().map(|c| c.size);
+                crate::metrics::BufferRegistration::new(name, sizes)
+            }),
             classes,
             max_buffer,
             unpooled: AtomicU64::new(0),

@@ -281,6 +281,7 @@ impl<T: Poolable> LocalPool<T> {
         let mut stats = Stats::default();
         stats.reuses = c.reuses.get();
         stats.creations = c.creations.get();
+        stats.creation_reasons.empty = stats.creations;
         stats.factory_panicked = c.factory_panicked.get();
         stats.gets = stats.reuses + stats.creations;
         stats.returns = c.returns.get();

@@ -22,7 +22,7 @@ use self::cache::Cache;
 use self::tier::{Idle, Tier};
 use crate::Poolable;
 use crate::slot::{Held, Slot};
-use crate::stats::{Discards, Stats};
+use crate::stats::{Creations, Discards, Stats};
 use crate::sync::{
     Arc, AtomicU64, AtomicUsize, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
 };
@@ -65,6 +65,15 @@ pub(crate) enum Discard {
     ResetPanicked,
     /// It retains more than the per-object byte bound.
     Oversized,
+}
+
+/// Why a get calls the factory (see [`Creations`]).
+#[derive(Clone, Copy)]
+enum Creation {
+    /// Every place an idle object can be was looked at, and was empty.
+    Empty,
+    /// Some thread caches were not looked at.
+    OutOfReach,
 }
 
 /// Resets a returned object (catching a panic) and checks it against the per-object byte
@@ -132,7 +141,8 @@ fn release_all<T>(idle: Vec<Idle<T>>) {
 #[derive(Default)]
 struct Totals {
     reuses: AtomicU64,
-    creations: AtomicU64,
+    created_empty: AtomicU64,
+    created_out_of_reach: AtomicU64,
     factory_panicked: AtomicU64,
     returns: AtomicU64,
     over_idle_bound: AtomicU64,
@@ -148,7 +158,12 @@ impl Totals {
         // Relaxed: statistics, see `shared_add`.
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         stats.reuses += get(&self.reuses);
-        stats.creations += get(&self.creations);
+        let created = Creations {
+            empty: get(&self.created_empty),
+            out_of_reach: get(&self.created_out_of_reach),
+        };
+        stats.creations += created.total();
+        stats.creation_reasons += created;
         stats.factory_panicked += get(&self.factory_panicked);
         stats.returns += get(&self.returns);
         stats.discards += Discards {
@@ -208,6 +223,9 @@ pub struct Pool<T: Send> {
     cursor: AtomicUsize,
     tier: Mutex<Tier<T>>,
     totals: Totals,
+    /// The pool's series, if [`PoolBuilder::metrics`] named it.
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Registration>,
 }
 
 impl<T: Poolable + Default + Send + 'static> Pool<T> {
@@ -272,6 +290,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             cursor: AtomicUsize::new(0),
             tier: Mutex::new(Tier::new()),
             totals: Totals::default(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -395,8 +415,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[inline(never)]
     fn take_slow(&self, cache: &Cache<T>) -> Slot<T> {
         match self.steal(cache) {
-            Some(value) => value,
-            None => self.create(),
+            Ok(value) => value,
+            Err(reason) => self.create(reason),
         }
     }
 
@@ -404,37 +424,51 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// and takes half of the first non-empty one's objects (one for the caller, the rest into
     /// `me`). The loot travels in `me`'s own stack, lent for the purpose, so a steal allocates
     /// nothing. Holding the registry while waiting for a victim's lock cannot deadlock: no one
-    /// waits for the registry while holding a slot.
-    fn steal(&self, me: &Cache<T>) -> Option<Slot<T>> {
+    /// waits for the registry while holding a slot. With nothing found, says whether every
+    /// other slot was probed.
+    fn steal(&self, me: &Cache<T>) -> Result<Slot<T>, Creation> {
         let mut loot = match me.lend_stack() {
             Ok(stack) => stack,
-            Err(arrived) => return Some(arrived),
+            Err(arrived) => return Ok(arrived),
         };
         let mut stale = 0;
+        let mut reach = self.unsearched();
         {
             let caches = lock(&self.caches);
             let n = caches.len();
             // Relaxed: the cursor only spreads the probes; any value is correct.
             let start = self.cursor.fetch_add(STEAL_PROBES, Ordering::Relaxed);
+            let mut probed = 0;
             for k in 0..n.min(STEAL_PROBES + 1) {
                 let victim = &caches[start.wrapping_add(k) % n];
                 if !ptr::eq(&**victim, me) {
+                    probed += 1;
                     stale = victim.steal_into(&mut loot, self.batch);
                     if !loot.is_empty() {
                         break;
                     }
                 }
             }
+            if probed + 1 >= n {
+                reach = Creation::Empty;
+            }
         }
-        me.restore_stack(loot, stale)
+        me.restore_stack(loot, stale).ok_or(reach)
     }
 
-    /// Calls the factory (no lock held), counting a creation only once it returned.
-    fn create(&self) -> Slot<T> {
+    /// Calls the factory (no lock held), counting a creation, for `reason`, only once it
+    /// returned.
+    fn create(&self, reason: Creation) -> Slot<T> {
         let value = call_factory(&self.factory, || {
             shared_add(&self.totals.factory_panicked, 1);
         });
-        shared_add(&self.totals.creations, 1);
+        shared_add(
+            match reason {
+                Creation::Empty => &self.totals.created_empty,
+                Creation::OutOfReach => &self.totals.created_out_of_reach,
+            },
+            1,
+        );
         Slot::new(value)
     }
 
@@ -447,7 +481,17 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 shared_add(&self.totals.reuses, 1);
                 idle.value
             }
-            None => self.create(),
+            None => self.create(self.unsearched()),
+        }
+    }
+
+    /// The reason of a creation made without looking in every thread cache: out of reach,
+    /// unless the caches keep nothing (`thread_cache(0)`).
+    fn unsearched(&self) -> Creation {
+        if self.limits.thread_cache == 0 {
+            Creation::Empty
+        } else {
+            Creation::OutOfReach
         }
     }
 
@@ -542,9 +586,14 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
         let count = released.len();
         release_all(released);
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
         count
     }
+}
 
+// `stats()` and the metrics need no `Poolable` bound, so that the drop can use them.
+impl<T: Send> Pool<T> {
     /// A snapshot of the pool's statistics, summed over the thread slots and the shared tier.
     /// Exact when no other thread is using the pool; approximate (each slot read at a slightly
     /// different moment) while they do.
@@ -576,12 +625,43 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         stats.gets = stats.reuses + stats.creations;
         stats
     }
+
+    /// Publishes a [`stats`](Self::stats) snapshot through the [`metrics`](https://docs.rs/metrics)
+    /// facade, if the pool was built with a name ([`PoolBuilder::metrics`]); else does
+    /// nothing. [`trim`](Self::trim) and the pool's drop publish too; call this from a timer
+    /// (or before each scrape) for fresher figures. The snapshot costs what `stats()` costs:
+    /// one visit of each thread's cache, none of the hit path.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().metrics("buffers").build();
+    /// drop(pool.get());
+    /// pool.publish_metrics(); // pool_gets_total{pool="buffers"} is 1 in the recorder
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish_metrics(&self) {
+        if let Some(registration) = &self.metrics {
+            registration.publish(&self.stats());
+        }
+    }
+
+    /// The last publish, from the drop: the idle objects count as released with the pool.
+    #[cfg(feature = "metrics")]
+    fn publish_dropped(&self) {
+        if let Some(registration) = &self.metrics {
+            registration.publish_dropped(&self.stats());
+        }
+    }
 }
 
 impl<T: Send> Drop for Pool<T> {
     /// Drops every idle object at once, whichever thread cached it, live or exited (a `Drop`
     /// that panics is caught and the rest are still dropped).
     fn drop(&mut self) {
+        #[cfg(feature = "metrics")]
+        self.publish_dropped();
         let mut all = get_mut(&mut self.tier).take_all();
         for cache in get_mut(&mut self.caches).iter() {
             cache.take_all_into(&mut all);
@@ -592,8 +672,10 @@ impl<T: Send> Drop for Pool<T> {
 
 impl<T: Send> fmt::Debug for Pool<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pool")
-            .field("limits", &self.limits)
-            .finish_non_exhaustive()
+        let mut f = f.debug_struct("Pool");
+        f.field("limits", &self.limits);
+        #[cfg(feature = "metrics")]
+        f.field("metrics", &self.metrics.as_ref().map(|r| r.name()));
+        f.finish_non_exhaustive()
     }
 }
