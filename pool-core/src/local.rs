@@ -45,6 +45,9 @@ pub struct LocalPool<T> {
     low_water: Cell<usize>,
     bytes: Cell<usize>,
     counters: LocalCounters,
+    /// The pool's series, if [`PoolBuilder::metrics`](crate::PoolBuilder::metrics) named it.
+    #[cfg(feature = "metrics")]
+    pub(crate) metrics: Option<crate::metrics::Registration>,
 }
 
 #[derive(Default)]
@@ -142,6 +145,8 @@ impl<T: Poolable> LocalPool<T> {
             low_water: Cell::new(0),
             bytes: Cell::new(0),
             counters: LocalCounters::default(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -262,9 +267,14 @@ impl<T: Poolable> LocalPool<T> {
         for (value, _) in released {
             drop_quietly(value);
         }
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
         count
     }
+}
 
+// `stats()` and the metrics need no `Poolable` bound, so that the drop can use them.
+impl<T> LocalPool<T> {
     /// A snapshot of the pool's statistics.
     ///
     /// ```
@@ -296,12 +306,37 @@ impl<T: Poolable> LocalPool<T> {
         stats.retained_bytes = self.bytes.get() as u64;
         stats
     }
+
+    /// Publishes a [`stats`](Self::stats) snapshot through the [`metrics`](https://docs.rs/metrics)
+    /// facade, if the pool was built with a name
+    /// ([`PoolBuilder::metrics`](crate::PoolBuilder::metrics), then
+    /// [`build_local`](crate::PoolBuilder::build_local)); else does nothing. As for a
+    /// [`Pool`](crate::Pool::publish_metrics), [`trim`](Self::trim) and the drop publish too.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool = Pool::<Vec<u8>>::builder().metrics("scratch").build_local();
+    /// drop(pool.get());
+    /// pool.publish_metrics(); // pool_gets_total{pool="scratch"} 1, pool_thread_caches 0
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish_metrics(&self) {
+        if let Some(registration) = &self.metrics {
+            registration.publish(&self.stats());
+        }
+    }
 }
 
 /// Drops every idle object; a panic in an object's `Drop` is caught (see the type's docs), so
 /// dropping the pool never panics because of one, and the others are still dropped.
 impl<T> Drop for LocalPool<T> {
     fn drop(&mut self) {
+        #[cfg(feature = "metrics")]
+        if let Some(registration) = &self.metrics {
+            registration.publish_dropped(&self.stats());
+        }
         for (value, _) in mem::take(self.items.get_mut()) {
             drop_quietly(value);
         }

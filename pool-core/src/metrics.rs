@@ -415,6 +415,27 @@ mod publish {
     }
 
     #[test]
+    fn a_local_pool_built_with_a_name_publishes_too() {
+        let capture = Capture::default();
+        let pool = Pool::<Vec<u8>>::builder().metrics("scratch").build_local();
+        drop(pool.get());
+        drop(pool.get());
+        metrics::with_local_recorder(&capture, || pool.publish_metrics());
+        assert_eq!(capture.counter("pool_gets_total{pool=scratch}"), Some(2));
+        assert_eq!(capture.counter("pool_reuses_total{pool=scratch}"), Some(1));
+        assert_eq!(capture.gauge("pool_idle_objects{pool=scratch}"), Some(1.0));
+        pool.trim();
+        pool.trim();
+        let trimmed = "pool_releases_total{pool=scratch,reason=trimmed}";
+        assert_eq!(capture.counter(trimmed), Some(1), "trim publishes");
+        drop(pool.get());
+        drop(pool);
+        let dropped = "pool_releases_total{pool=scratch,reason=pool_dropped}";
+        assert_eq!(capture.counter(dropped), Some(1), "the drop publishes");
+        assert_eq!(capture.counter("pool_gets_total{pool=scratch}"), Some(3));
+    }
+
+    #[test]
     fn a_pool_without_a_name_publishes_nothing() {
         let capture = Capture::default();
         metrics::with_local_recorder(&capture, || {

@@ -111,7 +111,8 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     ///
     /// The hit path is not touched: the figures are a [`Stats`](crate::Stats) snapshot, summed
     /// and published when [`Pool::publish_metrics`] or [`Pool::trim`] is called, and once more
-    /// when the pool is dropped. Between two of those the exporter shows the previous figures, so
+    /// when the pool is dropped (the same for a [`LocalPool`](crate::LocalPool) made by
+    /// [`build_local`](Self::build_local)). Between two of those the exporter shows the previous figures, so
     /// call `publish_metrics()` from the timer that trims, or right before each scrape. The
     /// series' handles are taken from the recorder installed at the first publish: install it
     /// before that (building the pool earlier is fine).
@@ -181,7 +182,13 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// assert_eq!(local.stats().idle, 1);
     /// ```
     pub fn build_local(self) -> crate::LocalPool<T> {
-        crate::LocalPool::from_parts(self.factory, self.limits)
+        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
+        let mut pool = crate::LocalPool::from_parts(self.factory, self.limits);
+        #[cfg(feature = "metrics")]
+        {
+            pool.metrics = self.metrics;
+        }
+        pool
     }
 }
 
