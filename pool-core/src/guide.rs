@@ -114,12 +114,12 @@
 //!
 //! ## On a dashboard (feature `metrics`)
 //!
-//! Built with [`PoolBuilder::metrics("name")`](crate::PoolBuilder::metrics) (or
-//! [`BufferPoolBuilder::metrics`](crate::BufferPoolBuilder::metrics)), a pool publishes these
+//! Built with [`PoolBuilder::metrics("name")`](crate::PoolBuilder#method.metrics) (or
+//! [`BufferPoolBuilder::metrics`](crate::BufferPoolBuilder#method.metrics)), a pool publishes these
 //! figures through the [`metrics`](https://docs.rs/metrics) facade, each series labelled
 //! `pool="name"` (and `class="bytes"` for a buffer pool's classes: `sum by (pool)` adds them
 //! up). The figures refresh when the pool publishes, on
-//! [`publish_metrics()`](crate::Pool::publish_metrics), [`trim()`](crate::Pool::trim) and its
+//! [`publish_metrics()`](crate::Pool#method.publish_metrics), [`trim()`](crate::Pool::trim) and its
 //! drop, never on a get or a put: call `publish_metrics()` in the `/metrics` handler or from the
 //! trim timer, and take `rate()` over at least two publish periods. The `http_server` example
 //! serves them to Prometheus. A small dashboard, with what each bad value means and which

@@ -30,7 +30,8 @@
 //! - `zeroize`: `#[poolable(zeroize)]` wipes a field's bytes, spare capacity included, before the
 //!   reset: the option for tokens and passwords (see [`Wipe`]).
 //! - `serde`: `Serialize`/`Deserialize` for the recycling collections.
-//! - `metrics`: [`PoolBuilder::metrics`] and [`BufferPoolBuilder::metrics`] publish a pool's
+//! - `metrics`: [`PoolBuilder::metrics`](PoolBuilder#method.metrics) and
+//!   [`BufferPoolBuilder::metrics`](BufferPoolBuilder#method.metrics) publish a pool's
 //!   [`Stats`] through the [`metrics`](https://docs.rs/metrics) facade, labelled with the
 //!   pool's name, for a Prometheus (or any other) exporter; the hit path stays as it is.
 //!

@@ -291,9 +291,10 @@ impl<T> LocalPool<T> {
         let mut stats = Stats::default();
         stats.reuses = c.reuses.get();
         stats.creations = c.creations.get();
-        stats.creation_reasons.empty = stats.creations;
         stats.factory_panicked = c.factory_panicked.get();
         stats.gets = stats.reuses + stats.creations;
+        // One thread, one stack: a miss has looked everywhere.
+        stats.creation_reasons.empty = stats.creations;
         stats.returns = c.returns.get();
         stats.discards = Discards {
             over_idle_bound: c.over_idle_bound.get(),
