@@ -102,8 +102,10 @@ impl Registration {
         h.discarded_oversized.absolute(stats.discards.oversized);
         h.discarded_reset_panicked
             .absolute(stats.discards.reset_panicked);
+        // With the byte budget: `h.discarded_over_idle_bytes.absolute(stats.discards.over_idle_bytes)`.
         h.detached.absolute(stats.detached);
         h.released_trimmed.absolute(stats.trimmed);
+        // With aging: `h.released_aged.absolute(stats.aged)`.
         h.idle.set(stats.idle as f64);
         h.retained_bytes.set(stats.retained_bytes as f64);
         h.thread_caches.set(stats.thread_caches as f64);
