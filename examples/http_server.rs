@@ -9,12 +9,16 @@
 //!
 //! The response echoes the request: its `x-request-id`, method, path, body length, an FNV-1a
 //! checksum of the body, and the body itself when it is UTF-8. `GET /stats` returns the pools'
-//! statistics as JSON; `POST /shutdown` stops the server (in-flight requests finish).
+//! statistics as JSON; `GET /metrics` returns them in the Prometheus text format (pool-core's
+//! `metrics` feature: both pools are built with a name, the handler publishes their figures
+//! and renders `metrics-exporter-prometheus`'s recorder into a pooled buffer); `POST /shutdown`
+//! stops the server (in-flight requests finish).
 //!
 //! ```sh
 //! cargo run --release --example http_server -- --port 8080
 //! curl -H 'x-request-id: 42' -d 'hello' http://127.0.0.1:8080/echo
 //! curl http://127.0.0.1:8080/stats
+//! curl http://127.0.0.1:8080/metrics
 //! ```
 //!
 //! Options: `--port P` (default 0: any free port; the bound address is printed on the first line
@@ -36,6 +40,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use pool_core::{BufferOwned, BufferPool, Pool};
 use pool_suite::workloads::RequestCtx;
 use serde::Serialize;
@@ -53,6 +58,8 @@ struct State {
     contexts: Arc<Pool<RequestCtx>>,
     /// Response buffers (4 KiB, 64 KiB and 1 MiB classes).
     buffers: Arc<BufferPool>,
+    /// The recorder the pools publish to, rendered by `GET /metrics`.
+    prometheus: PrometheusHandle,
     /// Echoed requests so far.
     served: AtomicU64,
     /// Stop after this many echoed requests.
@@ -96,6 +103,7 @@ fn json_response(status: StatusCode, buf: BufferOwned) -> Response<Body> {
 async fn handle(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Body>, Infallible> {
     match (req.method(), req.uri().path()) {
         (&Method::GET, "/stats") => Ok(stats(&state)),
+        (&Method::GET, "/metrics") => Ok(metrics(&state)),
         (&Method::POST, "/shutdown") => {
             state.shutdown.send_replace(true);
             let mut buf = state.buffers.get_owned(64);
@@ -174,6 +182,27 @@ fn stats(state: &State) -> Response<Body> {
     let mut buf = state.buffers.get_owned(1024);
     serde_json::to_writer(&mut buf, &body).expect("serializing into a Vec<u8> cannot fail");
     json_response(StatusCode::OK, buf)
+}
+
+/// The pools' series in the Prometheus text format. The figures refresh here: each pool sums
+/// its per-thread counters into a `Stats` and publishes it (their `trim()` would too), so the
+/// request path itself never writes a metric.
+fn metrics(state: &State) -> Response<Body> {
+    state.contexts.publish_metrics();
+    state.buffers.publish_metrics();
+    // Histogram upkeep; the pools publish counters and gauges only, so this is cheap.
+    state.prometheus.run_upkeep();
+    let mut buf = state.buffers.get_owned(16 << 10);
+    state
+        .prometheus
+        .render_to_write(&mut *buf)
+        .expect("rendering into a Vec<u8> cannot fail");
+    let mut response = Response::new(Full::new(Bytes::from_owner(buf)));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 /// Resolves once the server is told to stop (or the sender is gone). Drops the watch guard
@@ -274,6 +303,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("start the tokio runtime");
+    // Before the first publish: the pools take their series' handles from this recorder.
+    let prometheus = PrometheusBuilder::new()
+        .install_recorder()
+        .expect("install the Prometheus recorder");
     runtime.block_on(async {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port));
         let listener = TcpListener::bind(addr)
@@ -283,8 +316,9 @@ fn main() {
         // The first line of stdout: tests and scripts read the address from it.
         println!("listening on http://{local}");
         let state = Arc::new(State {
-            contexts: Arc::new(Pool::new()),
-            buffers: Arc::new(BufferPool::new()),
+            contexts: Arc::new(Pool::builder().metrics("contexts").build()),
+            buffers: Arc::new(BufferPool::builder().metrics("buffers").build()),
+            prometheus,
             served: AtomicU64::new(0),
             limit: opts.requests,
             shutdown: watch::channel(false).0,

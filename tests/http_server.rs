@@ -2,7 +2,9 @@
 //! keep-alive connections (32 tasks × 313 requests, a hyper 1 client on tokio), each with a
 //! unique `x-request-id` and a unique body. Every response must echo its own id and body (pooled
 //! contexts and buffers never carry data across requests), and `/stats` must show that the pools
-//! created a few dozen objects and reused them for everything else.
+//! created a few dozen objects and reused them for everything else. `/metrics`, scraped before
+//! and after, must carry the pools' series in the Prometheus text format, labelled with each
+//! pool's name (and each buffer class), and show them moved by the requests.
 //!
 //! The server gets `--workers 4` so that the bound on creations does not depend on the number of
 //! cores (each worker thread may keep a few idle objects in its cache), and `--seconds 120` so
@@ -89,6 +91,63 @@ where
     (status, json)
 }
 
+/// Sends a `GET path` and returns the status, the content type and the body as text.
+async fn get_text(
+    sender: &mut SendRequest<Empty<Bytes>>,
+    addr: SocketAddr,
+    path: &str,
+) -> (StatusCode, String, String) {
+    let req = Request::get(path)
+        .header("host", addr.to_string())
+        .body(Empty::new())
+        .expect("a valid request");
+    sender
+        .ready()
+        .await
+        .expect("connection ready for a request");
+    let response = sender
+        .send_request(req)
+        .await
+        .expect("a response from the example server");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the response body")
+        .to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).expect("a UTF-8 body"),
+    )
+}
+
+/// The value of the series `series` (name and labels, exactly as rendered) in a Prometheus
+/// text-format scrape, or `None` if the scrape does not have it.
+fn sample(scrape: &str, series: &str) -> Option<f64> {
+    scrape.lines().find_map(|line| {
+        let value = line.strip_prefix(series)?.strip_prefix(' ')?;
+        Some(
+            value
+                .trim()
+                .parse()
+                .unwrap_or_else(|e| panic!("bad sample {line:?}: {e}")),
+        )
+    })
+}
+
+/// The value of `series`, which the scrape must have.
+fn must(scrape: &str, series: &str) -> f64 {
+    sample(scrape, series).unwrap_or_else(|| panic!("no series {series} in:\n{scrape}"))
+}
+
 /// One client connection: `REQUESTS_PER_CONNECTION` requests, each checked against its echo.
 async fn client(addr: SocketAddr, conn: usize) -> usize {
     let mut sender = connect::<Full<Bytes>>(addr).await;
@@ -143,8 +202,16 @@ fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let stats = runtime.block_on(async {
+    let (stats, before, after) = runtime.block_on(async {
         tokio::time::timeout(Duration::from_secs(60), async {
+            let mut sender = connect::<Empty<Bytes>>(addr).await;
+            let (status, content_type, before) = get_text(&mut sender, addr, "/metrics").await;
+            assert_eq!(status, StatusCode::OK, "{before}");
+            assert!(
+                content_type.starts_with("text/plain; version=0.0.4"),
+                "{content_type}"
+            );
+
             let tasks: Vec<_> = (0..CONNECTIONS)
                 .map(|conn| tokio::spawn(client(addr, conn)))
                 .collect();
@@ -154,7 +221,8 @@ fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
             }
             assert_eq!(sent, CONNECTIONS * REQUESTS_PER_CONNECTION);
 
-            let mut sender = connect::<Empty<Bytes>>(addr).await;
+            let (status, _, after) = get_text(&mut sender, addr, "/metrics").await;
+            assert_eq!(status, StatusCode::OK, "{after}");
             let get_stats = Request::get("/stats")
                 .header("host", addr.to_string())
                 .body(Empty::new())
@@ -167,7 +235,7 @@ fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
                 .expect("a valid request");
             let (status, _) = call(&mut sender, shutdown).await;
             assert_eq!(status, StatusCode::OK);
-            stats
+            (stats, before, after)
         })
         .await
         .expect("10,016 requests within 60 s")
@@ -183,6 +251,40 @@ fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
         assert!(reuses > 9_000, "{pool}: only {reuses} reuses: {stats}");
     }
     assert_eq!(stats["contexts"]["gets"], requests, "{stats}");
+
+    // The scrapes: each series labelled with its pool (and class), described, and moved by
+    // the requests by as much as `/stats` says.
+    assert!(after.contains("# TYPE pool_gets_total counter"), "{after}");
+    assert!(
+        after.contains("# TYPE pool_retained_bytes gauge"),
+        "{after}"
+    );
+    let ctx = |name: &str| format!("{name}{{pool=\"contexts\"}}");
+    assert_eq!(must(&before, &ctx("pool_gets_total")), 0.0);
+    assert_eq!(must(&after, &ctx("pool_gets_total")), requests as f64);
+    let reuses = must(&after, &ctx("pool_reuses_total"));
+    assert!(reuses > 9_000.0, "{after}");
+    assert_eq!(must(&after, &ctx("pool_returns_total")), requests as f64);
+    let created: f64 = ["empty", "out_of_reach"]
+        .iter()
+        .map(|r| {
+            must(
+                &after,
+                &format!("pool_creations_total{{pool=\"contexts\",reason=\"{r}\"}}"),
+            )
+        })
+        .sum();
+    assert_eq!(created + reuses, requests as f64, "{after}");
+    assert!(must(&after, &ctx("pool_idle_objects")) >= 1.0, "{after}");
+    assert!(must(&after, &ctx("pool_retained_bytes")) > 0.0, "{after}");
+    assert!(must(&after, &ctx("pool_thread_caches")) >= 1.0, "{after}");
+    let class = "pool=\"buffers\",class=\"4096\"";
+    let buffer_gets = |scrape: &str| must(scrape, &format!("pool_gets_total{{{class}}}"));
+    assert!(buffer_gets(&after) >= requests as f64, "{after}");
+    assert!(buffer_gets(&after) > buffer_gets(&before), "{after}");
+    let discards = format!("pool_discards_total{{{class},reason=\"oversized\"}}");
+    assert_eq!(must(&after, &discards), 0.0, "{after}");
+    assert!(sample(&after, "pool_buffer_refused_gets_total{pool=\"buffers\"}").is_some());
 
     // The server drains its connections and exits by itself after `/shutdown`.
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -112,6 +112,34 @@
 //! With no other thread using the pool, `creations == idle + in use + discards.total() +
 //! detached + trimmed`: every object ever created is accounted for.
 //!
+//! Two more identities hold once the pool is quiet: `gets == reuses + creations`, and
+//! `returns == kept + discards.total()`, where *kept*, the returns whose object became idle,
+//! is `idle + reuses + trimmed`. `creation_reasons` splits `creations` into `empty` (the get
+//! looked in every cache and the tier: nothing was idle) and `out_of_reach` (it probed only a
+//! few other threads' caches, as it does when more threads use the pool than it probes).
+//!
+//! ## On a dashboard (feature `metrics`)
+//!
+//! Built with [`PoolBuilder::metrics("name")`](crate::PoolBuilder#method.metrics) (or
+//! [`BufferPoolBuilder::metrics`](crate::BufferPoolBuilder#method.metrics)), a pool publishes these
+//! figures through the [`metrics`](https://docs.rs/metrics) facade, each series labelled
+//! `pool="name"` (and `class="bytes"` for a buffer pool's classes: `sum by (pool)` adds them
+//! up). The figures refresh when the pool publishes, on
+//! [`publish_metrics()`](crate::Pool#method.publish_metrics), [`trim()`](crate::Pool::trim) and its
+//! drop, never on a get or a put: call `publish_metrics()` in the `/metrics` handler or from the
+//! trim timer, and take `rate()` over at least two publish periods. The `http_server` example
+//! serves them to Prometheus. A small dashboard, with what each bad value means and which
+//! setting answers it:
+//!
+//! | panel | PromQL | bad value: meaning, and what answers it |
+//! |---|---|---|
+//! | hit rate | `sum by (pool) (rate(pool_reuses_total[5m])) / sum by (pool) (rate(pool_gets_total[5m]))` | below ~0.95 after warm-up: objects do not come back. Read the discards panel for why; with no discards, look at `rate(pool_detached_total[5m])` (guards detached or leaked) |
+//! | discards by reason | `sum by (pool, reason) (rate(pool_discards_total[5m]))` | `over_idle_bound`: the idle bound is below the concurrency, raise [`max_idle`](crate::PoolBuilder::max_idle) (or [`thread_cache`](crate::PoolBuilder::thread_cache)); `oversized`: objects outgrow [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes), raise it or bound the field with `#[poolable(max_capacity = N)]`; `reset_panicked` above 0: a bug in a `reset` |
+//! | creations per second | `sum by (pool, reason) (rate(pool_creations_total[5m]))` | should fall to about 0 after warm-up. `empty` that stays up while `rate(pool_releases_total{reason="trimmed"}[5m])` is up too: the trim period is shorter than the traffic's quiet spells, call [`trim`](crate::Pool::trim) less often; `empty` alone: the concurrency keeps growing. `out_of_reach` while `pool_idle_objects` stays high: idle objects are stranded in caches of threads that no longer take from them, lower [`thread_cache`](crate::PoolBuilder::thread_cache) so more of them reach the shared tier |
+//! | retained bytes | `sum by (pool) (pool_retained_bytes)` | the memory the pool pins. Climbing with the traffic's peaks and never coming down: nothing trims, call [`trim`](crate::Pool::trim) from a timer and bound [`max_idle`](crate::PoolBuilder::max_idle) |
+//! | average idle object | `sum by (pool) (pool_retained_bytes) / sum by (pool) (pool_idle_objects)` | far above what a request needs: a few huge requests left their capacity behind; set [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes) or `max_capacity` on the field |
+//! | factory panics | `sum by (pool) (rate(pool_factory_panics_total[5m]))` | above 0: the factory fails (a bug, or an allocation it cannot make) |
+//!
 //! # Profiling allocations
 //!
 //! Count them: a counting `#[global_allocator]` (see `benches/alloc_counts.rs` in the

@@ -9,7 +9,7 @@ use crate::guard::guard_impls;
 use crate::idle::{Idle, Stack};
 use crate::lifecycle::{Discard, Limits, call_factory, drop_quietly, prepare_return, release_all};
 use crate::slot::{Held, Slot};
-use crate::stats::{Discards, Stats};
+use crate::stats::{Creations, Discards, Stats};
 
 /// A single-thread object pool: the idle stack of a [`Pool`](crate::Pool)'s thread cache behind
 /// a `RefCell`, with the bounds,
@@ -44,6 +44,9 @@ pub struct LocalPool<T> {
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
     counters: LocalCounters,
+    /// The pool's series, if [`PoolBuilder::metrics`](crate::PoolBuilder::metrics) named it.
+    #[cfg(feature = "metrics")]
+    pub(crate) metrics: Option<crate::metrics::Registration>,
 }
 
 /// Counters of the events the stack does not see.
@@ -151,6 +154,8 @@ impl<T: Poolable> LocalPool<T> {
             factory,
             limits,
             counters: LocalCounters::default(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -254,9 +259,14 @@ impl<T: Poolable> LocalPool<T> {
         let mut released = Vec::new();
         let count = self.stack.borrow_mut().trim_into(&mut released);
         release_all(released);
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
         count
     }
+}
 
+// `stats()` and the metrics need no `Poolable` bound, so that the drop can use them.
+impl<T> LocalPool<T> {
     /// A snapshot of the pool's statistics.
     ///
     /// ```
@@ -280,10 +290,36 @@ impl<T: Poolable> LocalPool<T> {
             },
             detached: c.detached.get(),
             puts: c.puts.get(),
+            // One thread, one stack: a miss has looked everywhere.
+            creation_reasons: Creations {
+                empty: c.creations.get(),
+                ..Creations::default()
+            },
             ..Stats::default()
         };
         self.stack.borrow().add_to(&mut stats);
         stats.finish()
+    }
+
+    /// Publishes a [`stats`](Self::stats) snapshot through the [`metrics`](https://docs.rs/metrics)
+    /// facade, if the pool was built with a name
+    /// ([`PoolBuilder::metrics`](crate::PoolBuilder::metrics), then
+    /// [`build_local`](crate::PoolBuilder::build_local)); else does nothing. As for a
+    /// [`Pool`](crate::Pool::publish_metrics), [`trim`](Self::trim) and the drop publish too.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool = Pool::<Vec<u8>>::builder().metrics("scratch").build_local();
+    /// drop(pool.get());
+    /// pool.publish_metrics(); // pool_gets_total{pool="scratch"} 1, pool_thread_caches 0
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish_metrics(&self) {
+        if let Some(registration) = &self.metrics {
+            registration.publish(&self.stats());
+        }
     }
 }
 
@@ -291,6 +327,10 @@ impl<T: Poolable> LocalPool<T> {
 /// dropping the pool never panics because of one, and the others are still dropped.
 impl<T> Drop for LocalPool<T> {
     fn drop(&mut self) {
+        #[cfg(feature = "metrics")]
+        if let Some(registration) = &self.metrics {
+            registration.publish_dropped(&self.stats());
+        }
         let mut all = Vec::new();
         self.stack.get_mut().take_all_into(&mut all);
         release_all(all);

@@ -30,14 +30,19 @@ pub struct Stats {
     pub gets: u64,
     /// Gets served by an idle object.
     pub reuses: u64,
-    /// Gets that had to call the factory, and got an object from it.
+    /// Gets that had to call the factory, and got an object from it:
+    /// `creation_reasons.total()`.
     pub creations: u64,
+    /// Why the gets in [`creations`](Self::creations) found no idle object, by reason.
+    pub creation_reasons: Creations,
     /// Factory calls that panicked. The panic went on out of the `get` that called the factory,
     /// nothing was created or counted in `gets`/`creations`, and the pool stayed usable. Should
     /// be 0: a factory that panics is a bug, or an allocation it could not make.
     pub factory_panicked: u64,
     /// Guards dropped and objects offered with `put` (objects offered back), whatever happened
-    /// to the object next.
+    /// to the object next: `returns == kept + discards.total()`, where *kept* counts the returns
+    /// whose object became idle. Every idle object came back that way and leaves only by a
+    /// reuse or a release, so once the pool is quiet *kept* is `idle + reuses + trimmed`.
     pub returns: u64,
     /// Objects offered with `put` ([`Pool::put`](crate::Pool::put),
     /// [`LocalPool::put`](crate::LocalPool::put)): objects the pool did not create, counted in
@@ -60,6 +65,44 @@ pub struct Stats {
     pub thread_caches: u64,
     /// Heap bytes the idle objects keep ([`Poolable::retained_bytes`](crate::Poolable::retained_bytes) summed).
     pub retained_bytes: u64,
+}
+
+/// Why gets called the factory instead of reusing an idle object.
+///
+/// `empty + out_of_reach == creations`. While other threads use the pool an object may come
+/// back just after a get looked for it; such a creation counts as `empty`.
+///
+/// ```
+/// use pool_core::Pool;
+///
+/// let pool: Pool<Vec<u8>> = Pool::new();
+/// let (a, b) = (pool.get(), pool.get()); // the second finds nothing idle either
+/// drop((a, b));
+/// let created = pool.stats().creation_reasons;
+/// assert_eq!((created.empty, created.out_of_reach, created.total()), (2, 0, 2));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Creations {
+    /// The get looked everywhere an idle object can be (its thread's cache, the shared tier and
+    /// every other thread's cache) and found none: the pool held no idle object. Growing after
+    /// warm-up, it means more objects are in use at once than before.
+    pub empty: u64,
+    /// The get found its thread's cache and the shared tier empty and probed a few other
+    /// threads' caches (a bounded number, so a miss stays cheap), but not all of them: idle
+    /// objects may have sat in the caches it did not reach (or, for a get made while its thread
+    /// exits, in any cache). Growing, it means objects pile up in caches of threads that no
+    /// longer take from them: a smaller [`thread_cache`](crate::PoolBuilder::thread_cache)
+    /// sends more of them to the shared tier. A [`LocalPool`](crate::LocalPool) reports 0.
+    pub out_of_reach: u64,
+}
+
+impl Creations {
+    /// All creations, whatever the reason: [`Stats::creations`].
+    pub fn total(&self) -> u64 {
+        self.empty + self.out_of_reach
+    }
 }
 
 /// Why returned objects were dropped instead of kept.
@@ -108,6 +151,13 @@ impl Stats {
     }
 }
 
+impl AddAssign for Creations {
+    fn add_assign(&mut self, other: Self) {
+        self.empty += other.empty;
+        self.out_of_reach += other.out_of_reach;
+    }
+}
+
 impl AddAssign for Discards {
     fn add_assign(&mut self, other: Self) {
         self.over_idle_bound += other.over_idle_bound;
@@ -122,6 +172,7 @@ impl AddAssign for Stats {
         self.gets += other.gets;
         self.reuses += other.reuses;
         self.creations += other.creations;
+        self.creation_reasons += other.creation_reasons;
         self.factory_panicked += other.factory_panicked;
         self.returns += other.returns;
         self.puts += other.puts;

@@ -34,6 +34,9 @@ pub struct BufferPoolBuilder<B> {
     max_buffer: Option<usize>,
     max_idle: usize,
     thread_cache: Option<usize>,
+    /// The name given to [`metrics`](Self::metrics).
+    #[cfg(feature = "metrics")]
+    metrics: Option<String>,
     _buffer: PhantomData<fn() -> B>,
 }
 
@@ -45,6 +48,8 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
             max_buffer: None,
             max_idle: usize::MAX,
             thread_cache: None,
+            #[cfg(feature = "metrics")]
+            metrics: None,
             _buffer: PhantomData,
         }
     }
@@ -141,6 +146,28 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
         self
     }
 
+    /// Publishes the pool's statistics through the [`metrics`](https://docs.rs/metrics) facade,
+    /// per class, labelled `pool = name` and `class = size in bytes`: the series of
+    /// [`PoolBuilder::metrics`](crate::PoolBuilder::metrics), refreshed by
+    /// [`BufferPool::publish_metrics`], [`BufferPool::trim`] and the drop, plus
+    /// `pool_buffer_unpooled_gets_total` and `pool_buffer_refused_gets_total` (labelled
+    /// `pool = name` only). `sum by (pool)` in PromQL adds the classes up.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().classes([4096, 65536]).metrics("reads").build();
+    /// drop(pool.get(10_000));
+    /// pool.publish_metrics(); // pool_reuses_total{pool="reads",class="65536"} 0, ...
+    /// assert_eq!(pool.stats().creations, 1);
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn metrics(mut self, name: impl Into<String>) -> Self {
+        self.metrics = Some(name.into());
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Panics
@@ -174,7 +201,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
             "`BufferPoolBuilder::classes` got more than {} classes; pass fewer",
             u32::MAX
         );
-        let classes = classes
+        let classes: Vec<Class<B>> = classes
             .into_iter()
             .map(|size| {
                 // An allocation failure makes an empty buffer (`with_capacity(0)` does not
@@ -189,6 +216,11 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
             })
             .collect();
         BufferPool {
+            #[cfg(feature = "metrics")]
+            metrics: self.metrics.map(|name| {
+                let sizes = classes.iter().map(|c| c.size);
+                crate::metrics::BufferRegistration::new(name, sizes)
+            }),
             classes,
             max_buffer,
             unpooled: AtomicU64::new(0),

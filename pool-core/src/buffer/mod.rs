@@ -73,6 +73,9 @@ pub struct BufferPool<B: ByteBuffer = Vec<u8>> {
     unpooled: AtomicU64,
     /// Gets refused: above `max_buffer`, or the allocator failed.
     refused: AtomicU64,
+    /// The pool's series, if [`BufferPoolBuilder::metrics`] named it.
+    #[cfg(feature = "metrics")]
+    pub(super) metrics: Option<crate::metrics::BufferRegistration>,
 }
 
 impl BufferPool<Vec<u8>> {
@@ -378,7 +381,42 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// assert_eq!(pool.stats().idle, 0);
     /// ```
     pub fn trim(&self) -> usize {
-        self.classes.iter().map(|c| c.pool.trim()).sum()
+        let released = self.classes.iter().map(|c| c.pool.trim()).sum();
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
+        released
+    }
+
+    /// Publishes each class's [`Stats`] (labelled `pool = name`, `class = size in bytes`) and
+    /// the pool's [`unpooled_gets`](Self::unpooled_gets) and [`refused_gets`](Self::refused_gets)
+    /// (as `pool_buffer_unpooled_gets_total` and `pool_buffer_refused_gets_total`, labelled
+    /// `pool = name`) through the [`metrics`](https://docs.rs/metrics) facade, if the pool was
+    /// built with a name ([`BufferPoolBuilder::metrics`]); else does nothing. The series are
+    /// those of [`PoolBuilder::metrics`](crate::PoolBuilder::metrics), with the same refresh
+    /// points: this call, [`trim`](Self::trim) and the pool's drop.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().metrics("responses").build();
+    /// drop(pool.get(100));
+    /// pool.publish_metrics(); // pool_gets_total{pool="responses",class="4096"} 1
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish_metrics(&self) {
+        self.publish_with(crate::metrics::Registration::publish);
+    }
+
+    /// Publishes each class's stats with `publish`, then the gets no class serves.
+    #[cfg(feature = "metrics")]
+    fn publish_with(&self, publish: fn(&crate::metrics::Registration, &Stats)) {
+        if let Some(registration) = &self.metrics {
+            for (class, registration) in self.classes.iter().zip(&registration.classes) {
+                publish(registration, &class.stats().stats);
+            }
+            registration.publish_unclassed(self.unpooled_gets(), self.refused_gets());
+        }
     }
 
     /// Statistics per class, smallest first: each class's size, its [`Stats`], and how many of
@@ -457,6 +495,14 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// ```
     pub fn refused_gets(&self) -> u64 {
         self.refused.load(Ordering::Relaxed)
+    }
+}
+
+/// The last publish: the idle buffers count as released with the pool.
+#[cfg(feature = "metrics")]
+impl<B: ByteBuffer> Drop for BufferPool<B> {
+    fn drop(&mut self) {
+        self.publish_with(crate::metrics::Registration::publish_dropped);
     }
 }
 

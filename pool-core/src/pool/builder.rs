@@ -22,6 +22,8 @@ use crate::lifecycle::{Factory, Limits};
 pub struct PoolBuilder<T> {
     factory: Factory<T>,
     limits: Limits,
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Registration>,
 }
 
 impl<T: Poolable + Send + 'static> PoolBuilder<T> {
@@ -30,6 +32,8 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
         Self {
             factory: Box::new(factory),
             limits: Limits::default(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -103,6 +107,53 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
         self
     }
 
+    /// Publishes the pool's statistics through the [`metrics`](https://docs.rs/metrics) facade,
+    /// each series labelled `pool = name` (one name per live pool: two pools of one name would
+    /// overwrite each other's figures).
+    ///
+    /// The hit path is not touched: the figures are a [`Stats`](crate::Stats) snapshot, summed
+    /// and published when [`Pool::publish_metrics`] or [`Pool::trim`] is called, and once more
+    /// when the pool is dropped (the same for a [`LocalPool`](crate::LocalPool) made by
+    /// [`build_local`](Self::build_local)). Between two of those the exporter shows the previous figures, so
+    /// call `publish_metrics()` from the timer that trims, or right before each scrape. The
+    /// series' handles are taken from the recorder installed at the first publish: install it
+    /// before that (building the pool earlier is fine).
+    ///
+    /// | series | kind | `reason` label | from |
+    /// |---|---|---|---|
+    /// | `pool_gets_total` | counter | | `gets` |
+    /// | `pool_reuses_total` | counter | | `reuses` |
+    /// | `pool_creations_total` | counter | `empty`, `out_of_reach` | [`creation_reasons`](crate::Creations) |
+    /// | `pool_factory_panics_total` | counter | | `factory_panicked` |
+    /// | `pool_returns_total` | counter | | `returns` |
+    /// | `pool_discards_total` | counter | `over_idle_bound`, `oversized`, `reset_panicked` | [`discards`](crate::Discards) |
+    /// | `pool_detached_total` | counter | | `detached` |
+    /// | `pool_releases_total` | counter | `trimmed`, `pool_dropped` | `trimmed`; the idle objects the drop released |
+    /// | `pool_idle_objects` | gauge | | `idle` (0 after the drop) |
+    /// | `pool_retained_bytes` | gauge | | `retained_bytes` (0 after the drop) |
+    /// | `pool_thread_caches` | gauge | | `thread_caches` (0 after the drop) |
+    ///
+    /// Counters are published as absolute values (`Counter::absolute`), so a recorder keeps the
+    /// highest figure it saw: a name reused by a new pool after the first one's drop shows
+    /// nothing new until the new pool's counts pass the old ones.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// // With a recorder installed first, e.g. metrics-exporter-prometheus's
+    /// // `PrometheusBuilder::new().install_recorder()`.
+    /// let pool: Pool<String> = Pool::builder().metrics("request_strings").build();
+    /// pool.get().push_str("hello");
+    /// pool.publish_metrics(); // pool_gets_total{pool="request_strings"} 1, pool_idle_objects 1
+    /// assert_eq!(pool.stats().gets, 1);
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn metrics(mut self, name: impl Into<String>) -> Self {
+        self.metrics = Some(crate::metrics::Registration::new(name.into()));
+        self
+    }
+
     /// Builds the pool. Refuses nothing: every value of every bound has a meaning (above).
     ///
     /// ```
@@ -112,7 +163,13 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// assert_eq!(*pool.get(), "");
     /// ```
     pub fn build(self) -> Pool<T> {
-        Pool::from_parts(self.factory, self.limits)
+        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
+        let mut pool = Pool::from_parts(self.factory, self.limits);
+        #[cfg(feature = "metrics")]
+        {
+            pool.metrics = self.metrics;
+        }
+        pool
     }
 
     /// Builds a single-thread [`LocalPool`](crate::LocalPool) with the same factory and bounds
@@ -129,7 +186,13 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// assert_eq!(local.stats().idle, 1);
     /// ```
     pub fn build_local(self) -> crate::LocalPool<T> {
-        crate::LocalPool::from_parts(self.factory, self.limits)
+        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
+        let mut pool = crate::LocalPool::from_parts(self.factory, self.limits);
+        #[cfg(feature = "metrics")]
+        {
+            pool.metrics = self.metrics;
+        }
+        pool
     }
 }
 

@@ -29,7 +29,7 @@ use crate::lifecycle::{
     Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
 };
 use crate::slot::{Held, Slot};
-use crate::stats::{Discards, Stats};
+use crate::stats::{Creations, Discards, Stats};
 use crate::sync::{
     Arc, AtomicU64, AtomicUsize, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
 };
@@ -38,6 +38,15 @@ use crate::sync::{
 /// (at most this many plus one) before it calls the factory: the cost of a miss stays bounded
 /// however many threads there are.
 const STEAL_PROBES: usize = 4;
+
+/// Why a get calls the factory (see [`Creations`]).
+#[derive(Clone, Copy)]
+enum Creation {
+    /// Every place an idle object can be was looked at, and was empty.
+    Empty,
+    /// Some thread caches were not looked at.
+    OutOfReach,
+}
 
 /// Drops an object that neither the cache nor the tier had room for (out of line: rare).
 #[cold]
@@ -51,7 +60,8 @@ fn drop_rejected<T>(value: Slot<T>) {
 #[derive(Default)]
 struct Totals {
     reuses: AtomicU64,
-    creations: AtomicU64,
+    created_empty: AtomicU64,
+    created_out_of_reach: AtomicU64,
     factory_panicked: AtomicU64,
     returns: AtomicU64,
     puts: AtomicU64,
@@ -68,7 +78,12 @@ impl Totals {
         // Relaxed: statistics, see `shared_add`.
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         stats.reuses += get(&self.reuses);
-        stats.creations += get(&self.creations);
+        let created = Creations {
+            empty: get(&self.created_empty),
+            out_of_reach: get(&self.created_out_of_reach),
+        };
+        stats.creations += created.total();
+        stats.creation_reasons += created;
         stats.factory_panicked += get(&self.factory_panicked);
         stats.returns += get(&self.returns);
         stats.puts += get(&self.puts);
@@ -130,6 +145,9 @@ pub struct Pool<T: Send> {
     /// Where the next steal starts probing, so misses spread over the caches.
     cursor: AtomicUsize,
     totals: Totals,
+    /// The pool's series, if [`PoolBuilder::metrics`] named it.
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Registration>,
 }
 
 impl<T: Poolable + Default + Send + 'static> Pool<T> {
@@ -198,6 +216,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             totals: Totals::default(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -358,8 +378,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             return value;
         }
         match self.steal(cache) {
-            Some(value) => value,
-            None => self.create(),
+            Ok(value) => value,
+            Err(reason) => self.create(reason),
         }
     }
 
@@ -367,24 +387,33 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// from a cursor that moves on with each miss, revokes those whose length hint says they
     /// hold something (one heavy barrier for all of them), and moves half of the first
     /// non-empty one's objects, at most a batch, the oldest first, into `me` (one for the
-    /// caller). Nothing is allocated: `me` is empty and has room for a batch. `None`: nothing
-    /// to steal (no barrier was issued if no hint said otherwise).
-    fn steal(&self, me: &Cache<T>) -> Option<Slot<T>> {
+    /// caller). Nothing is allocated: `me` is empty and has room for a batch. With nothing
+    /// found (no barrier is issued if no hint said otherwise), says whether every other cache
+    /// was considered.
+    fn steal(&self, me: &Cache<T>) -> Result<Slot<T>, Creation> {
         let caches = lock(&self.caches);
         let n = caches.len();
         // Relaxed: the cursor only spreads the probes; any value is correct.
         let start = self.cursor.fetch_add(STEAL_PROBES, Ordering::Relaxed);
         let mut picks = [0usize; STEAL_PROBES + 1];
-        let mut k = 0;
+        let (mut k, mut probed) = (0, 0);
         for j in 0..n.min(STEAL_PROBES + 1) {
             let i = start.wrapping_add(j) % n;
-            if !ptr::eq(&*caches[i], me) && caches[i].len_hint() > 0 {
-                picks[k] = i;
-                k += 1;
+            if !ptr::eq(&*caches[i], me) {
+                probed += 1;
+                if caches[i].len_hint() > 0 {
+                    picks[k] = i;
+                    k += 1;
+                }
             }
         }
+        let reach = if probed + 1 >= n {
+            Creation::Empty
+        } else {
+            self.unsearched()
+        };
         if k == 0 {
-            return None;
+            return Err(reach);
         }
         // SAFETY: `me` is this thread's own cache (`local()` returned it), this thread holds the
         // registry, and it is not inside an owner access of `me` (`take` returned); `mine` is
@@ -407,15 +436,22 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         );
         let first = mine.stack().pop();
         drop(mine);
-        first
+        first.ok_or(reach)
     }
 
-    /// Calls the factory (no lock held), counting a creation only once it returned.
-    fn create(&self) -> Slot<T> {
+    /// Calls the factory (no lock held), counting a creation, for `reason`, only once it
+    /// returned.
+    fn create(&self, reason: Creation) -> Slot<T> {
         let value = call_factory(&self.factory, || {
             shared_add(&self.totals.factory_panicked, 1);
         });
-        shared_add(&self.totals.creations, 1);
+        shared_add(
+            match reason {
+                Creation::Empty => &self.totals.created_empty,
+                Creation::OutOfReach => &self.totals.created_out_of_reach,
+            },
+            1,
+        );
         Slot::new(value)
     }
 
@@ -428,7 +464,17 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 shared_add(&self.totals.reuses, 1);
                 idle.value
             }
-            None => self.create(),
+            None => self.create(self.unsearched()),
+        }
+    }
+
+    /// The reason of a creation made without looking in every thread cache: out of reach,
+    /// unless the caches keep nothing (`thread_cache(0)`).
+    fn unsearched(&self) -> Creation {
+        if self.backing.limits.thread_cache == 0 {
+            Creation::Empty
+        } else {
+            Creation::OutOfReach
         }
     }
 
@@ -548,9 +594,14 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
         let count = released.len();
         release_all(released);
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
         count
     }
+}
 
+// `stats()` and the metrics need no `Poolable` bound, so that the drop can use them.
+impl<T: Send> Pool<T> {
     /// A snapshot of the pool's statistics, summed over the thread caches and the shared tier.
     /// Exact when no other thread is using the pool; approximate (each cache read at a slightly
     /// different moment) while they do. It reaches every thread's cache the way `trim()` does
@@ -584,6 +635,35 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         self.totals.add_to(&mut stats);
         stats.finish()
     }
+
+    /// Publishes a [`stats`](Self::stats) snapshot through the [`metrics`](https://docs.rs/metrics)
+    /// facade, if the pool was built with a name ([`PoolBuilder::metrics`]); else does
+    /// nothing. [`trim`](Self::trim) and the pool's drop publish too; call this from a timer
+    /// (or before each scrape) for fresher figures. The snapshot costs what `stats()` costs:
+    /// one visit of each thread's cache, none of the hit path.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().metrics("buffers").build();
+    /// drop(pool.get());
+    /// pool.publish_metrics(); // pool_gets_total{pool="buffers"} is 1 in the recorder
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish_metrics(&self) {
+        if let Some(registration) = &self.metrics {
+            registration.publish(&self.stats());
+        }
+    }
+
+    /// The last publish, from the drop: the idle objects count as released with the pool.
+    #[cfg(feature = "metrics")]
+    fn publish_dropped(&self) {
+        if let Some(registration) = &self.metrics {
+            registration.publish_dropped(&self.stats());
+        }
+    }
 }
 
 /// Makes the calling thread the owner of `cache`, which the `thread_local` crate handed it (a
@@ -601,6 +681,8 @@ impl<T: Send> Drop for Pool<T> {
     /// Drops every idle object at once, whichever thread cached it, live or exited (a `Drop`
     /// that panics is caught and the rest are still dropped).
     fn drop(&mut self) {
+        #[cfg(feature = "metrics")]
+        self.publish_dropped();
         let mut all = get_mut(&mut self.backing.tier).take_all();
         for cache in get_mut(&mut self.caches).iter() {
             // SAFETY: `&mut self`: no other thread can reach the pool or its caches any more,
@@ -614,9 +696,11 @@ impl<T: Send> Drop for Pool<T> {
 
 impl<T: Send> fmt::Debug for Pool<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pool")
-            .field("limits", &self.backing.limits)
-            .field("barrier", &self.backing.barrier)
-            .finish_non_exhaustive()
+        let mut f = f.debug_struct("Pool");
+        f.field("limits", &self.backing.limits);
+        f.field("barrier", &self.backing.barrier);
+        #[cfg(feature = "metrics")]
+        f.field("metrics", &self.metrics.as_ref().map(|r| r.name()));
+        f.finish_non_exhaustive()
     }
 }
