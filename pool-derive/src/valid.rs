@@ -3,8 +3,9 @@
 use proc_macro2::Span;
 use syn::{Ident, Path, Type};
 
-use crate::ast::{Body, Errors, Field, Input, Place};
+use crate::ast::{Body, Field, Input, Place};
 use crate::attr::Key;
+use crate::ctxt::Errors;
 
 /// The attributes that let a struct field of a type that cannot be reset through `Poolable`
 /// through.
