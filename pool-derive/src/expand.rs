@@ -9,7 +9,7 @@ use syn::{DeriveInput, Member, Path};
 use crate::ast::{Body, Field, Input};
 use crate::ctxt::Errors;
 use crate::expand_enum::{enum_reset, enum_retained_bytes, fresh_trait};
-use crate::{fallback, generics};
+use crate::{fallback, generics, hint};
 
 pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
@@ -181,7 +181,7 @@ pub(crate) fn reset_in_place(
             #(#cfgs)* #path(#arg);
         });
     } else {
-        let reset = call("Poolable", "reset");
+        let reset = poolable_call(krate, field, "reset", span, last);
         out.extend(quote_spanned! {span=>
             #(#cfgs)* #reset(#arg);
         });
@@ -215,7 +215,7 @@ pub(crate) fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>
             quote_spanned!(path.span()=> #path(#arg))
         }
         None => {
-            let retained = trait_call(krate, "Poolable", "retained_bytes", span, last);
+            let retained = poolable_call(krate, field, "retained_bytes", span, last);
             quote_spanned!(span=> #retained(#arg))
         }
     }
@@ -266,6 +266,26 @@ fn trait_call(
     let trait_name = Ident::new(trait_name, first);
     let method = Ident::new(method, last);
     quote_spanned!(first=> #krate::#trait_name::#method)
+}
+
+/// `Poolable::method` for `field`, spanned like [`trait_call`]; for a type of a crate that has a
+/// pool-core feature, through that feature's helper trait (`hint.rs`), which holds wherever
+/// `Poolable` does and whose missing-impl message names the feature first.
+fn poolable_call(
+    krate: &Path,
+    field: &Field<'_>,
+    method: &str,
+    first: Span,
+    last: Span,
+) -> TokenStream {
+    let Some(helper) = hint::feature_trait(field.ty) else {
+        return trait_call(krate, "Poolable", method, first, last);
+    };
+    let krate = respan(krate, first);
+    let private = Ident::new("__private", first);
+    let helper = Ident::new(helper, first);
+    let method = Ident::new(method, last);
+    quote_spanned!(first=> #krate::#private::#helper::#method)
 }
 
 /// The spans of the first and last tokens of the field type. A trait call is spanned at the
@@ -351,6 +371,23 @@ mod tests {
             .find("Shrink :: shrink_capacity_to (& mut self . a , 8)")
             .unwrap();
         assert!(wipe < reset && reset < shrink, "{out}");
+    }
+
+    #[test]
+    fn a_field_of_a_crate_with_a_feature_goes_through_its_helper_trait() {
+        let out = expand(quote! {
+            #[poolable(crate = my::pool)]
+            struct S { id: uuid::Uuid, parent: Uuid, name: String }
+        });
+        for call in [
+            "my :: pool :: __private :: PoolableUuid :: reset (& mut self . id)",
+            "my :: pool :: __private :: PoolableUuid :: retained_bytes (& self . id)",
+            "my :: pool :: __private :: PoolableUuid :: reset (& mut self . parent)",
+            "my :: pool :: Poolable :: reset (& mut self . name)",
+            "my :: pool :: Poolable :: retained_bytes (& self . name)",
+        ] {
+            assert!(out.contains(call), "{call}: {out}");
+        }
     }
 
     #[test]

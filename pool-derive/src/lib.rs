@@ -8,7 +8,8 @@
 //! The pipeline, one stage per file: `ast.rs` (a typed view of the input) reads the
 //! `#[poolable(...)]` attributes with `attr.rs`, `valid.rs` checks them against each other and
 //! the field types, then `expand.rs` (structs, and what both share) and `expand_enum.rs` (enums)
-//! generate the impl, with the bounds of `generics.rs`; on any mistake, `fallback.rs`'s stub impl
+//! generate the impl, with the bounds of `generics.rs` and the helper traits `hint.rs` picks for
+//! better messages; on any mistake, `fallback.rs`'s stub impl
 //! goes out beside the errors, which every stage pushes to `ctxt.rs`'s collector.
 #![forbid(unsafe_code)]
 
@@ -19,6 +20,7 @@ mod expand;
 mod expand_enum;
 mod fallback;
 mod generics;
+mod hint;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -8,11 +8,13 @@ use crate::attr::Key;
 use crate::ctxt::Errors;
 
 /// The attributes that let a struct field of a type that cannot be reset through `Poolable`
-/// through.
-const ESCAPES: &str = "mark it `#[poolable(skip)]` to keep it across reuses, or use `#[poolable(default)]` or \
-                       `#[poolable(reset_with = path)]`";
+/// through, by safety: the ways to reset it first, `skip` (the next user gets the value) last.
+const ESCAPES: &str = "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`, or mark it \
+                       `#[poolable(skip)]` to keep it across reuses";
 /// The same for a variant's field, which cannot be kept across a change of variant.
 const VARIANT_ESCAPES: &str = "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`";
+/// What a struct that holds a `!Send` field can be pooled in.
+const NOT_SEND: &str = "is not `Send`, so pool the value in a `LocalPool`, not a `Pool`";
 
 impl Input<'_> {
     pub(crate) fn validate(&self, errors: &mut Errors) {
@@ -152,8 +154,9 @@ impl Field<'_> {
 }
 
 /// Why a field of type `ty` cannot be reset through `Poolable`, if it is one of the types that
-/// must not be: references, raw pointers, `Rc`, `Arc` and `Weak`.
-/// `in_variant` picks the fix: a variant's field cannot be `skip`ped.
+/// must not be: references, raw pointers, `Rc`, `Arc` and `Weak`. `in_variant` picks the fix (a
+/// variant's field cannot be `skip`ped); every attribute it names is one that fits the type
+/// (a raw pointer has no `Default`), and a `!Send` type says which pool takes it.
 fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
     let escapes = if in_variant { VARIANT_ESCAPES } else { ESCAPES };
     let owner = if in_variant { "enum" } else { "struct" };
@@ -170,20 +173,40 @@ fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
                 "{kind} field cannot be reset: it borrows a value this {owner} does not own; {escapes}"
             ))
         }
-        Type::Ptr(_) => Some(format!(
-            "raw pointer field cannot be reset: what it points to is not owned by this {owner}; {escapes}"
-        )),
+        Type::Ptr(_) => {
+            let escapes = if in_variant {
+                "use `#[poolable(reset_with = path)]`, e.g. to set it to null"
+            } else {
+                "use `#[poolable(reset_with = path)]`, e.g. to set it to null, or mark it \
+                 `#[poolable(skip)]` to keep it across reuses"
+            };
+            Some(format!(
+                "raw pointer field cannot be reset: what it points to is not owned by this \
+                 {owner}; {escapes}; a raw pointer {NOT_SEND}"
+            ))
+        }
         Type::Path(path) if path.qself.is_none() => match shared_handle(&path.path)? {
             "Weak" => Some(format!(
                 "`Weak` field cannot be reset: it points to a value owned elsewhere; {escapes}"
+            )),
+            "Rc" => Some(format!(
+                "`Rc` field cannot be reset: its value is shared with other owners; {}; an `Rc` \
+                 {NOT_SEND}",
+                if in_variant {
+                    VARIANT_ESCAPES
+                } else {
+                    "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`, or mark it \
+                     `#[poolable(skip)]` to keep the handle across reuses"
+                }
             )),
             name if in_variant => Some(format!(
                 "`{name}` field cannot be reset: its value is shared with other owners; {escapes}"
             )),
             name => Some(format!(
-                "`{name}` field cannot be reset: its value is shared with other owners; \
-                 mark it `#[poolable(skip)]` to keep the handle across reuses, or use \
-                 `#[poolable(default)]` or `#[poolable(reset_with = path)]`"
+                "`{name}` field cannot be reset: its value is shared with other owners; use \
+                 `#[poolable(default)]` or `#[poolable(reset_with = path)]`, or mark it \
+                 `#[poolable(skip)]` to keep the handle across reuses (the next user shares its \
+                 value: for a config, not for per-request state)"
             )),
         },
         _ => None,
