@@ -2,8 +2,8 @@
 //! not API, and free to change with the messages.
 //!
 //! `#[diagnostic::on_unimplemented]` cannot vary by type, so a trait gets one message for every
-//! type. Where a better message depends on the type, the derive goes through one of these
-//! instead: each has a blanket impl over the trait it stands for, so it holds exactly where
+//! type. Where a better message depends on the type, the derive or a bound goes through one of
+//! these instead: each has a blanket impl over the trait it stands for, so it holds exactly where
 //! that trait does, and when it does not, rustc reports the missing impl with this trait's
 //! message (the root obligation's, as both have the same self type).
 
@@ -67,3 +67,16 @@ feature_hints! {
     /// [`Poolable`] for a type of the `chrono` crate.
     PoolableChrono: "pool-core's `chrono` feature implements `Poolable` for `DateTime<Utc>`, `DateTime<FixedOffset>`, `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `TimeDelta`: for one of them, enable it (`features = [\"chrono\"]` on the pool-core dependency)";
 }
+
+/// A type `Pool::new`, `Pool::builder` and `LocalPool::new` can create objects of: every
+/// `Default` type. In their bounds instead of `Default`, so that a type without it is told of
+/// the factory constructors.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Default`, which `Pool::new`, `Pool::builder` and `LocalPool::new` create objects with",
+    label = "`{Self}` does not implement `Default`",
+    note = "give the pool a factory instead: `Pool::with_factory(|| ...)`, `PoolBuilder::from_factory(|| ...)` for bounds, or `LocalPool::with_factory(|| ...)`",
+    note = "or implement `Default` for `{Self}` (`#[derive(Default)]` where every field has one)"
+)]
+pub trait PoolDefault: Default {}
+
+impl<T: Default> PoolDefault for T {}
