@@ -186,6 +186,11 @@ fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
             ))
         }
         Type::Path(path) if path.qself.is_none() => match shared_handle(&path.path)? {
+            // `rc::Weak` is not `Send`; a bare `Weak` may be either.
+            "Weak" if path.path.segments.iter().any(|s| s.ident == "rc") => Some(format!(
+                "`Weak` field cannot be reset: it points to a value owned elsewhere; {escapes}; \
+                 an `rc::Weak` {NOT_SEND}"
+            )),
             "Weak" => Some(format!(
                 "`Weak` field cannot be reset: it points to a value owned elsewhere; {escapes}"
             )),
@@ -270,6 +275,34 @@ mod tests {
             "Vec<u8>",
         ] {
             assert!(why(ty).is_none(), "{ty}");
+        }
+    }
+
+    #[test]
+    fn advice_fits_the_type() {
+        // `!Send` handles name the pool that takes them.
+        for ty in [
+            "Rc<u8>",
+            "std::rc::Rc<u8>",
+            "rc::Weak<u8>",
+            "*const u8",
+            "*mut u8",
+        ] {
+            assert!(why(ty).unwrap().contains("`LocalPool`"), "{ty}");
+        }
+        for ty in ["Arc<u8>", "sync::Weak<u8>", "Weak<u8>", "&'a str"] {
+            assert!(!why(ty).unwrap().contains("LocalPool"), "{ty}");
+        }
+        // A raw pointer has no `Default`; a variant's field cannot be skipped.
+        assert!(!why("*const u8").unwrap().contains("default"));
+        let in_variant = |ty: &str| unresettable(&syn::parse_str(ty).unwrap(), true).unwrap();
+        for ty in ["Rc<u8>", "Arc<u8>", "*const u8", "&'a str"] {
+            assert!(!in_variant(ty).contains("skip"), "{ty}");
+        }
+        // `skip`, which hands the value to the next user, comes last.
+        for ty in ["Rc<u8>", "Arc<u8>", "Weak<u8>", "&'a str", "*const u8"] {
+            let why = why(ty).unwrap();
+            assert!(why.find("skip") > why.find("reset_with"), "{ty}: {why}");
         }
     }
 

@@ -47,25 +47,25 @@ macro_rules! feature_hints {
 
 feature_hints! {
     /// [`Poolable`] for a type of the `http` crate.
-    PoolableHttp: "pool-core's `http` feature implements `Poolable` for http's `HeaderMap`, `Extensions`, `Method`, `Uri`, `Version` and `StatusCode`: for one of them, enable it (`features = [\"http\"]` on the pool-core dependency)";
+    PoolableHttp: "pool-core's `http` feature implements `Poolable` for http's `HeaderMap`, `Extensions`, `Method`, `Uri`, `Version` and `StatusCode`; if the field has one of these types, enable the feature: `features = [\"http\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `indexmap` crate.
-    PoolableIndexmap: "pool-core's `indexmap` feature implements `Poolable` for `IndexMap` and `IndexSet`: for one of them, enable it (`features = [\"indexmap\"]` on the pool-core dependency)";
+    PoolableIndexmap: "pool-core's `indexmap` feature implements `Poolable` for `IndexMap` and `IndexSet`; if the field has one of these types, enable the feature: `features = [\"indexmap\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `smallvec` crate.
-    PoolableSmallvec: "pool-core's `smallvec` feature implements `Poolable` for `SmallVec`: for it, enable the feature (`features = [\"smallvec\"]` on the pool-core dependency)";
+    PoolableSmallvec: "pool-core's `smallvec` feature implements `Poolable` for `SmallVec`; if the field has that type, enable the feature: `features = [\"smallvec\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `hashbrown` crate.
-    PoolableHashbrown: "pool-core's `hashbrown` feature implements `Poolable` for hashbrown's `HashMap` and `HashSet`: for one of them, enable it (`features = [\"hashbrown\"]` on the pool-core dependency)";
+    PoolableHashbrown: "pool-core's `hashbrown` feature implements `Poolable` for hashbrown's `HashMap` and `HashSet`; if the field has one of these types, enable the feature: `features = [\"hashbrown\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `arrayvec` crate.
-    PoolableArrayvec: "pool-core's `arrayvec` feature implements `Poolable` for `ArrayVec` and `ArrayString`: for one of them, enable it (`features = [\"arrayvec\"]` on the pool-core dependency)";
+    PoolableArrayvec: "pool-core's `arrayvec` feature implements `Poolable` for `ArrayVec` and `ArrayString`; if the field has one of these types, enable the feature: `features = [\"arrayvec\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `compact_str` crate.
-    PoolableCompactStr: "pool-core's `compact_str` feature implements `Poolable` for `CompactString`: for it, enable the feature (`features = [\"compact_str\"]` on the pool-core dependency)";
+    PoolableCompactStr: "pool-core's `compact_str` feature implements `Poolable` for `CompactString`; if the field has that type, enable the feature: `features = [\"compact_str\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `bytes` crate.
-    PoolableBytes: "pool-core's `bytes` feature implements `Poolable` for `BytesMut` and `Bytes`: for one of them, enable it (`features = [\"bytes\"]` on the pool-core dependency)";
+    PoolableBytes: "pool-core's `bytes` feature implements `Poolable` for `BytesMut` and `Bytes`; if the field has one of these types, enable the feature: `features = [\"bytes\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `serde_json` crate.
-    PoolableSerdeJson: "pool-core's `serde_json` feature implements `Poolable` for serde_json's `Value` and `Map<String, Value>`: for one of them, enable it (`features = [\"serde_json\"]` on the pool-core dependency)";
+    PoolableSerdeJson: "pool-core's `serde_json` feature implements `Poolable` for serde_json's `Value` and `Map<String, Value>`; if the field has one of these types, enable the feature: `features = [\"serde_json\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `uuid` crate.
-    PoolableUuid: "pool-core's `uuid` feature implements `Poolable` for `Uuid`: for it, enable the feature (`features = [\"uuid\"]` on the pool-core dependency)";
+    PoolableUuid: "pool-core's `uuid` feature implements `Poolable` for `Uuid`; if the field has that type, enable the feature: `features = [\"uuid\"]` on the pool-core dependency";
     /// [`Poolable`] for a type of the `chrono` crate.
-    PoolableChrono: "pool-core's `chrono` feature implements `Poolable` for `DateTime<Utc>`, `DateTime<FixedOffset>`, `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `TimeDelta`: for one of them, enable it (`features = [\"chrono\"]` on the pool-core dependency)";
+    PoolableChrono: "pool-core's `chrono` feature implements `Poolable` for `DateTime<Utc>`, `DateTime<FixedOffset>`, `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `TimeDelta`; if the field has one of these types, enable the feature: `features = [\"chrono\"]` on the pool-core dependency";
 }
 
 /// A type `Pool::new`, `Pool::builder` and `LocalPool::new` can create objects of: every

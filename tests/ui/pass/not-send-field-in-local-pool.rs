@@ -1,7 +1,7 @@
-// The advice of tests/ui/rc-field.stderr and raw-pointer-field.stderr, followed: an `Rc` field
-// marked `default` or `skip`, and a raw pointer reset to null by a `reset_with` function, make
-// the struct `!Send`, which a `LocalPool` takes.
-use std::rc::Rc;
+// The advice of tests/ui/rc-field.stderr, rc-weak-field.stderr and raw-pointer-field.stderr,
+// followed: `Rc` and `rc::Weak` fields marked `default` or `skip`, and a raw pointer reset to null
+// by a `reset_with` function, make the struct `!Send`, which a `LocalPool` takes.
+use std::rc::{self, Rc};
 
 use pool_core::{LocalPool, Poolable};
 
@@ -21,6 +21,9 @@ struct Node {
     parent: Rc<String>,
     #[poolable(skip)]
     config: Rc<Config>,
+    /// Reset to a `Weak` that points nowhere.
+    #[poolable(default)]
+    sibling: rc::Weak<String>,
     #[poolable(reset_with = to_null)]
     cursor: *const u8,
     children: Vec<u32>,
@@ -31,6 +34,7 @@ fn main() {
     let pool = LocalPool::with_factory(move || Node {
         parent: Rc::default(),
         config: Rc::clone(&config),
+        sibling: rc::Weak::new(),
         cursor: std::ptr::null(),
         children: Vec::new(),
     });
@@ -39,6 +43,7 @@ fn main() {
     {
         let mut node = pool.get();
         node.parent = Rc::clone(&previous);
+        node.sibling = Rc::downgrade(&previous);
         node.cursor = data.as_ptr();
         node.children.push(1);
     }
@@ -46,6 +51,7 @@ fn main() {
     assert_eq!(pool.stats().creations, 1, "the same value, reused");
     assert!(node.parent.is_empty());
     assert_eq!(Rc::strong_count(&previous), 1, "the old handle was dropped");
+    assert!(node.sibling.upgrade().is_none());
     assert_eq!(node.config.limit, 8, "the skipped handle was kept");
     assert!(node.cursor.is_null());
     assert!(node.children.is_empty());
