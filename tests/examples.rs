@@ -62,7 +62,7 @@ fn demo_pooled_requests_allocate_nothing_once_warm() {
     let fresh_allocs: f64 = fresh[fresh.len() - 1].parse().expect("a number");
     assert!(fresh_allocs >= 10.0, "{out}");
     assert!(
-        line(&out, "  gets=2001 hit=100.0%").contains(" new=1 "),
+        line(&out, "  gets=2001 hit=100.0%").contains(" creations=1 "),
         "{out}"
     );
 }
@@ -72,7 +72,7 @@ fn log_pipeline_on_a_synthetic_log() {
     let out = run("log_pipeline", &["--lines", "1000"]);
     line(&out, "lines: 1000 parsed, 0 malformed");
     line(&out, "/api/v1/users");
-    assert!(line(&out, "pool: ").contains(" new=1 "), "{out}");
+    assert!(line(&out, "pool: ").contains(" creations=1 "), "{out}");
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn buffers_refuse_an_oversized_prefix_and_serve_the_other_clients() {
                 .and_then(|n| n.parse().ok())
                 .expect(name)
         };
-        assert!(field("new=") * 2 < field("gets="), "{out}");
+        assert!(field("creations=") * 2 < field("gets="), "{out}");
     }
     line(
         &out,

@@ -98,6 +98,9 @@ pub use buffer::{
 pub use local::{LocalPool, LocalPoolBuilder, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};
+// What the derive's generated code and some bounds name for their compiler messages; not API.
+#[doc(hidden)]
+pub use poolable::hint as __private;
 #[cfg(feature = "serde")]
 pub use recycle::deserialize_into;
 pub use recycle::{Assign, RecycleMap, RecycleVec, StringMap};

@@ -64,7 +64,7 @@ fn bump(counter: &Cell<u64>, n: u64) {
     counter.set(counter.get() + n);
 }
 
-impl<T: Poolable + Default + 'static> LocalPool<T> {
+impl<T: Poolable + crate::poolable::hint::PoolDefault + 'static> LocalPool<T> {
     /// A pool that creates objects with `T::default()`, with no bounds.
     ///
     /// ```

@@ -187,26 +187,43 @@ impl AddAssign for Stats {
 }
 
 impl fmt::Display for Stats {
-    /// One short line for logs, e.g.
-    /// `gets=1000 hit=99.9% new=1 back=1000 dropped=0 idle=1 (4096B) threads=1`, followed by
-    /// ` factory_panicked=N` when a factory panicked; use `{:?}` for every counter.
+    /// One line for logs, each number named after its field, e.g.
+    /// `gets=1000 hit=99.9% creations=1 returns=1000 discards=0 trimmed=0 detached=0 idle=1
+    /// retained_bytes=4096 thread_caches=1` (`hit` is [`hit_rate`](Self::hit_rate), `discards`
+    /// is [`Discards::total`]), followed by ` factory_panicked=N` when a factory panicked; use
+    /// `{:?}` for every counter and the discards by reason.
     ///
     /// ```
     /// use pool_core::LocalPool;
     ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// pool.get().reserve(64);
+    /// let stats = pool.stats();
+    /// assert_eq!(
+    ///     stats.to_string(),
+    ///     format!(
+    ///         "gets=1 hit=0.0% creations=1 returns=1 discards=0 trimmed=0 detached=0 idle=1 \
+    ///          retained_bytes={} thread_caches=0",
+    ///         stats.retained_bytes,
+    ///     ),
+    /// );
+    ///
     /// let pool = LocalPool::with_factory(|| -> Vec<u8> { panic!("no connection") });
     /// let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(pool.get())));
-    /// assert!(pool.stats().to_string().ends_with("threads=0 factory_panicked=1"));
+    /// assert!(pool.stats().to_string().ends_with("thread_caches=0 factory_panicked=1"));
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "gets={} hit={:.1}% new={} back={} dropped={} idle={} ({}B) threads={}",
+            "gets={} hit={:.1}% creations={} returns={} discards={} trimmed={} detached={} \
+             idle={} retained_bytes={} thread_caches={}",
             self.gets,
             self.hit_rate() * 100.0,
             self.creations,
             self.returns,
-            self.discards.total() + self.trimmed,
+            self.discards.total(),
+            self.trimmed,
+            self.detached,
             self.idle,
             self.retained_bytes,
             self.thread_caches,

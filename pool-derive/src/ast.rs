@@ -5,25 +5,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, Ident, Index, Member, Type};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
-
-/// Every mistake found in one input, reported together (serde's `Ctxt`).
-#[derive(Default)]
-pub(crate) struct Errors {
-    combined: Option<syn::Error>,
-}
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.combined {
-            Some(combined) => combined.combine(error),
-            None => self.combined = Some(error),
-        }
-    }
-
-    pub(crate) fn into_error(self) -> Option<syn::Error> {
-        self.combined
-    }
-}
+use crate::ctxt::Errors;
 
 /// The struct or enum being derived.
 pub(crate) struct Input<'a> {

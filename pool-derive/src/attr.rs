@@ -9,7 +9,7 @@ use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Lit, LitStr, Meta, Path, Token, WherePredicate};
 
-use crate::ast::Errors;
+use crate::ctxt::Errors;
 
 /// Keys accepted on a field.
 const FIELD_KEYS: &str =

@@ -1,12 +1,15 @@
-//! Code generation: the `Poolable` impl, or the compile errors and a stub impl.
+//! Code generation: the `Poolable` impl, or the compile errors and a stub impl. The pieces a
+//! struct and an enum share are here; the enum's reset and `retained_bytes` are in `expand_enum.rs`.
 
 use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Member, Path};
 
-use crate::ast::{Body, Enum, Errors, Field, Input, Variant};
-use crate::{fallback, generics};
+use crate::ast::{Body, Field, Input};
+use crate::ctxt::Errors;
+use crate::expand_enum::{enum_reset, enum_retained_bytes, fresh_trait};
+use crate::{fallback, generics, hint};
 
 pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
@@ -86,33 +89,9 @@ fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
     }
 }
 
-/// `__PoolableFresh`, the trait through which an enum's reset calls `Default::default()`: a
-/// blanket impl over `T: Default` whose `on_unimplemented` tells how to give the enum a
-/// `Default`, at the enum's name. Emitted in the `const _` block beside the impl.
-fn fresh_trait(span: Span) -> TokenStream {
-    quote_spanned! {span=>
-        #[diagnostic::on_unimplemented(
-            message = "`#[derive(Poolable)]` on enum `{Self}` needs `Default`: a reset returns the value to it",
-            label = "this enum does not implement `Default`",
-            note = "add `#[derive(Default)]` and mark the variant a reset returns to `#[default]`, or implement `Default` for `{Self}`"
-        )]
-        trait __PoolableFresh: ::core::marker::Sized {
-            fn __fresh() -> Self;
-        }
-
-        #[automatically_derived]
-        impl<__T: ::core::default::Default> __PoolableFresh for __T {
-            #[inline]
-            fn __fresh() -> Self {
-                ::core::default::Default::default()
-            }
-        }
-    }
-}
-
 /// Where a field is reached from: `self.member` in a struct's impl, or a binding of a match on
 /// `self` (already a reference) in an enum's.
-enum Access<'a> {
+pub(crate) enum Access<'a> {
     SelfField(&'a Member),
     Binding(Ident),
 }
@@ -141,13 +120,6 @@ impl Access<'_> {
     }
 }
 
-/// The binding of a variant's field in a match on `self` (`__self_0`, ...) or on the fresh
-/// value (`__fresh_0`, ...), spanned at the end of the field type.
-fn binding(field: &Field<'_>, prefix: &str) -> Ident {
-    let (_, last) = type_ends(field);
-    Ident::new(&format!("{prefix}{}", field.index), last)
-}
-
 /// The statements that reset one field: wipe (`zeroize`), then reset (`Poolable`, `default`
 /// or `reset_with`), then shrink (`max_capacity`). The trait calls are spanned at the field
 /// type, so that a type without the impl is reported there.
@@ -158,7 +130,7 @@ fn reset_field(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStr
 }
 
 /// `Wipe::wipe` on the field, if it is marked `zeroize`.
-fn wipe_field(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
+pub(crate) fn wipe_field(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
     if field.attrs.zeroize.is_none() {
         return TokenStream::new();
     }
@@ -173,7 +145,7 @@ fn wipe_field(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStre
 
 /// The reset and shrink of one field, after any wipe. `fresh` is, for a variant's field, the
 /// binding of the same field in the enum's `Default::default()`, which `default` swaps in.
-fn reset_in_place(
+pub(crate) fn reset_in_place(
     field: &Field<'_>,
     krate: &Path,
     access: &Access<'_>,
@@ -209,7 +181,7 @@ fn reset_in_place(
             #(#cfgs)* #path(#arg);
         });
     } else {
-        let reset = call("Poolable", "reset");
+        let reset = poolable_call(krate, field, "reset", span, last);
         out.extend(quote_spanned! {span=>
             #(#cfgs)* #reset(#arg);
         });
@@ -233,7 +205,7 @@ fn reset_in_place(
 
 /// What one field adds to `retained_bytes`: its `retained_bytes = path`, or its own
 /// `Poolable::retained_bytes`.
-fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
+pub(crate) fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
     let (span, last) = type_ends(field);
     let arg = access.by_ref(span, last);
     match &field.attrs.retained_bytes {
@@ -243,7 +215,7 @@ fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenS
             quote_spanned!(path.span()=> #path(#arg))
         }
         None => {
-            let retained = trait_call(krate, "Poolable", "retained_bytes", span, last);
+            let retained = poolable_call(krate, field, "retained_bytes", span, last);
             quote_spanned!(span=> #retained(#arg))
         }
     }
@@ -251,7 +223,10 @@ fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenS
 
 /// The sum of the terms of `fields` (see [`Field::counted`]): `0` when there are none, a plain
 /// sum when no such field is `#[cfg]`'d, else a sum built statement by statement.
-fn sum<'a>(fields: &[&'a Field<'a>], term: impl Fn(&'a Field<'a>) -> TokenStream) -> TokenStream {
+pub(crate) fn sum<'a>(
+    fields: &[&'a Field<'a>],
+    term: impl Fn(&'a Field<'a>) -> TokenStream,
+) -> TokenStream {
     if fields.is_empty() {
         return quote!(0);
     }
@@ -279,261 +254,6 @@ fn struct_retained_bytes(fields: &[Field<'_>], krate: &Path) -> TokenStream {
     })
 }
 
-/// An enum's `retained_bytes`: the sum over the counted fields of the current variant.
-fn enum_retained_bytes(data: &Enum<'_>, krate: &Path) -> TokenStream {
-    let arms: Vec<Arm> = data
-        .variants
-        .iter()
-        .filter_map(|variant| {
-            let counted: Vec<&Field<'_>> = variant
-                .fields
-                .iter()
-                .filter(|field| field.counted())
-                .collect();
-            if counted.is_empty() {
-                return None;
-            }
-            let pattern = variant_pattern(variant, &counted, "__self_");
-            let body = sum(&counted, |field| {
-                retained_term(field, krate, &Access::Binding(binding(field, "__self_")))
-            });
-            Some(Arm { pattern, body })
-        })
-        .collect();
-    dispatch(quote!(self), arms, data.variants.len(), None, &quote!(0))
-}
-
-/// `Self::Variant { member: binding, .., }` binding `fields`, by their members (so that a
-/// tuple variant's are matched as `0: __self_0`, and `#[cfg]`s can stay on them).
-fn variant_pattern(variant: &Variant<'_>, fields: &[&Field<'_>], prefix: &str) -> TokenStream {
-    let ident = variant.ident;
-    let bindings = fields.iter().map(|field| {
-        let cfgs = &field.cfgs;
-        let member = &field.member;
-        let binding = binding(field, prefix);
-        quote!(#(#cfgs)* #member: #binding,)
-    });
-    quote!(Self::#ident { #(#bindings)* .. })
-}
-
-/// One arm of a generated match.
-struct Arm {
-    pattern: TokenStream,
-    body: TokenStream,
-}
-
-/// A match of `scrutinee` on `arms`, one per variant that needs one among `variants`, with
-/// `rest => otherwise` for the others (`rest` is `_` when `None`); written as a `let`, an
-/// `if let` or a `match` so that no lint (irrefutable `if let`, unreachable or single-arm
-/// patterns) fires in the user's crate.
-fn dispatch(
-    scrutinee: TokenStream,
-    arms: Vec<Arm>,
-    variants: usize,
-    rest: Option<TokenStream>,
-    otherwise: &TokenStream,
-) -> TokenStream {
-    let covers_all = arms.len() >= variants;
-    match arms.as_slice() {
-        [] => quote!(#otherwise),
-        [Arm { pattern, body }] if covers_all => quote! {
-            let #pattern = #scrutinee;
-            #body
-        },
-        [Arm { pattern, body }] if rest.is_none() && otherwise.is_empty() => quote! {
-            if let #pattern = #scrutinee {
-                #body
-            }
-        },
-        [Arm { pattern, body }] if rest.is_none() => quote! {
-            if let #pattern = #scrutinee {
-                #body
-            } else {
-                #otherwise
-            }
-        },
-        arms => {
-            let patterns = arms.iter().map(|arm| &arm.pattern);
-            let bodies = arms.iter().map(|arm| &arm.body);
-            let rest = rest.unwrap_or_else(|| quote!(_));
-            let rest = (!covers_all)
-                .then(|| quote!(#rest => { #otherwise }))
-                .into_iter();
-            quote! {
-                match #scrutinee {
-                    #(#patterns => { #bodies })*
-                    #(#rest)*
-                }
-            }
-        }
-    }
-}
-
-/// The fields of `variant` that a reset in place touches.
-fn touched<'v, 'a>(variant: &'v Variant<'a>) -> Vec<&'v Field<'a>> {
-    variant
-        .fields
-        .iter()
-        .filter(|field| field.reset_in_place())
-        .collect()
-}
-
-/// An enum's `reset` body, and whether it calls `Default::default()` (through the
-/// `__PoolableFresh` trait).
-struct EnumReset {
-    body: TokenStream,
-    fresh: bool,
-}
-
-/// An enum's `reset`: first the wipe of every `zeroize` field of the current variant (which a
-/// change of variant would otherwise drop unwiped), then:
-/// - the fresh variant is known and has no field (a `#[default]` unit variant): assign it,
-///   without calling `Default::default()`;
-/// - the enum has one variant and no field of it is `default`: reset its fields in place;
-/// - otherwise build `Default::default()`; if the value already is its variant, reset the
-///   fields in place (a `default` field swapped with the fresh value's), else swap the whole
-///   value with the fresh one (which drops the old one).
-fn enum_reset(data: &Enum<'_>, ident: &Ident, krate: &Path) -> EnumReset {
-    let span = ident.span();
-    let wipe_arms: Vec<Arm> = data
-        .variants
-        .iter()
-        .filter_map(|variant| {
-            let wiped: Vec<&Field<'_>> = variant
-                .fields
-                .iter()
-                .filter(|field| field.attrs.zeroize.is_some())
-                .collect();
-            if wiped.is_empty() {
-                return None;
-            }
-            let pattern = variant_pattern(variant, &wiped, "__self_");
-            let body = wiped
-                .iter()
-                .map(|field| wipe_field(field, krate, &Access::Binding(binding(field, "__self_"))));
-            Some(Arm {
-                pattern,
-                body: quote!(#(#body)*),
-            })
-        })
-        .collect();
-    let wipe = dispatch(
-        quote!(&mut *self),
-        wipe_arms,
-        data.variants.len(),
-        None,
-        &quote!(),
-    );
-    // In a block: the bindings of a one-variant `let` end with it.
-    let wipe = if wipe.is_empty() {
-        wipe
-    } else {
-        quote!({ #wipe })
-    };
-    let fresh_value = quote_spanned!(span=> <Self as __PoolableFresh>::__fresh());
-
-    let has_default = |variant: &Variant<'_>| {
-        variant
-            .fields
-            .iter()
-            .any(|field| field.attrs.default.is_some())
-    };
-
-    if let Some(variant) = data.fresh_variant() {
-        if variant.fields.is_empty() {
-            let variant = variant.ident;
-            return EnumReset {
-                body: quote!(#wipe *self = Self::#variant {};),
-                fresh: false,
-            };
-        }
-        if data.variants.len() == 1 && !has_default(variant) {
-            let fields = touched(variant);
-            let pattern = variant_pattern(variant, &fields, "__self_");
-            let body = fields.iter().map(|field| {
-                reset_in_place(
-                    field,
-                    krate,
-                    &Access::Binding(binding(field, "__self_")),
-                    None,
-                )
-            });
-            let arm = Arm {
-                pattern,
-                body: quote!(#(#body)*),
-            };
-            // One variant: `dispatch` writes an irrefutable `let`.
-            let reset = dispatch(quote!(self), vec![arm], 1, None, &quote!());
-            return EnumReset {
-                body: quote!(#wipe #reset),
-                fresh: false,
-            };
-        }
-    }
-
-    let candidates: Vec<&Variant<'_>> = match data.fresh_variant() {
-        Some(variant) => vec![variant],
-        None => data.variants.iter().collect(),
-    };
-    let arms: Vec<Arm> = candidates
-        .into_iter()
-        .filter_map(|variant| {
-            let fields = touched(variant);
-            if fields.is_empty() {
-                return None;
-            }
-            let swapped: Vec<&Field<'_>> = fields
-                .iter()
-                .copied()
-                .filter(|field| field.attrs.default.is_some())
-                .collect();
-            let mine = variant_pattern(variant, &fields, "__self_");
-            let theirs = variant_pattern(variant, &swapped, "__fresh_");
-            let body = fields.iter().map(|field| {
-                let fresh = binding(field, "__fresh_");
-                reset_in_place(
-                    field,
-                    krate,
-                    &Access::Binding(binding(field, "__self_")),
-                    Some(&fresh),
-                )
-            });
-            Some(Arm {
-                pattern: quote!((#mine, #theirs)),
-                body: quote!(#(#body)*),
-            })
-        })
-        .collect();
-    if arms.is_empty() {
-        return EnumReset {
-            body: quote!(#wipe *self = #fresh_value;),
-            fresh: true,
-        };
-    }
-    // A pair of different variants is never covered by the arms: only a one-variant enum's
-    // arms cover every pair.
-    let pairs = if data.variants.len() == 1 {
-        1
-    } else {
-        usize::MAX
-    };
-    let reset = dispatch(
-        quote!((&mut *self, &mut __fresh)),
-        arms,
-        pairs,
-        Some(quote!((__self, __fresh))),
-        &quote!(::core::mem::swap(__self, __fresh);),
-    );
-    EnumReset {
-        body: quote! {
-            #wipe
-            let mut __fresh: Self = #fresh_value;
-            #reset
-        },
-        fresh: true,
-    }
-}
-
 /// The path `krate::Trait::method`, spanned from `first` to `last` (see [`type_ends`]).
 fn trait_call(
     krate: &Path,
@@ -548,11 +268,31 @@ fn trait_call(
     quote_spanned!(first=> #krate::#trait_name::#method)
 }
 
+/// `Poolable::method` for `field`, spanned like [`trait_call`]; for a type of a crate that has a
+/// pool-core feature, through that feature's helper trait (`hint.rs`), which holds wherever
+/// `Poolable` does and whose missing-impl message names the feature first.
+fn poolable_call(
+    krate: &Path,
+    field: &Field<'_>,
+    method: &str,
+    first: Span,
+    last: Span,
+) -> TokenStream {
+    let Some(helper) = hint::feature_trait(field.ty) else {
+        return trait_call(krate, "Poolable", method, first, last);
+    };
+    let krate = respan(krate, first);
+    let private = Ident::new("__private", first);
+    let helper = Ident::new(helper, first);
+    let method = Ident::new(method, last);
+    quote_spanned!(first=> #krate::#private::#helper::#method)
+}
+
 /// The spans of the first and last tokens of the field type. A trait call is spanned at the
 /// first, except the method name and the field name, spanned at the last: the callee and the
 /// argument `&mut self.field` then both cover the whole type in rustc's eyes (syn cannot join
 /// spans on stable), and so does the error a missing impl causes.
-fn type_ends(field: &Field<'_>) -> (Span, Span) {
+pub(crate) fn type_ends(field: &Field<'_>) -> (Span, Span) {
     let mut tokens = field.ty.to_token_stream().into_iter();
     let first = tokens
         .next()
@@ -631,6 +371,23 @@ mod tests {
             .find("Shrink :: shrink_capacity_to (& mut self . a , 8)")
             .unwrap();
         assert!(wipe < reset && reset < shrink, "{out}");
+    }
+
+    #[test]
+    fn a_field_of_a_crate_with_a_feature_goes_through_its_helper_trait() {
+        let out = expand(quote! {
+            #[poolable(crate = my::pool)]
+            struct S { id: uuid::Uuid, parent: Uuid, name: String }
+        });
+        for call in [
+            "my :: pool :: __private :: PoolableUuid :: reset (& mut self . id)",
+            "my :: pool :: __private :: PoolableUuid :: retained_bytes (& self . id)",
+            "my :: pool :: __private :: PoolableUuid :: reset (& mut self . parent)",
+            "my :: pool :: Poolable :: reset (& mut self . name)",
+            "my :: pool :: Poolable :: retained_bytes (& self . name)",
+        ] {
+            assert!(out.contains(call), "{call}: {out}");
+        }
     }
 
     #[test]
@@ -794,82 +551,5 @@ mod tests {
             struct S { #[poolable(nope)] a: u8, b: std::rc::Rc<u8>, #[poolable(skip, skip)] c: u8 }
         });
         assert_eq!(out.matches("compile_error").count(), 4, "{out}");
-    }
-
-    #[test]
-    fn a_unit_default_variant_is_assigned_after_the_wipe_without_default() {
-        let out = expand(quote! {
-            enum E { #[default] A, B(Vec<u8>), C(#[poolable(zeroize)] String) }
-        });
-        let wipe = out
-            .find("if let Self :: C { 0 : __self_0 , .. } = & mut * self { :: pool_core :: Wipe :: wipe (__self_0) ; }")
-            .expect(&out);
-        let assign = out.find("* self = Self :: A { } ;").expect(&out);
-        assert!(wipe < assign, "{out}");
-        assert!(!out.contains("__PoolableFresh"), "{out}");
-        assert!(
-            out.contains("fn retained_bytes (& self) -> usize { 0 }"),
-            "{out}"
-        );
-        // `B` and `C` are always dropped by a reset: no bound, no `Poolable` call on them.
-        assert!(!out.contains("Poolable :: reset"), "{out}");
-    }
-
-    #[test]
-    fn a_hand_written_default_is_asked_and_compared_by_variant() {
-        let out = expand(quote! {
-            enum E<T> { A { v: Vec<T>, #[poolable(default)] n: u32 }, B(String), C }
-        });
-        assert!(out.contains("const _ : () ="), "{out}");
-        assert!(
-            out.contains("where Vec < T > : :: pool_core :: Poolable , E < T > : __PoolableFresh"),
-            "{out}"
-        );
-        assert!(
-            out.contains("let mut __fresh : Self = < Self as __PoolableFresh > :: __fresh () ;"),
-            "{out}"
-        );
-        assert!(
-            out.contains("match (& mut * self , & mut __fresh) {"),
-            "{out}"
-        );
-        assert!(out.contains(
-            "(Self :: A { v : __self_0 , n : __self_1 , .. } , Self :: A { n : __fresh_1 , .. }) => { :: pool_core :: Poolable :: reset (__self_0) ; :: core :: mem :: swap (__self_1 , __fresh_1) ; }"
-        ), "{out}");
-        assert!(
-            out.contains("(__self , __fresh) => { :: core :: mem :: swap (__self , __fresh) ; }"),
-            "{out}"
-        );
-        assert!(out.contains(
-            "match self { Self :: A { v : __self_0 , .. } => { :: pool_core :: Poolable :: retained_bytes (__self_0) } Self :: B { 0 : __self_0 , .. } => { :: pool_core :: Poolable :: retained_bytes (__self_0) } _ => { 0 } }"
-        ), "{out}");
-    }
-
-    #[test]
-    fn attributes_that_mean_nothing_on_an_enum_are_errors() {
-        let out = expand(quote! {
-            enum E {
-                #[default] A,
-                #[poolable(default)] B(#[poolable(max_capacity = 4)] Vec<u8>),
-                C { #[poolable(skip)] s: u8, #[poolable(retained_bytes = f, zeroize)] t: Vec<u8> },
-            }
-        });
-        assert_eq!(out.matches("compile_error").count(), 4, "{out}");
-        assert!(
-            out.contains("`#[poolable]` has no meaning on a variant"),
-            "{out}"
-        );
-        assert!(
-            out.contains("`max_capacity` has no effect on a field of `B`"),
-            "{out}"
-        );
-        assert!(
-            out.contains("`retained_bytes` has no effect on a field of `C`"),
-            "{out}"
-        );
-        assert!(
-            out.contains("`skip` cannot keep a variant's field"),
-            "{out}"
-        );
     }
 }

@@ -3,15 +3,18 @@
 use proc_macro2::Span;
 use syn::{Ident, Path, Type};
 
-use crate::ast::{Body, Errors, Field, Input, Place};
+use crate::ast::{Body, Field, Input, Place};
 use crate::attr::Key;
+use crate::ctxt::Errors;
 
 /// The attributes that let a struct field of a type that cannot be reset through `Poolable`
-/// through.
-const ESCAPES: &str = "mark it `#[poolable(skip)]` to keep it across reuses, or use `#[poolable(default)]` or \
-                       `#[poolable(reset_with = path)]`";
+/// through, by safety: the ways to reset it first, `skip` (the next user gets the value) last.
+const ESCAPES: &str = "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`, or mark it \
+                       `#[poolable(skip)]` to keep it across reuses";
 /// The same for a variant's field, which cannot be kept across a change of variant.
 const VARIANT_ESCAPES: &str = "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`";
+/// What a struct that holds a `!Send` field can be pooled in.
+const NOT_SEND: &str = "is not `Send`, so pool the value in a `LocalPool`, not a `Pool`";
 
 impl Input<'_> {
     pub(crate) fn validate(&self, errors: &mut Errors) {
@@ -151,8 +154,9 @@ impl Field<'_> {
 }
 
 /// Why a field of type `ty` cannot be reset through `Poolable`, if it is one of the types that
-/// must not be: references, raw pointers, `Rc`, `Arc` and `Weak`.
-/// `in_variant` picks the fix: a variant's field cannot be `skip`ped.
+/// must not be: references, raw pointers, `Rc`, `Arc` and `Weak`. `in_variant` picks the fix (a
+/// variant's field cannot be `skip`ped); every attribute it names is one that fits the type
+/// (a raw pointer has no `Default`), and a `!Send` type says which pool takes it.
 fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
     let escapes = if in_variant { VARIANT_ESCAPES } else { ESCAPES };
     let owner = if in_variant { "enum" } else { "struct" };
@@ -169,20 +173,45 @@ fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
                 "{kind} field cannot be reset: it borrows a value this {owner} does not own; {escapes}"
             ))
         }
-        Type::Ptr(_) => Some(format!(
-            "raw pointer field cannot be reset: what it points to is not owned by this {owner}; {escapes}"
-        )),
+        Type::Ptr(_) => {
+            let escapes = if in_variant {
+                "use `#[poolable(reset_with = path)]`, e.g. to set it to null"
+            } else {
+                "use `#[poolable(reset_with = path)]`, e.g. to set it to null, or mark it \
+                 `#[poolable(skip)]` to keep it across reuses"
+            };
+            Some(format!(
+                "raw pointer field cannot be reset: what it points to is not owned by this \
+                 {owner}; {escapes}; a raw pointer {NOT_SEND}"
+            ))
+        }
         Type::Path(path) if path.qself.is_none() => match shared_handle(&path.path)? {
+            // `rc::Weak` is not `Send`; a bare `Weak` may be either.
+            "Weak" if path.path.segments.iter().any(|s| s.ident == "rc") => Some(format!(
+                "`Weak` field cannot be reset: it points to a value owned elsewhere; {escapes}; \
+                 an `rc::Weak` {NOT_SEND}"
+            )),
             "Weak" => Some(format!(
                 "`Weak` field cannot be reset: it points to a value owned elsewhere; {escapes}"
+            )),
+            "Rc" => Some(format!(
+                "`Rc` field cannot be reset: its value is shared with other owners; {}; an `Rc` \
+                 {NOT_SEND}",
+                if in_variant {
+                    VARIANT_ESCAPES
+                } else {
+                    "use `#[poolable(default)]` or `#[poolable(reset_with = path)]`, or mark it \
+                     `#[poolable(skip)]` to keep the handle across reuses"
+                }
             )),
             name if in_variant => Some(format!(
                 "`{name}` field cannot be reset: its value is shared with other owners; {escapes}"
             )),
             name => Some(format!(
-                "`{name}` field cannot be reset: its value is shared with other owners; \
-                 mark it `#[poolable(skip)]` to keep the handle across reuses, or use \
-                 `#[poolable(default)]` or `#[poolable(reset_with = path)]`"
+                "`{name}` field cannot be reset: its value is shared with other owners; use \
+                 `#[poolable(default)]` or `#[poolable(reset_with = path)]`, or mark it \
+                 `#[poolable(skip)]` to keep the handle across reuses (the next user shares its \
+                 value: for a config, not for per-request state)"
             )),
         },
         _ => None,
@@ -246,6 +275,34 @@ mod tests {
             "Vec<u8>",
         ] {
             assert!(why(ty).is_none(), "{ty}");
+        }
+    }
+
+    #[test]
+    fn advice_fits_the_type() {
+        // `!Send` handles name the pool that takes them.
+        for ty in [
+            "Rc<u8>",
+            "std::rc::Rc<u8>",
+            "rc::Weak<u8>",
+            "*const u8",
+            "*mut u8",
+        ] {
+            assert!(why(ty).unwrap().contains("`LocalPool`"), "{ty}");
+        }
+        for ty in ["Arc<u8>", "sync::Weak<u8>", "Weak<u8>", "&'a str"] {
+            assert!(!why(ty).unwrap().contains("LocalPool"), "{ty}");
+        }
+        // A raw pointer has no `Default`; a variant's field cannot be skipped.
+        assert!(!why("*const u8").unwrap().contains("default"));
+        let in_variant = |ty: &str| unresettable(&syn::parse_str(ty).unwrap(), true).unwrap();
+        for ty in ["Rc<u8>", "Arc<u8>", "*const u8", "&'a str"] {
+            assert!(!in_variant(ty).contains("skip"), "{ty}");
+        }
+        // `skip`, which hands the value to the next user, comes last.
+        for ty in ["Rc<u8>", "Arc<u8>", "Weak<u8>", "&'a str", "*const u8"] {
+            let why = why(ty).unwrap();
+            assert!(why.find("skip") > why.find("reset_with"), "{ty}: {why}");
         }
     }
 

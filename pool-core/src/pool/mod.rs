@@ -150,7 +150,7 @@ pub struct Pool<T: Send> {
     metrics: Option<crate::metrics::Registration>,
 }
 
-impl<T: Poolable + Default + Send + 'static> Pool<T> {
+impl<T: Poolable + crate::poolable::hint::PoolDefault + Send + 'static> Pool<T> {
     /// A pool that creates objects with `T::default()`, with default bounds: no limit on idle
     /// objects (the pool never holds more than the peak number in use; call [`trim`](Self::trim)
     /// to release them), 16 per thread cache, no per-object byte limit.

@@ -53,11 +53,16 @@
 /// Types whose state cannot be made fresh without outside knowledge: shared handles (`Rc`, `Arc`),
 /// references, raw pointers, open files and sockets. The derive refuses such fields unless they
 /// are marked `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`.
+// The advice goes by safety: ways to reset the field first, `skip` last with what it costs; the
+// three notes are repeated in `hint.rs`'s per-feature traits (keep them the same), which the
+// derive uses for a type of a crate that has a pool-core feature.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be reset in place by `#[derive(Poolable)]`",
     label = "this field's type does not implement `Poolable`",
-    note = "implement `pool_core::Poolable` for `{Self}`, or mark the field `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`",
-    note = "for a third-party type, enable its pool-core feature if it has one: http, indexmap, smallvec, hashbrown, arrayvec, compact_str, bytes, serde_json, uuid, chrono"
+    note = "reset it with `#[poolable(default)]` (assigns `Default::default()`) or `#[poolable(reset_with = path)]` (calls `path(&mut field)`), or make the field an `Option<{Self}>`, which a reset sets to `None`",
+    note = "or implement `pool_core::Poolable` for `{Self}`; for another crate's type, implement it for a newtype of yours that wraps it (the orphan rule forbids an impl for `{Self}` itself)",
+    note = "`#[poolable(skip)]` keeps the value across reuses, so the next user gets it: only for what is meant to be shared (a config handle, a worker id), never for per-request state or an open file",
+    note = "for a type of http, indexmap, smallvec, hashbrown, arrayvec, compact_str, bytes, serde_json, uuid or chrono, enable the pool-core feature named after its crate"
 )]
 pub trait Poolable {
     /// Make `self` observably equal to a freshly created value, keeping heap allocations where it
@@ -162,3 +167,4 @@ macro_rules! shrink_table_impl {
 // After the macros, so that the impls can use them.
 mod foreign;
 mod std;
+pub mod hint;
