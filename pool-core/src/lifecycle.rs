@@ -23,6 +23,8 @@ pub(crate) struct Limits {
     pub(crate) thread_cache: usize,
     /// Largest `retained_bytes` an object may have and still be kept.
     pub(crate) max_retained_bytes: usize,
+    /// Most objects a `Pool` has at once, idle and in use (`usize::MAX`: no cap).
+    pub(crate) max_live: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +33,7 @@ impl Default for Limits {
             max_idle: usize::MAX,
             thread_cache: DEFAULT_THREAD_CACHE,
             max_retained_bytes: usize::MAX,
+            max_live: usize::MAX,
         }
     }
 }

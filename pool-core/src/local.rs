@@ -58,6 +58,7 @@ struct LocalCounters {
     reset_panicked: Cell<u64>,
     detached: Cell<u64>,
     puts: Cell<u64>,
+    prefilled: Cell<u64>,
 }
 
 fn bump(counter: &Cell<u64>, n: u64) {
@@ -194,6 +195,53 @@ impl<T: Poolable> LocalPool<T> {
         }
     }
 
+    /// Takes an idle object if there is one, and never calls the factory: `None` when the
+    /// pool has nothing idle.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<String> = LocalPool::new();
+    /// assert!(pool.try_get().is_none());
+    /// drop(pool.get());
+    /// assert!(pool.try_get().is_some());
+    /// ```
+    pub fn try_get(&self) -> Option<LocalPooled<'_, T>> {
+        let value = self.stack.borrow_mut().pop()?;
+        Some(LocalPooled {
+            pool: self,
+            value: Held::new(value),
+        })
+    }
+
+    /// Makes up to `n` objects ahead of the traffic and keeps them idle; returns how many it
+    /// made (it stops at [`max_idle`](LocalPoolBuilder::max_idle)). As for
+    /// [`Pool::prefill`](crate::Pool::prefill), each is checked like a returned object and
+    /// `Stats::prefilled` counts them.
+    ///
+    /// # Panics
+    /// If the factory panics: the panic goes on to the caller, the objects made before stay.
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool: LocalPool<Vec<u8>> = LocalPool::new();
+    /// assert_eq!(pool.prefill(4), 4);
+    /// assert_eq!((pool.stats().idle, pool.stats().gets), (4, 0));
+    /// ```
+    pub fn prefill(&self, n: usize) -> usize {
+        let mut made = 0;
+        while made < n && self.stack.borrow().len() < self.limits.max_idle {
+            let value = call_factory(&self.factory, || {
+                bump(&self.counters.factory_panicked, 1);
+            });
+            made += 1;
+            bump(&self.counters.prefilled, 1);
+            self.put_boxed(Slot::new(value));
+        }
+        made
+    }
+
     /// Offers an object to the pool as if a guard holding it had been dropped (it is boxed, so
     /// this allocates once; see [`Pool::put`](crate::Pool::put)).
     ///
@@ -281,7 +329,7 @@ impl<T> LocalPool<T> {
     pub fn stats(&self) -> Stats {
         let c = &self.counters;
         let mut stats = Stats {
-            creations: c.creations.get(),
+            creations: c.creations.get() + c.prefilled.get(),
             factory_panicked: c.factory_panicked.get(),
             discards: Discards {
                 oversized: c.oversized.get(),
@@ -290,6 +338,7 @@ impl<T> LocalPool<T> {
             },
             detached: c.detached.get(),
             puts: c.puts.get(),
+            prefilled: c.prefilled.get(),
             // One thread, one stack: a miss has looked everywhere.
             creation_reasons: Creations {
                 empty: c.creations.get(),

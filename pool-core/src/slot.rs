@@ -14,6 +14,10 @@ struct Padded<T>(T);
 pub(crate) struct Slot<T>(Box<Padded<T>>);
 
 impl<T> Slot<T> {
+    /// The heap bytes of one box: `size_of::<T>()` rounded up to the 128-byte alignment. Part of
+    /// what an idle object keeps, beside its own `retained_bytes`.
+    pub(crate) const BOX_BYTES: usize = size_of::<Padded<T>>();
+
     /// Boxes `value` (one allocation).
     #[inline]
     pub(crate) fn new(value: T) -> Self {

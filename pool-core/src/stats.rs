@@ -26,21 +26,25 @@ use core::ops::AddAssign;
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Stats {
-    /// Objects handed out: `reuses + creations`.
+    /// Objects handed out: `reuses + creations - prefilled`.
     pub gets: u64,
     /// Gets served by an idle object.
     pub reuses: u64,
-    /// Gets that had to call the factory, and got an object from it:
-    /// `creation_reasons.total()`.
+    /// Objects the factory made: for gets that found no idle object
+    /// (`creation_reasons.total()`), and for `prefill` (`prefilled`).
     pub creations: u64,
     /// Why the gets in [`creations`](Self::creations) found no idle object, by reason.
     pub creation_reasons: Creations,
+    /// Objects made ahead of any get by `prefill`: counted in `creations` (the factory made
+    /// them) and in `returns` (they were offered to the pool like a returned object), not in
+    /// `gets` or `creation_reasons`.
+    pub prefilled: u64,
     /// Factory calls that panicked. The panic went on out of the `get` that called the factory,
     /// nothing was created or counted in `gets`/`creations`, and the pool stayed usable. Should
     /// be 0: a factory that panics is a bug, or an allocation it could not make.
     pub factory_panicked: u64,
-    /// Guards dropped and objects offered with `put` (objects offered back), whatever happened
-    /// to the object next: `returns == kept + discards.total()`, where *kept* counts the returns
+    /// Guards dropped, objects offered with `put` and objects made by `prefill` (objects
+    /// offered to the pool), whatever happened to the object next: `returns == kept + discards.total()`, where *kept* counts the returns
     /// whose object became idle. Every idle object came back that way and leaves only by a
     /// reuse or a release, so once the pool is quiet *kept* is `idle + reuses + trimmed`.
     pub returns: u64,
@@ -48,8 +52,9 @@ pub struct Stats {
     /// [`LocalPool::put`](crate::LocalPool::put)): objects the pool did not create, counted in
     /// `returns` too.
     pub puts: u64,
-    /// Objects handed out and not yet given back or detached: `gets + puts - returns - detached`
-    /// (a gauge; while other threads use the pool, approximate like the rest).
+    /// Objects handed out and not yet given back or detached:
+    /// `gets + puts + prefilled - returns - detached` (a gauge; while other threads use the
+    /// pool, approximate like the rest).
     pub in_use: u64,
     /// Objects dropped on return instead of kept, by reason.
     pub discards: Discards,
@@ -63,7 +68,11 @@ pub struct Stats {
     /// (a new thread takes over the cache an exited thread left, with its objects). A
     /// [`LocalPool`](crate::LocalPool) reports 0.
     pub thread_caches: u64,
-    /// Heap bytes the idle objects keep ([`Poolable::retained_bytes`](crate::Poolable::retained_bytes) summed).
+    /// Heap bytes the idle objects keep: each one's own box (`size_of::<T>()` rounded up to its
+    /// 128-byte alignment) plus what its
+    /// [`Poolable::retained_bytes`](crate::Poolable::retained_bytes) reports, summed
+    /// (saturating). This is what dropping them all would free. (`max_retained_bytes` bounds
+    /// the second part, per object.)
     pub retained_bytes: u64,
 }
 
@@ -136,8 +145,9 @@ impl Discards {
 impl Stats {
     /// Fills in the derived fields, `gets` and `in_use`, from the counters.
     pub(crate) fn finish(mut self) -> Self {
-        self.gets = self.reuses + self.creations;
-        self.in_use = (self.gets + self.puts).saturating_sub(self.returns + self.detached);
+        self.gets = (self.reuses + self.creations).saturating_sub(self.prefilled);
+        self.in_use =
+            (self.gets + self.puts + self.prefilled).saturating_sub(self.returns + self.detached);
         self
     }
 
@@ -176,6 +186,7 @@ impl AddAssign for Stats {
         self.factory_panicked += other.factory_panicked;
         self.returns += other.returns;
         self.puts += other.puts;
+        self.prefilled += other.prefilled;
         self.in_use += other.in_use;
         self.discards += other.discards;
         self.detached += other.detached;

@@ -154,7 +154,46 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
         self
     }
 
-    /// Builds the pool. Refuses nothing: every value of every bound has a meaning (above).
+    /// Caps the objects the pool has at once, idle and in use, at `n` (like deadpool's
+    /// `max_size`: for objects that stand for a scarce resource). At the cap, a
+    /// [`get`](Pool::get) that finds nothing idle waits until an object is returned or leaves
+    /// the pool (it looks again at least every millisecond, stealing what other threads
+    /// returned to their caches), and [`try_get`](Pool::try_get) returns `None`. A
+    /// [`put`](Pool::put) is never refused: it counts, past the cap if need be. Default: no
+    /// cap. Off the hit path: the count moves only where objects are made or leave.
+    ///
+    /// A thread that itself holds `n` guards and calls `get` waits forever, as with a mutex
+    /// locked twice: use `try_get` where that can happen.
+    ///
+    /// # Panics
+    /// `build()` panics for `max_live(0)`, where every `get` would wait forever.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Arc<Pool<Vec<u8>>> = Arc::new(Pool::builder().max_live(2).build());
+    /// let (a, b) = (pool.get(), pool.get());
+    /// assert!(pool.try_get().is_none(), "at the cap, with nothing idle");
+    /// let waiter = {
+    ///     let pool = Arc::clone(&pool);
+    ///     std::thread::spawn(move || pool.get().capacity())
+    /// };
+    /// drop(a); // the waiting get takes it
+    /// waiter.join().unwrap();
+    /// drop(b);
+    /// assert_eq!(pool.stats().creations, 2);
+    /// ```
+    pub fn max_live(mut self, n: usize) -> Self {
+        self.limits.max_live = n;
+        self
+    }
+
+    /// Builds the pool.
+    ///
+    /// # Panics
+    /// For `max_live(0)` (see [`max_live`](Self::max_live)); every other value of every bound
+    /// has a meaning (above).
     ///
     /// ```
     /// use pool_core::PoolBuilder;
@@ -163,6 +202,11 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// assert_eq!(*pool.get(), "");
     /// ```
     pub fn build(self) -> Pool<T> {
+        assert!(
+            self.limits.max_live > 0,
+            "PoolBuilder::max_live(0): every get would wait forever; use max_live(1) or more, \
+             or leave the cap unset"
+        );
         #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
         let mut pool = Pool::from_parts(self.factory, self.limits);
         #[cfg(feature = "metrics")]

@@ -9,6 +9,7 @@
 mod builder;
 mod cache;
 mod guard;
+mod live;
 mod owner;
 mod tier;
 
@@ -21,10 +22,11 @@ use core::ptr;
 use std::panic::catch_unwind;
 
 use self::cache::{Backing, Cache, Registry, visit_revoked};
+use self::live::LiveCap;
 use self::tier::Tier;
 use crate::Poolable;
 use crate::barrier::Barrier;
-use crate::idle::Idle;
+use crate::idle::{Idle, boxes_bytes};
 use crate::lifecycle::{
     Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
 };
@@ -70,6 +72,7 @@ struct Totals {
     reset_panicked: AtomicU64,
     detached: AtomicU64,
     trimmed: AtomicU64,
+    prefilled: AtomicU64,
 }
 
 impl Totals {
@@ -82,7 +85,9 @@ impl Totals {
             empty: get(&self.created_empty),
             out_of_reach: get(&self.created_out_of_reach),
         };
-        stats.creations += created.total();
+        let prefilled = get(&self.prefilled);
+        stats.creations += created.total() + prefilled;
+        stats.prefilled += prefilled;
         stats.creation_reasons += created;
         stats.factory_panicked += get(&self.factory_panicked);
         stats.returns += get(&self.returns);
@@ -145,6 +150,8 @@ pub struct Pool<T: Send> {
     /// Where the next steal starts probing, so misses spread over the caches.
     cursor: AtomicUsize,
     totals: Totals,
+    /// [`PoolBuilder::max_live`]'s cap, if set.
+    live: Option<LiveCap>,
     /// The pool's series, if [`PoolBuilder::metrics`] named it.
     #[cfg(feature = "metrics")]
     metrics: Option<crate::metrics::Registration>,
@@ -216,6 +223,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             totals: Totals::default(),
+            live: (limits.max_live != usize::MAX).then(|| LiveCap::new(limits.max_live)),
             #[cfg(feature = "metrics")]
             metrics: None,
         }
@@ -275,6 +283,117 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
+    /// Takes an idle object if there is one (this thread's cache, the shared tier, or another
+    /// thread's cache), and never calls the factory: `None` when the pool has nothing idle
+    /// (object-pool's `try_pull`). With [`max_live`](PoolBuilder::max_live) set, this is the
+    /// get that refuses instead of waiting at the cap.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::new();
+    /// assert!(pool.try_get().is_none()); // nothing idle: no object is made
+    /// drop(pool.get());
+    /// assert!(pool.try_get().is_some());
+    /// assert_eq!(pool.stats().creations, 1);
+    /// ```
+    #[inline]
+    pub fn try_get(&self) -> Option<Pooled<'_, T>> {
+        let (home, value) = self.try_take_homed()?;
+        Some(Pooled {
+            pool: self,
+            home,
+            value: Held::new(value),
+        })
+    }
+
+    /// [`try_get`](Self::try_get) with a `'static` guard, as [`get_owned`](Self::get_owned).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pool_core::Pool;
+    ///
+    /// let pool = Arc::new(Pool::<String>::new());
+    /// assert!(pool.try_get_owned().is_none());
+    /// pool.prefill(1);
+    /// assert!(pool.try_get_owned().is_some());
+    /// ```
+    pub fn try_get_owned(self: &Arc<Self>) -> Option<PooledOwned<T>> {
+        let (_, value) = self.try_take_homed()?;
+        Some(PooledOwned {
+            value: Held::new(value),
+            pool: Arc::clone(self),
+        })
+    }
+
+    /// An idle object, never a new one, and the cache it came through.
+    fn try_take_homed(&self) -> Option<(Option<&Cache<T>>, Slot<T>)> {
+        let Some(cache) = self.local() else {
+            return self.take_from_tier().map(|value| (None, value));
+        };
+        let value = match cache.take_fast(self.backing.barrier) {
+            Some(value) => value,
+            None => self.find_idle(cache).ok()?,
+        };
+        Some((Some(cache), value))
+    }
+
+    /// Makes up to `n` objects ahead of the traffic and keeps them idle in the shared tier, so
+    /// that the first gets on any thread find them (a warm-up); returns how many it made. It
+    /// stops early at [`max_idle`](PoolBuilder::max_idle) idle objects in the tier, or at the
+    /// [`max_live`](PoolBuilder::max_live) cap. Each object is checked like a returned one: one
+    /// above [`max_retained_bytes`](PoolBuilder::max_retained_bytes), or whose `retained_bytes`
+    /// panics, is dropped (and counted as a discard). `Stats::prefilled` counts what it made.
+    ///
+    /// # Panics
+    /// If the factory panics: the panic goes on to the caller, the objects made before stay.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::with_factory(|| Vec::with_capacity(4096));
+    /// assert_eq!(pool.prefill(8), 8);
+    /// let s = pool.stats();
+    /// assert_eq!((s.idle, s.creations, s.prefilled, s.gets), (8, 8, 8, 0));
+    /// drop(pool.get());
+    /// assert_eq!(pool.stats().creations, 8, "the get found a prefilled object");
+    /// ```
+    pub fn prefill(&self, n: usize) -> usize {
+        let mut made = 0;
+        while made < n {
+            if lock(&self.backing.tier).len() >= self.backing.limits.max_idle {
+                break;
+            }
+            if let Some(cap) = &self.live
+                && !cap.try_reserve()
+            {
+                break;
+            }
+            let mut value = Slot::new(self.call_factory());
+            made += 1;
+            shared_add(&self.totals.prefilled, 1);
+            let bytes = match prepare_return(&mut *value, self.backing.limits.max_retained_bytes) {
+                Ok(bytes) => bytes,
+                Err(reason) => {
+                    self.discard(reason, value);
+                    continue;
+                }
+            };
+            shared_add(&self.totals.returns, 1);
+            let mut tier = lock(&self.backing.tier);
+            if tier.len() < self.backing.limits.max_idle {
+                tier.push(Idle { value, bytes }, false);
+            } else {
+                drop(tier);
+                shared_add(&self.totals.over_idle_bound, 1);
+                drop_rejected(value);
+                self.release_live(1);
+                break;
+            }
+        }
+        made
+    }
+
     /// Offers an object to the pool as if a guard holding it had been dropped: it is reset, then
     /// kept or discarded according to the bounds. Useful to return an object obtained by
     /// [`Pooled::detach`] or built elsewhere.
@@ -294,6 +413,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// their objects without allocating.
     pub fn put(&self, value: T) {
         shared_add(&self.totals.puts, 1);
+        if let Some(cap) = &self.live {
+            cap.add(1);
+        }
         self.put_boxed(Slot::new(value));
     }
 
@@ -374,12 +496,37 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     #[inline(never)]
     fn take_slow(&self, cache: &Cache<T>) -> Slot<T> {
-        if let Some(value) = cache.take(&self.backing) {
-            return value;
+        loop {
+            let reason = match self.find_idle(cache) {
+                Ok(value) => return value,
+                Err(reason) => reason,
+            };
+            if let Some(value) = self.create_within_cap(reason) {
+                return value;
+            }
         }
-        match self.steal(cache) {
-            Ok(value) => value,
-            Err(reason) => self.create(reason),
+    }
+
+    /// An idle object for a `get` whose fast path missed: from `cache` (this thread's, waiting
+    /// for a remote if it is revoked), else a batch from the tier, else a steal.
+    fn find_idle(&self, cache: &Cache<T>) -> Result<Slot<T>, Creation> {
+        match cache.take(&self.backing) {
+            Some(value) => Ok(value),
+            None => self.steal(cache),
+        }
+    }
+
+    /// Creates an object, for `reason`, if the [`max_live`](PoolBuilder::max_live) cap (if any)
+    /// has room; at the cap, waits a moment for an object to leave or come back, and says
+    /// `None` so that the caller looks for an idle one again.
+    fn create_within_cap(&self, reason: Creation) -> Option<Slot<T>> {
+        match &self.live {
+            None => Some(self.create(reason)),
+            Some(cap) if cap.try_reserve() => Some(self.create(reason)),
+            Some(cap) => {
+                cap.wait();
+                None
+            }
         }
     }
 
@@ -442,9 +589,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// Calls the factory (no lock held), counting a creation, for `reason`, only once it
     /// returned.
     fn create(&self, reason: Creation) -> Slot<T> {
-        let value = call_factory(&self.factory, || {
-            shared_add(&self.totals.factory_panicked, 1);
-        });
+        let value = self.call_factory();
         shared_add(
             match reason {
                 Creation::Empty => &self.totals.created_empty,
@@ -455,16 +600,41 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         Slot::new(value)
     }
 
+    /// Calls the factory (no lock held); if it panics, counts it and gives back the room it
+    /// had under the cap.
+    fn call_factory(&self) -> T {
+        call_factory(&self.factory, || {
+            shared_add(&self.totals.factory_panicked, 1);
+            self.release_live(1);
+        })
+    }
+
+    /// Counts `n` objects that left the pool (dropped by it, or detached) against the
+    /// [`max_live`](PoolBuilder::max_live) cap.
+    #[inline]
+    fn release_live(&self, n: usize) {
+        if let Some(cap) = &self.live {
+            cap.release(n);
+        }
+    }
+
+    /// An idle object from the tier, without a cache.
+    fn take_from_tier(&self) -> Option<Slot<T>> {
+        let idle = lock(&self.backing.tier).pop()?;
+        shared_add(&self.totals.reuses, 1);
+        Some(idle.value)
+    }
+
     /// `get` without a cache (a guard dropped during thread exit, see [`local`](Self::local)).
     #[cold]
     fn take_uncached(&self) -> Slot<T> {
-        let idle = lock(&self.backing.tier).pop();
-        match idle {
-            Some(idle) => {
-                shared_add(&self.totals.reuses, 1);
-                idle.value
+        loop {
+            if let Some(value) = self.take_from_tier() {
+                return value;
             }
-            None => self.create(self.unsearched()),
+            if let Some(value) = self.create_within_cap(self.unsearched()) {
+                return value;
+            }
         }
     }
 
@@ -519,6 +689,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         };
         if let Some(value) = rejected {
             drop_rejected(value);
+            self.release_live(1);
         }
     }
 
@@ -535,6 +706,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             1,
         );
         drop_quietly(value);
+        self.release_live(1);
     }
 
     /// A return without a cache (see [`take_uncached`](Self::take_uncached)); gives the object
@@ -556,6 +728,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// Counts a guard's `detach`.
     fn count_detached(&self) {
         shared_add(&self.totals.detached, 1);
+        self.release_live(1);
     }
 
     /// Releases the idle objects that were not used since the previous `trim()`, wherever they
@@ -594,6 +767,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
         let count = released.len();
         release_all(released);
+        self.release_live(count);
         #[cfg(feature = "metrics")]
         self.publish_metrics();
         count
@@ -630,7 +804,10 @@ impl<T: Send> Pool<T> {
             });
             let tier = lock(&self.backing.tier);
             stats.idle += tier.len() as u64;
-            stats.retained_bytes = stats.retained_bytes.saturating_add(tier.bytes() as u64);
+            stats.retained_bytes = stats
+                .retained_bytes
+                .saturating_add(tier.bytes() as u64)
+                .saturating_add(boxes_bytes::<T>(tier.len()));
         }
         self.totals.add_to(&mut stats);
         stats.finish()

@@ -166,5 +166,5 @@ macro_rules! shrink_table_impl {
 
 // After the macros, so that the impls can use them.
 mod foreign;
-mod std;
 pub mod hint;
+mod std;
