@@ -127,6 +127,10 @@ impl opool::PoolAllocator<Vec<u8>> for BufAlloc {
 }
 
 /// Every contender as a shareable pool, so the 1- and 2-thread groups run the same code.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value per run, and a box would add an indirection to the measured loop"
+)]
 enum Contender {
     Pool(Pool<Vec<u8>>),
     Floor,

@@ -208,7 +208,10 @@ mod tests {
         s.push(idle(1, 5));
         let mut stats = Stats::default();
         s.add_to(&mut stats);
-        assert_eq!(stats.retained_bytes, u64::MAX.min(usize::MAX as u64 + 256));
+        assert_eq!(
+            stats.retained_bytes,
+            (usize::MAX as u64).saturating_add(256)
+        );
         s.pop();
         s.pop();
         assert_eq!(s.bytes(), 0);

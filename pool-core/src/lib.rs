@@ -53,10 +53,13 @@
 //!   `NaiveTime`, `NaiveDateTime`, `TimeDelta` to their defaults.
 //!
 //! # Performance
-//! A `get` that finds an idle object in its thread's cache takes one uncontended lock on that
-//! cache (a compare-exchange and a store on a cache line no other thread writes) and writes no
-//! shared memory; caches refill from and spill to a shared tier in batches, and a `get` that
-//! finds both empty steals from other threads' caches before it creates. The pool owns every
+//! A `get` that finds an idle object in its thread's cache, and the drop of its guard on that
+//! thread, execute no atomic read-modify-write and no fence instruction and write no memory
+//! another thread reads (plain loads and stores on the cache's own line, and a compiler fence;
+//! the rare remote side, `trim()` and `stats()`, pays one process-wide `membarrier` on Linux,
+//! see the [`implementation`] notes for the other platforms); caches refill from and spill to
+//! a shared tier in batches, and a `get` that finds both empty steals from other threads'
+//! caches before it creates. The pool owns every
 //! cache, so [`Pool::trim`] and the pool's drop reach all of them, a live thread's included.
 //! [`LocalPool`] drops even the thread-local lookup. The `benches/` directory compares both with
 //! fresh allocation and with the other pool crates; the README shows the figures.

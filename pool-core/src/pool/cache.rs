@@ -353,16 +353,19 @@ pub(crate) fn visit_revoked<T: Send>(
                 spin_wait(turn);
                 turn = turn.saturating_add(1);
             }
-            let ptr = cache.stack.get_mut();
-            // SAFETY: the cache is revoked (set before the heavy barrier) and its owner is out
-            // of any access that began before it: every later access reads revoke set and backs
-            // off (module docs). Only this thread, holding the registry, set it, and no other
-            // reference to the stack exists until it is cleared below.
-            let stack = unsafe { ptr.deref() };
-            done = visit(stack);
-            // Relaxed: a hint.
-            cache.len_hint.store(stack.len(), Ordering::Relaxed);
-            drop(ptr);
+            // The access ends (and, under loom, its tracked pointer drops) with this block,
+            // before the revoke flag is cleared.
+            {
+                let ptr = cache.stack.get_mut();
+                // SAFETY: the cache is revoked (set before the heavy barrier) and its owner is
+                // out of any access that began before it: every later access reads revoke set
+                // and backs off (module docs). Only this thread, holding the registry, set it,
+                // and no other reference to the stack exists until it is cleared below.
+                let stack = unsafe { ptr.deref() };
+                done = visit(stack);
+                // Relaxed: a hint.
+                cache.len_hint.store(stack.len(), Ordering::Relaxed);
+            }
         }
         // Release: publishes this remote's writes to the owner's next acquire load of revoke.
         cache.revoke.store(false, Ordering::Release);
