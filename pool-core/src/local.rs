@@ -183,16 +183,21 @@ impl<T: Poolable> LocalPool<T> {
         let idle = self.stack.borrow_mut().pop();
         match idle {
             Some(value) => value,
-            None => {
-                // A panicking factory counts as `factory_panicked`, not as a creation; the
-                // panic goes on to the caller, and the pool holds no borrow across it.
-                let value = call_factory(&self.factory, || {
-                    bump(&self.counters.factory_panicked, 1);
-                });
-                bump(&self.counters.creations, 1);
-                Slot::new(value)
-            }
+            None => self.create(),
         }
+    }
+
+    /// Calls the factory (out of line: a miss). A panicking factory counts as
+    /// `factory_panicked`, not as a creation; the panic goes on to the caller, and the pool
+    /// holds no borrow across it.
+    #[cold]
+    #[inline(never)]
+    fn create(&self) -> Slot<T> {
+        let value = call_factory(&self.factory, || {
+            bump(&self.counters.factory_panicked, 1);
+        });
+        bump(&self.counters.creations, 1);
+        Slot::new(value)
     }
 
     /// Takes an idle object if there is one, and never calls the factory: `None` when the
@@ -262,27 +267,46 @@ impl<T: Poolable> LocalPool<T> {
     fn put_boxed(&self, mut value: Slot<T>) {
         let bytes = match prepare_return(&mut *value, self.limits.max_retained_bytes) {
             Ok(bytes) => bytes,
-            Err(reason) => {
-                self.stack.borrow_mut().counts.returns += 1;
-                bump(
-                    match reason {
-                        Discard::ResetPanicked => &self.counters.reset_panicked,
-                        Discard::Oversized => &self.counters.oversized,
-                    },
-                    1,
-                );
-                return drop_quietly(value);
-            }
+            Err(reason) => return self.discard(reason, value),
         };
+        // The hit: a push into room the stack already has; anything else out of line.
+        let kept = self
+            .stack
+            .borrow_mut()
+            .push_if_room(Idle { value, bytes }, self.limits.max_idle);
+        if let Err(idle) = kept {
+            self.put_slow(idle);
+        }
+    }
+
+    /// A return that found the stack at its bound or its buffer full.
+    #[cold]
+    #[inline(never)]
+    fn put_slow(&self, idle: Idle<T>) {
         let mut stack = self.stack.borrow_mut();
         stack.counts.returns += 1;
         if stack.len() < self.limits.max_idle {
-            stack.push(Idle { value, bytes });
+            stack.push(idle);
         } else {
             stack.counts.over_idle_bound += 1;
             drop(stack);
-            drop_quietly(value);
+            drop_quietly(idle.value);
         }
+    }
+
+    /// Counts a return that ends in a discard, and drops the object.
+    #[cold]
+    #[inline(never)]
+    fn discard(&self, reason: Discard, value: Slot<T>) {
+        self.stack.borrow_mut().counts.returns += 1;
+        bump(
+            match reason {
+                Discard::ResetPanicked => &self.counters.reset_panicked,
+                Discard::Oversized => &self.counters.oversized,
+            },
+            1,
+        );
+        drop_quietly(value);
     }
 
     /// Counts a guard's `detach`.
