@@ -2,10 +2,11 @@
 //! (the sharded-slab / bytes pattern).
 //!
 //! `Arc` stays std's under loom: the reference counts are not what the models check. The
-//! mutexes (the shared tier, the slot registry), the atomics and the `UnsafeCell` behind each
-//! slot's lock are loom's, which is where the cross-thread exchange happens. [`ThreadLocal`] is the
-//! `thread_local` crate's outside loom, and a small stand-in under loom (loom runs its model
-//! threads on one OS thread, so an OS-thread-keyed table would give them all the same slot).
+//! mutexes (the shared tier, the cache registry), the atomics, the fences and the `UnsafeCell`
+//! behind each thread cache's stack are loom's, which is where the cross-thread exchange
+//! happens. [`ThreadLocal`] is the `thread_local` crate's outside loom, and a small stand-in under
+//! loom (loom runs its model threads on one OS thread, so an OS-thread-keyed table would give
+//! them all the same cache).
 
 #[cfg(not(loom))]
 pub(crate) use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
