@@ -78,15 +78,18 @@ mod lifecycle;
 mod local;
 mod pool;
 mod poolable;
+pub mod pressure;
 mod recycle;
 mod slot;
 mod stats;
 mod sync;
+mod trimmer;
 
 pub use buffer::{
     Buffer, BufferError, BufferErrorKind, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
     DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
 };
+pub use lifecycle::DEFAULT_IDLE_TIMEOUT;
 pub use local::{LocalPool, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};

@@ -198,7 +198,7 @@ impl<T: Poolable> LocalPool<T> {
                 bump(
                     match reason {
                         Discard::ResetPanicked => &self.counters.reset_panicked,
-                        Discard::Oversized => &self.counters.oversized,
+                        Discard::Oversized(_) => &self.counters.oversized,
                     },
                     1,
                 );
@@ -231,7 +231,10 @@ impl<T: Poolable> LocalPool<T> {
     /// ```
     pub fn trim(&self) -> usize {
         let mut released = Vec::new();
-        let count = self.stack.borrow_mut().trim_into(&mut released);
+        let (count, _) = self
+            .stack
+            .borrow_mut()
+            .trim_into(&mut released, crate::idle::Release::Trim);
         release_all(released);
         count
     }

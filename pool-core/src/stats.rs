@@ -9,7 +9,7 @@ use core::ops::AddAssign;
 /// few plain stores and no shared write. While other threads use the pool the snapshot is
 /// approximate (each counter is read once, at a slightly different moment); once they are idle it
 /// is exact, and then
-/// `creations == idle + in use + discards.total() + detached + trimmed`.
+/// `creations == idle + in use + discards.total() + detached + trimmed + aged`.
 ///
 /// ```
 /// use pool_core::Pool;
@@ -44,6 +44,9 @@ pub struct Stats {
     pub detached: u64,
     /// Idle objects released by `trim`.
     pub trimmed: u64,
+    /// Idle objects released by aging (an [`idle_timeout`](crate::PoolBuilder::idle_timeout)
+    /// pass, run by the pool's own operations or the background trimmer), not by `trim`.
+    pub aged: u64,
     /// Objects idle now, in thread caches and the shared tier.
     pub idle: u64,
     /// Per-thread caches the pool holds: one for each of the most threads that used it at once
@@ -52,6 +55,11 @@ pub struct Stats {
     pub thread_caches: u64,
     /// Heap bytes the idle objects keep ([`Poolable::retained_bytes`](crate::Poolable::retained_bytes) summed).
     pub retained_bytes: u64,
+    /// The per-object byte limit in force: the smaller of
+    /// [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes) and the cut-off
+    /// [`auto_max_retained_bytes`](crate::PoolBuilder::auto_max_retained_bytes) learned; 0 when
+    /// there is none.
+    pub max_retained_bytes: u64,
 }
 
 /// Why returned objects were dropped instead of kept.
@@ -65,6 +73,9 @@ pub struct Discards {
     pub oversized: u64,
     /// The object's `reset` panicked (the panic was caught and the object dropped).
     pub reset_panicked: u64,
+    /// Keeping the object would have taken the idle objects past the byte budget
+    /// ([`max_idle_bytes`](crate::PoolBuilder::max_idle_bytes)).
+    pub over_idle_bytes: u64,
 }
 
 impl Discards {
@@ -78,7 +89,7 @@ impl Discards {
     /// assert_eq!(pool.stats().discards.total(), 1);
     /// ```
     pub fn total(&self) -> u64 {
-        self.over_idle_bound + self.oversized + self.reset_panicked
+        self.over_idle_bound + self.oversized + self.reset_panicked + self.over_idle_bytes
     }
 }
 
@@ -98,11 +109,13 @@ impl AddAssign for Discards {
         self.over_idle_bound += other.over_idle_bound;
         self.oversized += other.oversized;
         self.reset_panicked += other.reset_panicked;
+        self.over_idle_bytes += other.over_idle_bytes;
     }
 }
 
 impl AddAssign for Stats {
-    /// Adds counters field by field (how a `BufferPool` sums its size classes).
+    /// Adds counters field by field (how a `BufferPool` sums its size classes);
+    /// `thread_caches` and `max_retained_bytes` take the larger of the two.
     fn add_assign(&mut self, other: Self) {
         self.gets += other.gets;
         self.reuses += other.reuses;
@@ -112,9 +125,11 @@ impl AddAssign for Stats {
         self.discards += other.discards;
         self.detached += other.detached;
         self.trimmed += other.trimmed;
+        self.aged += other.aged;
         self.idle += other.idle;
         self.thread_caches = self.thread_caches.max(other.thread_caches);
         self.retained_bytes += other.retained_bytes;
+        self.max_retained_bytes = self.max_retained_bytes.max(other.max_retained_bytes);
     }
 }
 

@@ -9,6 +9,7 @@
 mod builder;
 mod cache;
 mod guard;
+mod memory;
 mod owner;
 mod tier;
 
@@ -18,16 +19,18 @@ pub use guard::{Pooled, PooledOwned};
 use core::fmt;
 use core::panic::AssertUnwindSafe;
 use core::ptr;
+use core::time::Duration;
 use std::panic::catch_unwind;
 
 use self::cache::{Backing, Cache, Registry, visit_revoked};
 use self::tier::Tier;
 use crate::Poolable;
 use crate::barrier::Barrier;
-use crate::idle::Idle;
+use crate::idle::{Idle, Release};
 use crate::lifecycle::{
     Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
 };
+use self::memory::{Aging, Budget, Cutoff};
 use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 use crate::sync::{
@@ -59,6 +62,8 @@ struct Totals {
     reset_panicked: AtomicU64,
     detached: AtomicU64,
     trimmed: AtomicU64,
+    aged: AtomicU64,
+    over_idle_bytes: AtomicU64,
 }
 
 impl Totals {
@@ -74,9 +79,11 @@ impl Totals {
             over_idle_bound: get(&self.over_idle_bound),
             oversized: get(&self.oversized),
             reset_panicked: get(&self.reset_panicked),
+            over_idle_bytes: get(&self.over_idle_bytes),
         };
         stats.detached += get(&self.detached);
         stats.trimmed += get(&self.trimmed);
+        stats.aged += get(&self.aged);
     }
 }
 
@@ -126,7 +133,16 @@ pub struct Pool<T: Send> {
     /// Where the next steal starts probing, so misses spread over the caches.
     cursor: AtomicUsize,
     totals: Totals,
+    /// When the next aging pass is due.
+    aging: Aging,
+    /// The memory pressure, asked once per aging pass.
+    pressure: Option<PressureFn>,
+    /// Registered with the background trimmer (which its drop wakes).
+    background: bool,
 }
+
+/// A [`PoolBuilder::pressure`] function, shared by a `BufferPool`'s classes.
+pub(crate) type PressureFn = Arc<dyn Fn() -> f32 + Send + Sync>;
 
 impl<T: Poolable + Default + Send + 'static> Pool<T> {
     /// A pool that creates objects with `T::default()`, with default bounds: no limit on idle
@@ -180,7 +196,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         PoolBuilder::from_factory(factory).build()
     }
 
-    fn from_parts(factory: Factory<T>, limits: Limits) -> Self {
+    fn from_parts(factory: Factory<T>, limits: Limits, pressure: Option<PressureFn>) -> Self {
         Self {
             factory,
             backing: Backing {
@@ -188,11 +204,17 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 limits,
                 batch: (limits.thread_cache / 2).max(1),
                 barrier: Barrier::get(),
+                budget: (limits.max_idle_bytes != usize::MAX)
+                    .then(|| Budget::new(limits.max_idle_bytes)),
+                cutoff: limits.auto_max_retained_bytes.then(Cutoff::new),
             },
             locals: ThreadLocal::new(),
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             totals: Totals::default(),
+            aging: Aging::new(limits.idle_timeout),
+            pressure,
+            background: limits.background_trim,
         }
     }
 
@@ -300,6 +322,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let cache = Arc::new(Cache::new(
             self.backing.limits.thread_cache,
             owner::assign(),
+            &self.backing,
         ));
         lock(&self.caches).push(Arc::clone(&cache));
         cache
@@ -318,11 +341,56 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
-        let value = match cache.take(&self.backing) {
+        let (value, check) = cache.take(&self.backing);
+        let value = match value {
             Some(value) => value,
             None => self.take_slow(cache),
         };
+        if check {
+            self.tick();
+        }
         (Some(cache), value)
+    }
+
+    /// The pool's own operations drive aging: a refill from the tier, or every
+    /// `AGE_CHECK_EVERY`-th hit, asks here (the clock is read here, not on the hit); if a pass
+    /// is due, one caller wins it and runs it, everyone else goes on.
+    #[cold]
+    #[inline(never)]
+    fn tick(&self) {
+        if self.aging.due() {
+            self.age();
+        }
+    }
+
+    /// An aging pass, by the winner of a due deadline: asks the pressure function, releases what
+    /// stayed idle since the previous pass (everything, at 0.9 or above), and sets the next
+    /// deadline (half the timeout away at 0.7 or above). Returns how many it released.
+    fn age(&self) -> usize {
+        let pressure = self.pressure.as_ref().map_or(0.0, |f| {
+            // A pressure function that panics counts as no pressure: aging must not unwind
+            // into a `get`.
+            catch_unwind(AssertUnwindSafe(|| f())).unwrap_or(0.0)
+        });
+        let how = if pressure >= 0.9 {
+            Release::All
+        } else {
+            Release::Age
+        };
+        let released = self.release(how);
+        let timeout = self.aging.timeout();
+        self.aging.rearm(if pressure >= 0.7 {
+            timeout / 2
+        } else {
+            timeout
+        });
+        released
+    }
+
+    /// The background trimmer's visit: runs a pass if one is due; says how long until the next.
+    pub(crate) fn age_in_background(&self) -> Option<Duration> {
+        self.tick();
+        self.aging.until_due()
     }
 
     /// A `get` that found this thread's cache and the tier empty: steal, else create.
@@ -398,6 +466,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         match idle {
             Some(idle) => {
                 shared_add(&self.totals.reuses, 1);
+                if let Some(budget) = &self.backing.budget {
+                    budget.give_back(idle.bytes);
+                }
                 idle.value
             }
             None => self.create(),
@@ -415,7 +486,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread owns that cache, else to this thread's own cache, else to the tier.
     #[inline]
     fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
-        let bytes = match prepare_return(&mut *value, self.backing.limits.max_retained_bytes) {
+        let bytes = match prepare_return(&mut *value, self.max_retained_bytes()) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
@@ -433,6 +504,16 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
+    /// The per-object byte bound in force: the builder's, or the learned cut-off if smaller.
+    #[inline]
+    fn max_retained_bytes(&self) -> usize {
+        let fixed = self.backing.limits.max_retained_bytes;
+        match &self.backing.cutoff {
+            Some(cutoff) => fixed.min(cutoff.limit()),
+            None => fixed,
+        }
+    }
+
     /// Counts a return that ends in a discard, and drops the object.
     #[cold]
     #[inline(never)]
@@ -441,7 +522,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         shared_add(
             match reason {
                 Discard::ResetPanicked => &self.totals.reset_panicked,
-                Discard::Oversized => &self.totals.oversized,
+                Discard::Oversized(bytes) => {
+                    // The cut-off learns from every return, the ones it drops included.
+                    if let Some(cutoff) = &self.backing.cutoff {
+                        cutoff.record(bytes);
+                    }
+                    &self.totals.oversized
+                }
             },
             1,
         );
@@ -453,12 +540,27 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     fn put_uncached(&self, idle: Idle<T>) -> Option<Slot<T>> {
         shared_add(&self.totals.returns, 1);
+        if let Some(cutoff) = &self.backing.cutoff {
+            cutoff.record(idle.bytes);
+        }
+        if let Some(budget) = &self.backing.budget {
+            match budget.borrow(idle.bytes) {
+                Some(bytes) => budget.give_back(bytes - idle.bytes),
+                None => {
+                    shared_add(&self.totals.over_idle_bytes, 1);
+                    return Some(idle.value);
+                }
+            }
+        }
         let mut tier = lock(&self.backing.tier);
         if tier.len() < self.backing.limits.max_idle {
             tier.push(idle, false);
             None
         } else {
             drop(tier);
+            if let Some(budget) = &self.backing.budget {
+                budget.give_back(idle.bytes);
+            }
             shared_add(&self.totals.over_idle_bound, 1);
             Some(idle.value)
         }
@@ -491,17 +593,45 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// assert_eq!(pool.stats().idle, 0);
     /// ```
     pub fn trim(&self) -> usize {
-        let mut released = lock(&self.backing.tier).trim();
-        shared_add(&self.totals.trimmed, released.len() as u64);
+        self.release(Release::Trim)
+    }
+
+    /// A pass over every cache and the tier: `trim()`, or an aging pass.
+    fn release(&self, how: Release) -> usize {
+        let mut released = {
+            let mut tier = lock(&self.backing.tier);
+            match how {
+                Release::All => tier.take_all(),
+                Release::Trim | Release::Age => tier.trim(),
+            }
+        };
+        let from_tier = released.len() as u64;
+        let mut freed = released
+            .iter()
+            .fold(0usize, |sum, idle| sum.saturating_add(idle.bytes));
+        shared_add(
+            if how == Release::Trim {
+                &self.totals.trimmed
+            } else {
+                &self.totals.aged
+            },
+            from_tier,
+        );
         {
             // The tier's lock is released first: an owner inside an access may wait for it,
             // and this thread waits for owners (lock order: registry, then tier, and nobody
             // waits for an owner while holding the tier).
             let caches = lock(&self.caches);
             visit_revoked(&caches, 0..caches.len(), self.backing.barrier, |stack| {
-                stack.trim_into(&mut released);
+                freed = freed.saturating_add(stack.trim_into(&mut released, how).1);
+                if let Some(cutoff) = &self.backing.cutoff {
+                    cutoff.flush(stack);
+                }
                 false
             });
+        }
+        if let Some(budget) = &self.backing.budget {
+            budget.give_back(freed);
         }
         let count = released.len();
         release_all(released);
@@ -540,6 +670,10 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
         self.totals.add_to(&mut stats);
         stats.gets = stats.reuses + stats.creations;
+        stats.max_retained_bytes = match self.max_retained_bytes() {
+            usize::MAX => 0,
+            bytes => bytes as u64,
+        };
         stats
     }
 }
@@ -567,6 +701,15 @@ impl<T: Send> Drop for Pool<T> {
             unsafe { cache.take_all_into(&mut all) };
         }
         release_all(all);
+        if self.background {
+            crate::trimmer::wake();
+        }
+    }
+}
+
+impl<T: Poolable + Send + 'static> crate::trimmer::Ageable for Pool<T> {
+    fn age(&self) -> Option<Duration> {
+        self.age_in_background()
     }
 }
 
