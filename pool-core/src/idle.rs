@@ -222,7 +222,11 @@ impl<T> Stack<T> {
     /// mark; with [`Release::All`], every object) to `released`, for the caller to drop outside
     /// any lock, and counts them. Returns how many, and the budget bytes the stack gives back
     /// (theirs, and all it held beyond what it keeps).
-    pub(crate) fn trim_into(&mut self, released: &mut Vec<Idle<T>>, how: Release) -> (usize, usize) {
+    pub(crate) fn trim_into(
+        &mut self,
+        released: &mut Vec<Idle<T>>,
+        how: Release,
+    ) -> (usize, usize) {
         let n = match how {
             Release::All => self.items.len(),
             Release::Trim | Release::Age => self.low_water.min(self.items.len()),
@@ -287,10 +291,18 @@ mod tests {
             s.push(idle(v, 10));
         }
         let mut out = Vec::new();
-        assert_eq!(s.trim_into(&mut out, Release::Trim).0, 0, "the mark starts at 0");
+        assert_eq!(
+            s.trim_into(&mut out, Release::Trim).0,
+            0,
+            "the mark starts at 0"
+        );
         s.pop();
         s.push(idle(9, 10));
-        assert_eq!(s.trim_into(&mut out, Release::Trim).0, 3, "the bottom 3 were not touched");
+        assert_eq!(
+            s.trim_into(&mut out, Release::Trim).0,
+            3,
+            "the bottom 3 were not touched"
+        );
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1, 2]);
         assert_eq!((s.len(), s.bytes), (1, 10));
     }
@@ -308,7 +320,11 @@ mod tests {
         assert_eq!((a.len(), a.low_water, a.bytes), (2, 2, 2));
         assert_eq!((b.len(), b.low_water, b.bytes), (3, 2, 3));
         let mut out = Vec::new();
-        assert_eq!(b.trim_into(&mut out, Release::Trim).0, 2, "the stolen stale ones go first");
+        assert_eq!(
+            b.trim_into(&mut out, Release::Trim).0,
+            2,
+            "the stolen stale ones go first"
+        );
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1]);
     }
 
@@ -324,8 +340,16 @@ mod tests {
         a.move_oldest_into(&mut b, 1);
         assert_eq!((a.allowance, b.allowance), (15, 10));
         let mut out = Vec::new();
-        assert_eq!(a.trim_into(&mut out, Release::Age), (0, 5), "marks; the spare 5 go back");
-        assert_eq!(a.trim_into(&mut out, Release::Age), (1, 10), "the object idle for a pass");
+        assert_eq!(
+            a.trim_into(&mut out, Release::Age),
+            (0, 5),
+            "marks; the spare 5 go back"
+        );
+        assert_eq!(
+            a.trim_into(&mut out, Release::Age),
+            (1, 10),
+            "the object idle for a pass"
+        );
         assert_eq!((a.allowance, a.counts.aged), (0, 1));
         assert_eq!(b.trim_into(&mut out, Release::All), (1, 10));
     }

@@ -19,9 +19,7 @@ use std::path::{Path, PathBuf};
 /// drop(pool.get());
 /// ```
 pub fn cgroup() -> f32 {
-    cgroup_dir()
-        .and_then(|dir| share(&dir))
-        .unwrap_or(0.0)
+    cgroup_dir().and_then(|dir| share(&dir)).unwrap_or(0.0)
 }
 
 /// This process's cgroup v2 directory: the `0::/path` line of `/proc/self/cgroup`.

@@ -3,6 +3,7 @@
 use core::fmt;
 use core::time::Duration;
 
+use super::memory::Budget;
 use super::{Pool, PressureFn};
 use crate::Poolable;
 use crate::lifecycle::{Factory, Limits};
@@ -24,6 +25,44 @@ pub struct PoolBuilder<T> {
     factory: Factory<T>,
     limits: Limits,
     pressure: Option<PressureFn>,
+    /// A byte budget shared with other pools (a `BufferPool`'s classes), instead of one of
+    /// `limits.max_idle_bytes`.
+    budget: Option<Arc<Budget>>,
+}
+
+/// The memory-over-time settings a [`BufferPoolBuilder`](crate::BufferPoolBuilder) forwards to
+/// each class's pool: one budget for all classes, the others as they are.
+#[derive(Clone, Default)]
+pub(crate) struct MemoryOptions {
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) background_trim: bool,
+    pub(crate) max_idle_bytes: Option<usize>,
+    pub(crate) auto_max_retained_bytes: bool,
+    pub(crate) pressure: Option<PressureFn>,
+}
+
+impl MemoryOptions {
+    /// One budget for every pool [`apply`](Self::apply) configures.
+    pub(crate) fn shared_budget(&self) -> Option<Arc<Budget>> {
+        self.max_idle_bytes
+            .map(|bytes| Arc::new(Budget::new(bytes)))
+    }
+
+    /// Sets these options on `builder`, with `budget` from [`shared_budget`](Self::shared_budget).
+    pub(crate) fn apply<T: Poolable + Send + 'static>(
+        &self,
+        mut builder: PoolBuilder<T>,
+        budget: Option<&Arc<Budget>>,
+    ) -> PoolBuilder<T> {
+        if let Some(timeout) = self.idle_timeout {
+            builder.limits.idle_timeout = timeout;
+        }
+        builder.limits.background_trim = self.background_trim;
+        builder.limits.auto_max_retained_bytes = self.auto_max_retained_bytes;
+        builder.pressure.clone_from(&self.pressure);
+        builder.budget = budget.cloned();
+        builder
+    }
 }
 
 impl<T: Poolable + Send + 'static> PoolBuilder<T> {
@@ -33,6 +72,7 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
             factory: Box::new(factory),
             limits: Limits::default(),
             pressure: None,
+            budget: None,
         }
     }
 
@@ -196,7 +236,8 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
 
     /// Learns the per-object byte limit from the traffic: the pool samples the
     /// [`Poolable::retained_bytes`] of every returned object in power-of-two classes, and after
-    /// each 42,000 returns (bytebufferpool's figure) sets the limit to the smallest class that
+    /// each 42,000 returns (bytebufferpool's figure; a thread's cache adds its samples to the
+    /// pool's in batches of 1024, so it can take up to 1023 more per thread) sets the limit to the smallest class that
     /// covers 95% of the returns sampled (the older samples weigh half at each calibration, so
     /// it follows a traffic that changes). A return above it is dropped (counted in
     /// [`Discards::oversized`](crate::Discards::oversized)), not shrunk: `Pool<T>` knows
@@ -265,7 +306,17 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
             "`PoolBuilder::background_trim(true)` needs the pool behind an `Arc`; build it with \
              `build_arc()`"
         );
-        Pool::from_parts(self.factory, self.limits, self.pressure)
+        self.build_class()
+    }
+
+    /// Builds the pool, registered with the trimmer or not (a `BufferPool` class: the
+    /// `BufferPool` registers itself).
+    pub(crate) fn build_class(self) -> Pool<T> {
+        let budget = self.budget.or_else(|| {
+            (self.limits.max_idle_bytes != usize::MAX)
+                .then(|| Arc::new(Budget::new(self.limits.max_idle_bytes)))
+        });
+        Pool::from_parts(self.factory, self.limits, self.pressure, budget)
     }
 
     /// Builds the pool behind an `Arc` (for [`Pool::get_owned`]) and, with
@@ -279,8 +330,9 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// assert_eq!(*pool.get_owned(), "");
     /// ```
     pub fn build_arc(self) -> Arc<Pool<T>> {
-        let pool = Arc::new(Pool::from_parts(self.factory, self.limits, self.pressure));
-        if self.limits.background_trim {
+        let background = self.limits.background_trim;
+        let pool = Arc::new(self.build_class());
+        if background {
             let weak = Arc::downgrade(&pool);
             crate::trimmer::register(weak);
         }

@@ -38,8 +38,8 @@ pub(crate) struct Backing<T> {
     /// How many objects move between a cache and the tier at once.
     pub(crate) batch: usize,
     pub(crate) barrier: Barrier,
-    /// The byte budget, if the pool has one.
-    pub(crate) budget: Option<Budget>,
+    /// The byte budget, if the pool has one (shared by a `BufferPool`'s classes).
+    pub(crate) budget: Option<Arc<Budget>>,
     /// The learned per-object cut-off, if the pool learns one.
     pub(crate) cutoff: Option<Cutoff>,
 }

@@ -82,10 +82,8 @@ impl Aging {
     /// The winner's pass is over: the next one is due `period` from now.
     pub(crate) fn rearm(&self, period: Duration) {
         // Relaxed: as in `due`. Only the winner stores between two deadlines.
-        self.next.store(
-            self.now().saturating_add(nanos(period)),
-            Ordering::Relaxed,
-        );
+        self.next
+            .store(self.now().saturating_add(nanos(period)), Ordering::Relaxed);
     }
 
     /// How long until the next pass is due (`None`: aging is off).
@@ -246,7 +244,11 @@ mod tests {
         for _ in 0..2 * CALIBRATE_AFTER {
             cutoff.record(64 << 20);
         }
-        assert_eq!(cutoff.limit(), 64 << 20, "the large sizes became the common ones");
+        assert_eq!(
+            cutoff.limit(),
+            64 << 20,
+            "the large sizes became the common ones"
+        );
     }
 
     #[test]

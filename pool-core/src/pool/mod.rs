@@ -13,6 +13,7 @@ mod memory;
 mod owner;
 mod tier;
 
+pub(crate) use builder::MemoryOptions;
 pub use builder::PoolBuilder;
 pub use guard::{Pooled, PooledOwned};
 
@@ -23,6 +24,7 @@ use core::time::Duration;
 use std::panic::catch_unwind;
 
 use self::cache::{Backing, Cache, Registry, visit_revoked};
+use self::memory::{Aging, Budget, Cutoff};
 use self::tier::Tier;
 use crate::Poolable;
 use crate::barrier::Barrier;
@@ -30,7 +32,6 @@ use crate::idle::{Idle, Release};
 use crate::lifecycle::{
     Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
 };
-use self::memory::{Aging, Budget, Cutoff};
 use crate::slot::{Held, Slot};
 use crate::stats::{Discards, Stats};
 use crate::sync::{
@@ -196,7 +197,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         PoolBuilder::from_factory(factory).build()
     }
 
-    fn from_parts(factory: Factory<T>, limits: Limits, pressure: Option<PressureFn>) -> Self {
+    fn from_parts(
+        factory: Factory<T>,
+        limits: Limits,
+        pressure: Option<PressureFn>,
+        budget: Option<Arc<Budget>>,
+    ) -> Self {
         Self {
             factory,
             backing: Backing {
@@ -204,8 +210,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 limits,
                 batch: (limits.thread_cache / 2).max(1),
                 barrier: Barrier::get(),
-                budget: (limits.max_idle_bytes != usize::MAX)
-                    .then(|| Budget::new(limits.max_idle_bytes)),
+                budget,
                 cutoff: limits.auto_max_retained_bytes.then(Cutoff::new),
             },
             locals: ThreadLocal::new(),
