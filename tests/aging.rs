@@ -103,7 +103,10 @@ fn an_idle_threads_cache_ages_out_while_another_thread_works() {
         "the idle thread's 8 objects are released within three timeouts (after {took:?}): \
          dropped {gone:?}"
     );
-    assert!(!gone.contains(&busy_id), "the object reused all along survives");
+    assert!(
+        !gone.contains(&busy_id),
+        "the object reused all along survives"
+    );
     let stats = pool.stats();
     assert_eq!((stats.aged, stats.trimmed, stats.idle), (8, 0, 1));
     drop(stop);
@@ -219,7 +222,10 @@ fn the_trimmer_thread_exists_only_while_a_registered_pool_does() {
     );
     let plain = Pool::<Vec<u8>>::builder().build_arc();
     drop(plain.get_owned());
-    assert!(!trimmer_alive(), "a pool without background_trim starts no thread");
+    assert!(
+        !trimmer_alive(),
+        "a pool without background_trim starts no thread"
+    );
     let a = Pool::<Vec<u8>>::builder().background_trim(true).build_arc();
     let b = Pool::<Vec<u8>>::builder()
         .background_trim(true)
@@ -236,7 +242,10 @@ fn the_trimmer_thread_exists_only_while_a_registered_pool_does() {
         "the thread exits once the last registered pool is dropped"
     );
     let c = Pool::<Vec<u8>>::builder().background_trim(true).build_arc();
-    assert!(eventually(trimmer_alive), "and starts again for the next one");
+    assert!(
+        eventually(trimmer_alive),
+        "and starts again for the next one"
+    );
     drop(c);
     assert!(eventually(|| !trimmer_alive()));
 }
@@ -266,7 +275,10 @@ fn pressure_halves_the_timeout_and_a_high_one_releases_everything() {
     keep_busy(&pool, 2 * timeout, || dropped.lock().unwrap().len() >= 8);
     let took = start.elapsed();
     assert_eq!(dropped_once(&dropped).len(), 8, "after {took:?}");
-    assert!(took < timeout * 11 / 6, "halved: gone after {took:?}, not at 2 timeouts");
+    assert!(
+        took < timeout * 11 / 6,
+        "halved: gone after {took:?}, not at 2 timeouts"
+    );
     assert_eq!(calls.load(Ordering::Relaxed), 2, "asked once per pass");
     // 0.95: the next pass releases everything idle, the busy thread's object too once it is
     // back in its cache.
@@ -276,7 +288,10 @@ fn pressure_halves_the_timeout_and_a_high_one_releases_everything() {
     let guards: Vec<_> = (0..4).map(|_| pool.get()).collect();
     drop(guards);
     keep_busy(&pool, 2 * timeout, || pool.stats().aged >= 8 + 3);
-    assert!(pool.stats().aged >= 8 + 3, "the pass took every idle object");
+    assert!(
+        pool.stats().aged >= 8 + 3,
+        "the pass took every idle object"
+    );
     drop(stop);
     idle.join().unwrap();
 }
@@ -325,7 +340,11 @@ fn the_byte_budget_holds_under_an_8_thread_stress() {
     let mut most = 0;
     while workers.iter().any(|w| !w.is_finished()) {
         let stats = pool.stats();
-        assert!(stats.retained_bytes <= bound, "{} > {bound}", stats.retained_bytes);
+        assert!(
+            stats.retained_bytes <= bound,
+            "{} > {bound}",
+            stats.retained_bytes
+        );
         most = most.max(stats.retained_bytes);
         thread::sleep(Duration::from_millis(1));
     }
@@ -337,7 +356,10 @@ fn the_byte_budget_holds_under_an_8_thread_stress() {
         stats.retained_bytes <= BUDGET as u64,
         "at rest the budget itself holds: {stats:?}"
     );
-    assert!(stats.discards.over_idle_bytes > 0, "the budget was reached: {stats:?}");
+    assert!(
+        stats.discards.over_idle_bytes > 0,
+        "the budget was reached: {stats:?}"
+    );
     assert!(most > 0);
     assert_eq!(
         stats.creations,
@@ -384,7 +406,10 @@ fn the_learned_cut_off_drops_the_rare_huge_objects() {
     // No idle object above the cut-off (one huge one would exceed this on its own), and
     // retained bytes within 2x of threads x cache x the 95th-percentile size.
     assert!(after.retained_bytes <= after.idle * (1 << 10), "{after:?}");
-    assert!(after.retained_bytes <= 2 * (THREADS * 16 * (1 << 10)) as u64, "{after:?}");
+    assert!(
+        after.retained_bytes <= 2 * (THREADS * 16 * (1 << 10)) as u64,
+        "{after:?}"
+    );
     drop(pool);
     dropped_once(&dropped);
 }
