@@ -39,7 +39,7 @@ impl Poolable for Body {
 }
 
 fn size(i: usize) -> usize {
-    if i % 100 == 0 { LARGE } else { SMALL }
+    if i.is_multiple_of(100) { LARGE } else { SMALL }
 }
 
 fn fill(body: &mut Body, n: usize) {

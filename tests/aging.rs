@@ -382,7 +382,11 @@ fn the_learned_cut_off_drops_the_rare_huge_objects() {
                 thread::spawn(move || {
                     for i in 0..rounds {
                         let mut g = pool.get();
-                        g.bytes = if (i + t) % 100 == 0 { HUGE } else { 1 << 10 };
+                        g.bytes = if (i + t).is_multiple_of(100) {
+                            HUGE
+                        } else {
+                            1 << 10
+                        };
                     }
                 })
             })

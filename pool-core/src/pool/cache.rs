@@ -41,7 +41,7 @@ pub(crate) struct Backing<T> {
     /// The byte budget, if the pool has one (shared by a `BufferPool`'s classes).
     pub(crate) budget: Option<Arc<Budget>>,
     /// The learned per-object cut-off, if the pool learns one.
-    pub(crate) cutoff: Option<Cutoff>,
+    pub(crate) cutoff: Option<Box<Cutoff>>,
 }
 
 /// Every cache of a pool. Holding its lock is what makes a thread *the* remote: revoke flags
@@ -189,7 +189,7 @@ impl<T: Send> Cache<T> {
         let stack = access.stack();
         match stack.pop() {
             Some(value) => {
-                let check = stack.counts.reuses % AGE_CHECK_EVERY == 0;
+                let check = stack.counts.reuses.is_multiple_of(AGE_CHECK_EVERY);
                 (Some(value), check)
             }
             None => (refill(stack, backing), true),
@@ -312,6 +312,8 @@ pub(crate) fn visit_revoked<T: Send>(
             done = visit(stack);
             // Relaxed: a hint.
             cache.len_hint.store(stack.len(), Ordering::Relaxed);
+            // Loom's `MutPtr` tracks the access until it is dropped; std's is a plain pointer.
+            #[allow(clippy::drop_non_drop)]
             drop(ptr);
         }
         // Release: publishes this remote's writes to the owner's next acquire load of revoke.

@@ -211,7 +211,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 batch: (limits.thread_cache / 2).max(1),
                 barrier: Barrier::get(),
                 budget,
-                cutoff: limits.auto_max_retained_bytes.then(Cutoff::new),
+                cutoff: limits
+                    .auto_max_retained_bytes
+                    .then(|| Box::new(Cutoff::new())),
             },
             locals: ThreadLocal::new(),
             caches: Mutex::new(Vec::new()),
