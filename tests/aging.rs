@@ -417,3 +417,29 @@ fn the_learned_cut_off_drops_the_rare_huge_objects() {
     drop(pool);
     dropped_once(&dropped);
 }
+
+#[test]
+fn a_buffer_pool_ages_every_class_in_the_background() {
+    let _one = trimmer_lock();
+    let pool = pool_core::BufferPool::<Vec<u8>>::builder()
+        .idle_timeout(TIMEOUT)
+        .background_trim(true)
+        .build_arc();
+    let start = Instant::now();
+    let bufs: Vec<_> = [100, 5000, 100_000, 100, 5000]
+        .into_iter()
+        .map(|n| pool.get(n))
+        .collect();
+    drop(bufs);
+    assert_eq!(pool.stats().idle, 5);
+    while pool.stats().idle > 0 && start.elapsed() < 3 * TIMEOUT {
+        thread::sleep(Duration::from_millis(5));
+    }
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.idle, stats.aged),
+        (0, 5),
+        "after {:?}",
+        start.elapsed()
+    );
+}

@@ -237,15 +237,17 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// Learns the per-object byte limit from the traffic: the pool samples the
     /// [`Poolable::retained_bytes`] of every returned object in power-of-two classes, and after
     /// each 42,000 returns (bytebufferpool's figure; a thread's cache adds its samples to the
-    /// pool's in batches of 1024, so it can take up to 1023 more per thread) sets the limit to the smallest class that
-    /// covers 95% of the returns sampled (the older samples weigh half at each calibration, so
+    /// pool's in batches of 1024, so it can take up to 1023 more per thread) sets the limit to
+    /// the smallest class that covers 95% of the returns sampled (the older samples weigh half at each calibration, so
     /// it follows a traffic that changes). A return above it is dropped (counted in
     /// [`Discards::oversized`](crate::Discards::oversized)), not shrunk: `Pool<T>` knows
     /// nothing of how to shrink a `T` (a [`Shrink`](crate::Shrink) type's own
     /// `max_capacity` does that). Until the first calibration, and always above
     /// [`max_retained_bytes`](Self::max_retained_bytes), the fixed limit applies;
     /// [`Stats::max_retained_bytes`](crate::Stats::max_retained_bytes) shows the one in force.
-    /// Costs a return a few plain stores in its thread's cache (a shared lock every 1024).
+    /// Costs a return a few plain stores in its thread's cache (a shared lock every 1024). The
+    /// sample is what `retained_bytes` reports after the reset: a type that keeps its capacity
+    /// reports what it grew to, see the [guide](crate::guide#memory-over-time).
     ///
     /// ```
     /// use pool_core::Pool;
@@ -340,7 +342,8 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Builds a single-thread [`LocalPool`](crate::LocalPool) with the same factory and bounds
-    /// (`max_idle` is its total bound; `thread_cache` does not apply).
+    /// (`max_idle` is its total bound; `thread_cache` and the memory-over-time settings,
+    /// `idle_timeout` to `pressure`, do not apply: a `LocalPool` ages only through its `trim`).
     ///
     /// ```
     /// use pool_core::Pool;

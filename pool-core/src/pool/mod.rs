@@ -147,8 +147,9 @@ pub(crate) type PressureFn = Arc<dyn Fn() -> f32 + Send + Sync>;
 
 impl<T: Poolable + Default + Send + 'static> Pool<T> {
     /// A pool that creates objects with `T::default()`, with default bounds: no limit on idle
-    /// objects (the pool never holds more than the peak number in use; call [`trim`](Self::trim)
-    /// to release them), 16 per thread cache, no per-object byte limit.
+    /// objects (the pool never holds more than the peak number in use, and releases what stays
+    /// idle for the 30 s [`idle_timeout`](PoolBuilder::idle_timeout)), 16 per thread cache, no
+    /// per-object byte limit.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -582,9 +583,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// sit (the shared tier, the cache of a busy thread, of an idle thread, or the cache an exited
     /// thread left), and returns how many it released.
     ///
-    /// Rust has no garbage collector to age a pool, so this is Go's victim cache made explicit:
-    /// call it from a timer (say every 10 to 60 seconds). An object survives one `trim` idle and
-    /// is released by the second; objects in use, or reused in between, are kept. It reaches
+    /// Rust has no garbage collector to age a pool, so this is Go's victim cache made explicit.
+    /// The pool already runs the same pass itself every
+    /// [`idle_timeout`](PoolBuilder::idle_timeout); call `trim` to release memory sooner, or on
+    /// your own schedule with aging off (a `trim` also ends an aging period). An object
+    /// survives one `trim` idle and is released by the second; objects in use, or reused in between, are kept. It reaches
     /// every thread's cache with one process-wide barrier (`membarrier` on Linux, a few
     /// microseconds) and then visits each, so it costs in proportion to the number of threads
     /// that used the pool; the objects are dropped after every lock is released. A `Drop` that
