@@ -14,6 +14,8 @@ pub(crate) const THREAD_NAME: &str = "pool-trimmer";
 
 /// The longest the trimmer sleeps between two visits, whatever the pools' deadlines.
 const MAX_SLEEP: Duration = Duration::from_secs(10);
+/// The shortest: a pool with a zero timeout does not make the thread spin.
+const MIN_SLEEP: Duration = Duration::from_millis(1);
 
 /// A pool the trimmer can age.
 pub(crate) trait Ageable: Send + Sync {
@@ -88,7 +90,7 @@ fn run() {
         }
         let state = state();
         let _unused = WAKE
-            .wait_timeout_while(state, sleep, |state| state.wakes == seen)
+            .wait_timeout_while(state, sleep.max(MIN_SLEEP), |state| state.wakes == seen)
             .unwrap_or_else(PoisonError::into_inner);
     }
 }

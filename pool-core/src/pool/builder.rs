@@ -156,7 +156,9 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     /// when a timeout has passed since the last aging pass, one of them (not all) runs a pass:
     /// a [`trim`](Pool::trim) that counts in `aged`. The hit path itself reads no clock. A pool
     /// that nobody touches runs no pass: add [`background_trim`](Self::background_trim) for it.
-    /// A `trim()` of yours also ends an aging period (both age the same marks).
+    /// A `trim()` of yours also ends an aging period (both age the same marks). The operation
+    /// that wins a pass pays for it once per timeout: one process-wide barrier, a visit of each
+    /// thread's cache (about 6 µs with 64 of them, `pool_ops/trim_64x16`) and the drops.
     ///
     /// `Duration::MAX` turns aging off; `Duration::ZERO` runs a pass at every check (tests).
     /// Any other huge value is a timeout that never comes.
