@@ -10,7 +10,9 @@
 //! concurrent loops, i.e. the time per operation per thread. `pool_ops/cross_thread/<name>`: one
 //! thread gets and writes, a second drops what it is sent over a bounded channel; the figure is
 //! the time per object. `pool_ops/trim_64x16/{visit,release}`: one `trim()` with 64 idle threads
-//! that cached 16 objects each.
+//! that cached 16 objects each (an aging pass is the same code). `pool_ops/aging/<setting>`: the
+//! 1-thread hit path with aging on (the default) and off, with a byte budget, with the learned
+//! cut-off.
 //!
 //! ```text
 //! cargo bench --bench pool_ops -- --warm-up-time 1 --measurement-time 2
@@ -402,7 +404,60 @@ fn trim_64_threads(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_thread, two, cross_thread, trim_64_threads);
+/// The hit path (one thread, the same operation as `pool_ops/1thread`) with memory over time as
+/// configured: `aging_on` (the defaults: a 30 s `idle_timeout`), `aging_off`
+/// (`idle_timeout(Duration::MAX)`), `budget` (the defaults plus `max_idle_bytes(1 MiB)`) and
+/// `auto_cutoff` (the defaults plus `auto_max_retained_bytes()`). One aging pass is a `trim()`
+/// counted in `aged` (the same code): `pool_ops/trim_64x16` gives its cost with 64 threads.
+fn aging(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pool_ops/aging");
+    let pools = [
+        ("aging_on", Pool::builder().factory(new_buf).build()),
+        (
+            "aging_off",
+            Pool::builder()
+                .factory(new_buf)
+                .idle_timeout(Duration::MAX)
+                .build(),
+        ),
+        (
+            "budget",
+            Pool::builder()
+                .factory(new_buf)
+                .max_idle_bytes(1 << 20)
+                .build(),
+        ),
+        (
+            "auto_cutoff",
+            Pool::builder()
+                .factory(new_buf)
+                .auto_max_retained_bytes()
+                .build(),
+        ),
+    ];
+    for (name, pool) in &pools {
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| {
+                timed(iters, |n| {
+                    for _ in 0..n {
+                        let mut g = pool.get();
+                        work(&mut g);
+                    }
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    one_thread,
+    two,
+    cross_thread,
+    trim_64_threads,
+    aging
+);
 
 /// `LocalPool`'s loop (it is not shareable, so it is not a `Contender`).
 fn run_local(pool: &LocalPool<Vec<u8>>, n: u64) {

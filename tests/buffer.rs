@@ -401,7 +401,7 @@ fn stats_identity_holds_after_a_mixed_workload() {
     assert_eq!(s.in_use, in_use, "{s:?}");
     assert_eq!(
         s.creations + s.puts,
-        s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed,
+        s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed + s.aged,
         "{s:?}"
     );
     assert_eq!(s.gets + s.puts, s.returns + in_use + s.detached, "{s:?}");

@@ -14,7 +14,7 @@ fn check_identity(s: Stats) {
     assert_eq!(s.gets, s.reuses + s.creations - s.prefilled, "{s:?}");
     assert_eq!(
         s.creations + s.puts,
-        s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed,
+        s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed + s.aged,
         "{s:?}"
     );
 }

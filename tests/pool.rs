@@ -575,7 +575,7 @@ fn the_stats_identity_holds_after_a_mixed_workload() {
         assert_eq!(s.gets, s.reuses + s.creations, "{s:?}");
         assert_eq!(
             s.creations + s.puts,
-            s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed,
+            s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed + s.aged,
             "{s:?}"
         );
     }

@@ -24,7 +24,38 @@ pub(crate) struct Counts {
     pub(crate) reuses: u64,
     pub(crate) returns: u64,
     pub(crate) over_idle_bound: u64,
+    pub(crate) over_idle_bytes: u64,
     pub(crate) trimmed: u64,
+    pub(crate) aged: u64,
+}
+
+/// What a pass over the idle objects releases, and how it counts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Release {
+    /// A user's `trim()`: what stayed idle since the previous pass (counted in `trimmed`).
+    Trim,
+    /// An aging pass: the same objects, counted in `aged`.
+    Age,
+    /// An aging pass under memory pressure: every idle object (counted in `aged`).
+    All,
+}
+
+/// Returns a stack records in its size histogram before it adds them to the pool's (see
+/// `pool/memory.rs`).
+pub(crate) const SIZE_FLUSH_EVERY: u32 = 1024;
+
+/// Power-of-two size classes: class `c` holds the sizes in `(2^(c-1), 2^c]`, class 0 the sizes
+/// 0 and 1.
+pub(crate) const SIZE_CLASSES: usize = usize::BITS as usize + 1;
+
+/// The size class of `bytes` (see [`SIZE_CLASSES`]).
+#[inline]
+pub(crate) fn size_class(bytes: usize) -> usize {
+    if bytes == 0 {
+        0
+    } else {
+        (usize::BITS - (bytes - 1).leading_zeros()) as usize
+    }
 }
 
 /// A bounded LIFO stack of idle objects: the most recently returned object is on top.
@@ -33,6 +64,19 @@ pub(crate) struct Stack<T> {
     /// The fewest items the stack held since the last trim: the items below it were not touched
     /// since, so the next trim releases them.
     low_water: usize,
+    /// Bytes the items retain (saturating: a user `retained_bytes` may return anything), kept
+    /// for the byte budget: maintained by the slow-path operations, which are the only ones a
+    /// budgeted pool uses; the hit path's `pop_plain` and `push_if_room` leave it alone, so in a
+    /// pool without a budget it drifts and is never read ([`bytes`](Self::bytes) and the stats
+    /// sum the items instead).
+    bytes: usize,
+    /// Bytes of the pool's byte budget this stack holds, at least `bytes`; `usize::MAX`: the pool
+    /// has no budget (see `pool/memory.rs`).
+    pub(crate) allowance: usize,
+    /// Returns per size class since the last flush to the pool (empty: the pool learns no
+    /// cut-off), and how many.
+    sizes: Vec<u32>,
+    sized: u32,
     pub(crate) counts: Counts,
 }
 
@@ -43,8 +87,93 @@ impl<T> Stack<T> {
         Self {
             items: Vec::with_capacity(capacity.min(256)),
             low_water: 0,
+            bytes: 0,
+            allowance: usize::MAX,
+            sizes: Vec::new(),
+            sized: 0,
             counts: Counts::default(),
         }
+    }
+
+    /// Sets up the byte budget (`budgeted`: the stack starts holding none of it) and the size
+    /// histogram (`sampled`).
+    pub(crate) fn with_memory(mut self, budgeted: bool, sampled: bool) -> Self {
+        if budgeted {
+            self.allowance = 0;
+        }
+        if sampled {
+            self.sizes = vec![0; SIZE_CLASSES];
+        }
+        self
+    }
+
+    /// Bytes the items retain, summed (saturating). Summed when asked, not kept up to date on
+    /// the hit path.
+    pub(crate) fn bytes(&self) -> usize {
+        sum_bytes(&self.items)
+    }
+
+    /// What the budget sees the items retain (see the field: exact only for a budgeted stack).
+    fn held(&self) -> usize {
+        self.bytes
+    }
+
+    /// Whether one more object of `bytes` fits in what the stack holds of the byte budget
+    /// (always false at `usize::MAX` retained bytes; the caller's cold path sorts it out).
+    #[inline]
+    pub(crate) fn fits(&self, bytes: usize) -> bool {
+        self.allowance == usize::MAX || bytes <= self.allowance.wrapping_sub(self.held())
+    }
+
+    /// The budget bytes held beyond what the items retain (a budgeted stack only).
+    pub(crate) fn spare(&self) -> usize {
+        self.allowance - self.held()
+    }
+
+    /// Budget bytes held beyond what the items retain; the stack keeps only `keep` of them and
+    /// returns the rest (0 without a budget).
+    pub(crate) fn surplus(&mut self, keep: usize) -> usize {
+        if self.allowance == usize::MAX {
+            return 0;
+        }
+        let surplus = (self.allowance - self.held()).saturating_sub(keep);
+        self.allowance -= surplus;
+        surplus
+    }
+
+    /// Adds `bytes` of budget the stack took over (with objects, or borrowed).
+    pub(crate) fn charge(&mut self, bytes: usize) {
+        if self.allowance != usize::MAX {
+            self.allowance += bytes;
+        }
+    }
+
+    /// Removes `bytes` of budget that left with objects.
+    pub(crate) fn uncharge(&mut self, bytes: usize) {
+        if self.allowance != usize::MAX {
+            self.allowance -= bytes;
+        }
+    }
+
+    /// Records a returned object's size; `true` when the histogram is due for a flush to the
+    /// pool's ([`SIZE_FLUSH_EVERY`]).
+    #[inline]
+    pub(crate) fn record_size(&mut self, bytes: usize) -> bool {
+        if self.sizes.is_empty() {
+            return false;
+        }
+        self.sizes[size_class(bytes)] += 1;
+        self.sized += 1;
+        self.sized >= SIZE_FLUSH_EVERY
+    }
+
+    /// Adds the histogram to `to`, clears it, and says how many returns it held.
+    pub(crate) fn flush_sizes(&mut self, to: &mut [u64]) -> u64 {
+        for (to, n) in to.iter_mut().zip(&mut self.sizes) {
+            *to += u64::from(*n);
+            *n = 0;
+        }
+        u64::from(core::mem::take(&mut self.sized))
     }
 
     /// Idle objects held.
@@ -59,6 +188,7 @@ impl<T> Stack<T> {
     pub(crate) fn pop(&mut self) -> Option<Slot<T>> {
         let idle = self.items.pop()?;
         self.low_water = self.low_water.min(self.items.len());
+        self.bytes = self.bytes.saturating_sub(idle.bytes);
         self.counts.reuses += 1;
         Some(idle.value)
     }
@@ -66,11 +196,23 @@ impl<T> Stack<T> {
     /// Pushes a returned object on top (the caller checked the bound and counted the return).
     #[inline]
     pub(crate) fn push(&mut self, idle: Idle<T>) {
+        self.bytes = self.bytes.saturating_add(idle.bytes);
         self.items.push(idle);
     }
 
-    /// Pushes a returned object on top if the stack holds fewer than `limit` and its buffer has
-    /// room (so the push cannot allocate); else hands it back. Counts the return if kept.
+    /// The hit path's pop, for a stack without a budget: [`pop`](Self::pop) without the byte
+    /// total.
+    #[inline(always)]
+    pub(crate) fn pop_plain(&mut self) -> Option<Slot<T>> {
+        let idle = self.items.pop()?;
+        self.low_water = self.low_water.min(self.items.len());
+        self.counts.reuses += 1;
+        Some(idle.value)
+    }
+
+    /// The hit path's push, for a stack without a budget: pushes if the stack holds fewer than
+    /// `limit` and its buffer has room (so the push cannot allocate), and counts the return;
+    /// else hands the object back.
     #[inline(always)]
     pub(crate) fn push_if_room(&mut self, idle: Idle<T>, limit: usize) -> Result<(), Idle<T>> {
         let len = self.items.len();
@@ -83,12 +225,6 @@ impl<T> Stack<T> {
         }
     }
 
-    /// Bytes the items retain, summed (saturating: a user `retained_bytes` may report anything).
-    /// Summed when asked, not kept up to date: the hot path stays two stores per push.
-    pub(crate) fn bytes(&self) -> usize {
-        sum_bytes(&self.items)
-    }
-
     /// Takes the `n` oldest objects (at most all), calling `each(object, stale)` on each, oldest
     /// first; `stale`: it sat below the low-water mark (idle since the last trim), so wherever it
     /// goes it should stay first in line for the next trim.
@@ -97,6 +233,10 @@ impl<T> Stack<T> {
         let stale = self.low_water.min(n);
         self.low_water -= stale;
         for (i, idle) in self.items.drain(..n).enumerate() {
+            self.bytes = self.bytes.saturating_sub(idle.bytes);
+            if self.allowance != usize::MAX {
+                self.allowance -= idle.bytes;
+            }
             each(idle, i < stale);
         }
     }
@@ -107,22 +247,51 @@ impl<T> Stack<T> {
         let n = n.min(self.items.len());
         let stale = self.low_water.min(n);
         self.low_water -= stale;
+        let bytes = self.items[..n]
+            .iter()
+            .fold(0usize, |sum, idle| sum.saturating_add(idle.bytes));
+        self.bytes = self.bytes.saturating_sub(bytes);
+        self.uncharge(bytes);
+        to.bytes = to.bytes.saturating_add(bytes);
+        to.charge(bytes);
         to.items.splice(0..0, self.items.drain(..n));
         to.low_water += stale;
     }
 
     /// A trim: moves the objects that stayed idle since the previous trim (below the low-water
-    /// mark) to `released`, for the caller to drop outside any lock, and counts them.
-    pub(crate) fn trim_into(&mut self, released: &mut Vec<Idle<T>>) -> usize {
-        let n = self.low_water.min(self.items.len());
-        released.extend(self.items.drain(..n));
-        self.counts.trimmed += n as u64;
+    /// mark; with [`Release::All`], every object) to `released`, for the caller to drop outside
+    /// any lock, and counts them. Returns how many, and the budget bytes the stack gives back
+    /// (theirs, and all it held beyond what it keeps).
+    pub(crate) fn trim_into(
+        &mut self,
+        released: &mut Vec<Idle<T>>,
+        how: Release,
+    ) -> (usize, usize) {
+        let n = match how {
+            Release::All => self.items.len(),
+            Release::Trim | Release::Age => self.low_water.min(self.items.len()),
+        };
+        let mut freed = 0usize;
+        for idle in self.items.drain(..n) {
+            self.bytes = self.bytes.saturating_sub(idle.bytes);
+            freed = freed.saturating_add(idle.bytes);
+            released.push(idle);
+        }
+        match how {
+            Release::Trim => self.counts.trimmed += n as u64,
+            Release::Age | Release::All => self.counts.aged += n as u64,
+        }
         self.low_water = self.items.len();
-        n
+        if self.allowance == usize::MAX {
+            return (n, 0);
+        }
+        self.allowance -= freed;
+        (n, freed + self.surplus(0))
     }
 
     /// Empties the stack into `all` (the pool is being dropped).
     pub(crate) fn take_all_into(&mut self, all: &mut Vec<Idle<T>>) {
+        self.bytes = 0;
         self.low_water = 0;
         all.append(&mut self.items);
     }
@@ -134,9 +303,11 @@ impl<T> Stack<T> {
         stats.returns += c.returns;
         stats.discards += Discards {
             over_idle_bound: c.over_idle_bound,
+            over_idle_bytes: c.over_idle_bytes,
             ..Discards::default()
         };
         stats.trimmed += c.trimmed;
+        stats.aged += c.aged;
         stats.idle += self.items.len() as u64;
         stats.retained_bytes = stats
             .retained_bytes
@@ -176,12 +347,20 @@ mod tests {
             s.push(idle(v, 10));
         }
         let mut out = Vec::new();
-        assert_eq!(s.trim_into(&mut out), 0, "the mark starts at 0");
+        assert_eq!(
+            s.trim_into(&mut out, Release::Trim).0,
+            0,
+            "the mark starts at 0"
+        );
         s.pop();
         s.push(idle(9, 10));
-        assert_eq!(s.trim_into(&mut out), 3, "the bottom 3 were not touched");
+        assert_eq!(
+            s.trim_into(&mut out, Release::Trim).0,
+            3,
+            "the bottom 3 were not touched"
+        );
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!((s.len(), s.bytes()), (1, 10));
+        assert_eq!((s.len(), s.bytes), (1, 10));
     }
 
     #[test]
@@ -190,15 +369,54 @@ mod tests {
         for v in 0..4 {
             a.push(idle(v, 1));
         }
-        a.trim_into(&mut Vec::new()); // mark = 4: all four are now idle for a period
+        a.trim_into(&mut Vec::new(), Release::Trim); // mark = 4: all four are now idle for a period
         let mut b = Stack::with_capacity(4);
         b.push(idle(7, 1));
         a.move_oldest_into(&mut b, 2);
-        assert_eq!((a.len(), a.low_water, a.bytes()), (2, 2, 2));
-        assert_eq!((b.len(), b.low_water, b.bytes()), (3, 2, 3));
+        assert_eq!((a.len(), a.low_water, a.bytes), (2, 2, 2));
+        assert_eq!((b.len(), b.low_water, b.bytes), (3, 2, 3));
         let mut out = Vec::new();
-        assert_eq!(b.trim_into(&mut out), 2, "the stolen stale ones go first");
+        assert_eq!(
+            b.trim_into(&mut out, Release::Trim).0,
+            2,
+            "the stolen stale ones go first"
+        );
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn budget_moves_with_objects_and_surplus_goes_back() {
+        let mut a = Stack::with_capacity(4).with_memory(true, false);
+        assert!(!a.fits(10));
+        a.charge(25);
+        a.push(idle(0, 10));
+        a.push(idle(1, 10));
+        assert!(a.fits(5) && !a.fits(6));
+        let mut b = Stack::with_capacity(4).with_memory(true, false);
+        a.move_oldest_into(&mut b, 1);
+        assert_eq!((a.allowance, b.allowance), (15, 10));
+        let mut out = Vec::new();
+        assert_eq!(
+            a.trim_into(&mut out, Release::Age),
+            (0, 5),
+            "marks; the spare 5 go back"
+        );
+        assert_eq!(
+            a.trim_into(&mut out, Release::Age),
+            (1, 10),
+            "the object idle for a pass"
+        );
+        assert_eq!((a.allowance, a.counts.aged), (0, 1));
+        assert_eq!(b.trim_into(&mut out, Release::All), (1, 10));
+    }
+
+    #[test]
+    fn size_classes_are_powers_of_two() {
+        let classes: Vec<usize> = [0, 1, 2, 3, 1024, 1025, usize::MAX]
+            .into_iter()
+            .map(size_class)
+            .collect();
+        assert_eq!(classes, [0, 0, 1, 2, 10, 11, 64]);
     }
 
     #[test]
@@ -214,6 +432,6 @@ mod tests {
         );
         s.pop();
         s.pop();
-        assert_eq!(s.bytes(), 0);
+        assert_eq!(s.bytes, 0);
     }
 }

@@ -146,6 +146,35 @@
 //! at the bottom of the thief's stack, under its mark; a spill sends the ones below the mark to
 //! the tier's `victim` stack. (A refill from the tier counts as use: at most one extra period.)
 //!
+//! # Aging, the byte budget, the learned cut-off
+//! Aging is a trim the pool runs itself (`pool/memory.rs`, `Pool::tick`). The hit path stays
+//! free of clock reads and locked instructions: `Cache::take` returns, with the object, a flag
+//! that is set after a refill from the tier and on every 1024th hit (the stack's reuse count,
+//! a plain integer it keeps anyway); only then, after the owner access is over, does the pool
+//! read the clock and compare it with a shared deadline (a relaxed load). The caller that wins
+//! the compare-exchange that pushes the deadline a timeout on runs the pass (`Pool::release`:
+//! the tier, then every cache revoked, as `trim()` does, counted in `aged`), then asks the
+//! pressure function and sets the next deadline; everyone else goes on. With passes a timeout
+//! apart, the low-water marks release an object idle between one and two timeouts. The
+//! background trimmer (`trimmer.rs`) holds `Weak`s to pools and calls the same check, sleeping
+//! until the nearest deadline; a registered pool's drop wakes it, so it forgets the pool and
+//! exits when none is left.
+//!
+//! The byte budget is a pool-level count of free bytes (`Budget`), charged for every idle
+//! object wherever it sits: a stack keeps an *allowance* (budget it holds, at least the bytes
+//! of its objects), a return that fits the allowance is a plain comparison, and one that does
+//! not borrows, in its cold path, what it needs plus a chunk (`n / 64`) with a compare-exchange
+//! loop; if the budget has less, the object is dropped. Objects move with their charge (to the
+//! tier on a spill, back on a refill, to the thief on a steal); a spill gives back what the
+//! stack holds beyond its objects and a chunk, a trim or pass all of it, and objects released
+//! or handed out from the tier give theirs back. So the idle bytes never exceed `n`.
+//!
+//! The cut-off: each stack counts returned sizes in 65 power-of-two classes (plain integers)
+//! and adds them to the pool's histogram, under a mutex, every 1024 returns; objects dropped
+//! as oversized are added one by one. Every 42,000 returns the histogram gives the smallest
+//! class covering 95% of them, stored in a relaxed atomic that each return compares with, and
+//! then halves, so older traffic fades.
+//!
 //! # Statistics
 //! A cache's counters (reuses, returns, over-bound discards, trims) are plain integers in its
 //! stack, written by the owner inside its access: no atomic on the hot path. `stats()` revokes

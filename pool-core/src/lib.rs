@@ -89,15 +89,18 @@ mod local;
 mod metrics;
 mod pool;
 mod poolable;
+pub mod pressure;
 mod recycle;
 mod slot;
 mod stats;
 mod sync;
+mod trimmer;
 
 pub use buffer::{
     Buffer, BufferError, BufferErrorKind, BufferOwned, BufferPool, BufferPoolBuilder, ByteBuffer,
     ClassStats, DEFAULT_CLASSES, DEFAULT_MAX_BUFFER,
 };
+pub use lifecycle::DEFAULT_IDLE_TIMEOUT;
 pub use local::{LocalPool, LocalPoolBuilder, LocalPooled};
 pub use pool::{Pool, PoolBuilder, Pooled, PooledOwned};
 pub use poolable::{Poolable, Shrink, Wipe};

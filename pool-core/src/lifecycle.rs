@@ -3,6 +3,7 @@
 //! return, and the quiet drop of what the pool lets go of.
 
 use core::panic::AssertUnwindSafe;
+use core::time::Duration;
 use std::panic::catch_unwind;
 
 use crate::Poolable;
@@ -10,6 +11,9 @@ use crate::idle::Idle;
 
 /// Default size of each thread's cache.
 pub(crate) const DEFAULT_THREAD_CACHE: usize = 16;
+
+/// Default [`idle_timeout`](crate::PoolBuilder::idle_timeout): 30 s, .NET's `ArrayPool` figure.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The factory a thread-safe pool calls when it has no idle object.
 pub(crate) type Factory<T> = Box<dyn Fn() -> T + Send + Sync>;
@@ -25,6 +29,14 @@ pub(crate) struct Limits {
     pub(crate) max_retained_bytes: usize,
     /// Most objects a `Pool` has at once, idle and in use (`usize::MAX`: no cap).
     pub(crate) max_live: usize,
+    /// Idle time after which a `Pool` releases an object (`Duration::MAX`: never).
+    pub(crate) idle_timeout: Duration,
+    /// Byte budget over a `Pool`'s idle objects (`usize::MAX`: none).
+    pub(crate) max_idle_bytes: usize,
+    /// A `Pool` learns a per-object cut-off from the sizes returned.
+    pub(crate) auto_max_retained_bytes: bool,
+    /// A `Pool` built with `build_arc` registers with the background trimmer.
+    pub(crate) background_trim: bool,
 }
 
 impl Default for Limits {
@@ -34,6 +46,10 @@ impl Default for Limits {
             thread_cache: DEFAULT_THREAD_CACHE,
             max_retained_bytes: usize::MAX,
             max_live: usize::MAX,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_idle_bytes: usize::MAX,
+            auto_max_retained_bytes: false,
+            background_trim: false,
         }
     }
 }
@@ -44,8 +60,8 @@ pub(crate) enum Discard {
     /// Its `reset` or its `retained_bytes` panicked: it may be half reset and is never handed
     /// out again.
     ResetPanicked,
-    /// It retains more than the per-object byte bound.
-    Oversized,
+    /// It retains more than the per-object byte bound (this many bytes).
+    Oversized(usize),
 }
 
 /// Resets a returned object and checks it against the per-object byte bound: `Ok` with its
@@ -64,7 +80,7 @@ pub(crate) fn prepare_return<T: Poolable>(
     }))
     .map_err(|_| Discard::ResetPanicked)?;
     if bytes > max_retained_bytes {
-        Err(Discard::Oversized)
+        Err(Discard::Oversized(bytes))
     } else {
         Ok(bytes)
     }

@@ -302,7 +302,7 @@ impl<T: Poolable> LocalPool<T> {
         bump(
             match reason {
                 Discard::ResetPanicked => &self.counters.reset_panicked,
-                Discard::Oversized => &self.counters.oversized,
+                Discard::Oversized(_) => &self.counters.oversized,
             },
             1,
         );
@@ -329,7 +329,10 @@ impl<T: Poolable> LocalPool<T> {
     /// ```
     pub fn trim(&self) -> usize {
         let mut released = Vec::new();
-        let count = self.stack.borrow_mut().trim_into(&mut released);
+        let (count, _) = self
+            .stack
+            .borrow_mut()
+            .trim_into(&mut released, crate::idle::Release::Trim);
         release_all(released);
         #[cfg(feature = "metrics")]
         self.publish_metrics();

@@ -9,7 +9,7 @@ use core::ops::AddAssign;
 /// few plain stores and no shared write. While other threads use the pool the snapshot is
 /// approximate (each counter is read once, at a slightly different moment); once they are idle it
 /// is exact, and then every object the pool ever had is accounted for:
-/// `creations + puts == idle + in_use + discards.total() + detached + trimmed`.
+/// `creations + puts == idle + in_use + discards.total() + detached + trimmed + aged`.
 ///
 /// ```
 /// use pool_core::Pool;
@@ -62,6 +62,9 @@ pub struct Stats {
     pub detached: u64,
     /// Idle objects released by `trim`.
     pub trimmed: u64,
+    /// Idle objects released by aging (an [`idle_timeout`](crate::PoolBuilder::idle_timeout)
+    /// pass, run by the pool's own operations or the background trimmer), not by `trim`.
+    pub aged: u64,
     /// Objects idle now, in thread caches and the shared tier.
     pub idle: u64,
     /// Per-thread caches the pool holds: one for each of the most threads that used it at once
@@ -74,6 +77,11 @@ pub struct Stats {
     /// (saturating). This is what dropping them all would free. (`max_retained_bytes` bounds
     /// the second part, per object.)
     pub retained_bytes: u64,
+    /// The per-object byte limit in force: the smaller of
+    /// [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes) and the cut-off
+    /// [`auto_max_retained_bytes`](crate::PoolBuilder::auto_max_retained_bytes) learned; 0 when
+    /// there is none.
+    pub max_retained_bytes: u64,
 }
 
 /// Why gets called the factory instead of reusing an idle object.
@@ -125,6 +133,9 @@ pub struct Discards {
     pub oversized: u64,
     /// The object's `reset` panicked (the panic was caught and the object dropped).
     pub reset_panicked: u64,
+    /// Keeping the object would have taken the idle objects past the byte budget
+    /// ([`max_idle_bytes`](crate::PoolBuilder::max_idle_bytes)).
+    pub over_idle_bytes: u64,
 }
 
 impl Discards {
@@ -138,7 +149,7 @@ impl Discards {
     /// assert_eq!(pool.stats().discards.total(), 1);
     /// ```
     pub fn total(&self) -> u64 {
-        self.over_idle_bound + self.oversized + self.reset_panicked
+        self.over_idle_bound + self.oversized + self.reset_panicked + self.over_idle_bytes
     }
 }
 
@@ -173,11 +184,13 @@ impl AddAssign for Discards {
         self.over_idle_bound += other.over_idle_bound;
         self.oversized += other.oversized;
         self.reset_panicked += other.reset_panicked;
+        self.over_idle_bytes += other.over_idle_bytes;
     }
 }
 
 impl AddAssign for Stats {
-    /// Adds counters field by field (how a `BufferPool` sums its size classes).
+    /// Adds counters field by field (how a `BufferPool` sums its size classes);
+    /// `thread_caches` and `max_retained_bytes` take the larger of the two.
     fn add_assign(&mut self, other: Self) {
         self.gets += other.gets;
         self.reuses += other.reuses;
@@ -191,16 +204,19 @@ impl AddAssign for Stats {
         self.discards += other.discards;
         self.detached += other.detached;
         self.trimmed += other.trimmed;
+        self.aged += other.aged;
         self.idle += other.idle;
         self.thread_caches = self.thread_caches.max(other.thread_caches);
         self.retained_bytes += other.retained_bytes;
+        self.max_retained_bytes = self.max_retained_bytes.max(other.max_retained_bytes);
     }
 }
 
 impl fmt::Display for Stats {
     /// One line for logs, each number named after its field, e.g.
-    /// `gets=1000 hit=99.9% creations=1 returns=1000 discards=0 trimmed=0 detached=0 idle=1
-    /// retained_bytes=4096 thread_caches=1` (`hit` is [`hit_rate`](Self::hit_rate), `discards`
+    /// `gets=1000 hit=99.9% creations=1 returns=1000 discards=0 trimmed=0 aged=0 detached=0
+    /// in_use=0 idle=1 retained_bytes=4224 thread_caches=1` (`hit` is
+    /// [`hit_rate`](Self::hit_rate), `discards`
     /// is [`Discards::total`]), followed by ` factory_panicked=N` when a factory panicked; use
     /// `{:?}` for every counter and the discards by reason.
     ///
@@ -213,8 +229,8 @@ impl fmt::Display for Stats {
     /// assert_eq!(
     ///     stats.to_string(),
     ///     format!(
-    ///         "gets=1 hit=0.0% creations=1 returns=1 discards=0 trimmed=0 detached=0 idle=1 \
-    ///          retained_bytes={} thread_caches=0",
+    ///         "gets=1 hit=0.0% creations=1 returns=1 discards=0 trimmed=0 aged=0 detached=0 \
+    ///          in_use=0 idle=1 retained_bytes={} thread_caches=0",
     ///         stats.retained_bytes,
     ///     ),
     /// );
@@ -226,15 +242,17 @@ impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "gets={} hit={:.1}% creations={} returns={} discards={} trimmed={} detached={} \
-             idle={} retained_bytes={} thread_caches={}",
+            "gets={} hit={:.1}% creations={} returns={} discards={} trimmed={} aged={} \
+             detached={} in_use={} idle={} retained_bytes={} thread_caches={}",
             self.gets,
             self.hit_rate() * 100.0,
             self.creations,
             self.returns,
             self.discards.total(),
             self.trimmed,
+            self.aged,
             self.detached,
+            self.in_use,
             self.idle,
             self.retained_bytes,
             self.thread_caches,

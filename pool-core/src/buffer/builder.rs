@@ -2,6 +2,7 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use super::class::Class;
@@ -34,6 +35,8 @@ pub struct BufferPoolBuilder<B> {
     max_buffer: Option<usize>,
     max_idle: usize,
     thread_cache: Option<usize>,
+    /// Memory over time, forwarded to each class's pool.
+    memory: crate::pool::MemoryOptions,
     /// The name given to [`metrics`](Self::metrics).
     #[cfg(feature = "metrics")]
     metrics: Option<String>,
@@ -48,6 +51,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
             max_buffer: None,
             max_idle: usize::MAX,
             thread_cache: None,
+            memory: crate::pool::MemoryOptions::default(),
             #[cfg(feature = "metrics")]
             metrics: None,
             _buffer: PhantomData,
@@ -168,6 +172,117 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
         self
     }
 
+    /// [`PoolBuilder::idle_timeout`](crate::PoolBuilder::idle_timeout) for every class: a
+    /// buffer idle for about `timeout` is released with no call of yours. Default
+    /// [`DEFAULT_IDLE_TIMEOUT`](crate::DEFAULT_IDLE_TIMEOUT) (30 s); `Duration::MAX` turns it
+    /// off, `Duration::ZERO` runs a pass at every check.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().idle_timeout(Duration::from_secs(10)).build();
+    /// drop(pool.get(100));
+    /// assert_eq!(pool.stats().aged, 0);
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn idle_timeout(mut self, timeout: core::time::Duration) -> Self {
+        self.memory.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// [`PoolBuilder::background_trim`](crate::PoolBuilder::background_trim): the pool, built
+    /// with [`build_arc`](Self::build_arc), is aged by the background trimmer even when nobody
+    /// touches it ([`build`](Self::build) panics with it). Default `false`.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool = BufferPool::<Vec<u8>>::builder().background_trim(true).build_arc();
+    /// drop(pool.get(100));
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn background_trim(mut self, on: bool) -> Self {
+        self.memory.background_trim = on;
+        self
+    }
+
+    /// [`PoolBuilder::max_idle_bytes`](crate::PoolBuilder::max_idle_bytes) over all classes
+    /// together: one budget, `bytes` of idle buffer capacity at most, with the same bound.
+    /// `0` keeps no buffer; `usize::MAX` (the default) is no budget.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().max_idle_bytes(100 << 10).build();
+    /// let bufs: Vec<_> = (0..4).map(|_| pool.get(64 << 10)).collect();
+    /// drop(bufs);
+    /// let stats = pool.stats();
+    /// assert!(stats.retained_bytes - 128 * stats.idle <= 100 << 10); // the buffers' boxes aside
+    /// assert_eq!(pool.stats().discards.over_idle_bytes, 3);
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn max_idle_bytes(mut self, bytes: usize) -> Self {
+        self.memory.max_idle_bytes = Some(bytes);
+        self
+    }
+
+    /// [`PoolBuilder::auto_max_retained_bytes`](crate::PoolBuilder::auto_max_retained_bytes)
+    /// for every class: each class learns the capacity above which a returned buffer is
+    /// dropped (not shrunk), from the capacities returned to it, on top of the rule that files a
+    /// buffer that grew in the class its capacity covers.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().auto_max_retained_bytes().build();
+    /// drop(pool.get(100));
+    /// assert_eq!(pool.stats().max_retained_bytes, 0); // nothing learned yet
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn auto_max_retained_bytes(mut self) -> Self {
+        self.memory.auto_max_retained_bytes = true;
+        self
+    }
+
+    /// [`PoolBuilder::pressure`](crate::PoolBuilder::pressure) for every class.
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool: BufferPool = BufferPool::builder().pressure(pool_core::pressure::cgroup).build();
+    /// drop(pool.get(100));
+    /// ```
+    #[must_use = "a builder method returns the changed builder; dropping it loses the change"]
+    pub fn pressure(mut self, f: impl Fn() -> f32 + Send + Sync + 'static) -> Self {
+        self.memory.pressure = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// Builds the pool behind an `Arc` and, with
+    /// [`background_trim(true)`](Self::background_trim), registers it with the background
+    /// trimmer.
+    ///
+    /// # Panics
+    /// As [`build`](Self::build).
+    ///
+    /// ```
+    /// use pool_core::BufferPool;
+    ///
+    /// let pool = BufferPool::<Vec<u8>>::builder().build_arc();
+    /// assert!(pool.get_owned(10).capacity() >= 10);
+    /// ```
+    #[track_caller]
+    pub fn build_arc(mut self) -> Arc<BufferPool<B>> {
+        let background = core::mem::take(&mut self.memory.background_trim);
+        let pool = Arc::new(self.build_classes(background));
+        if background {
+            let weak = Arc::downgrade(&pool);
+            crate::trimmer::register(weak);
+        }
+        pool
+    }
+
     /// Builds the pool.
     ///
     /// # Panics
@@ -187,6 +302,19 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
     #[must_use = "a pool that is built and dropped at once serves nothing"]
     #[track_caller]
     pub fn build(self) -> BufferPool<B> {
+        assert!(
+            !self.memory.background_trim,
+            "`BufferPoolBuilder::background_trim(true)` needs the pool behind an `Arc`; build it \
+             with `build_arc()`"
+        );
+        self.build_classes(false)
+    }
+
+    /// Builds the classes; `background`: their drops wake the trimmer.
+    #[track_caller]
+    fn build_classes(mut self, background: bool) -> BufferPool<B> {
+        self.memory.background_trim = background;
+        let budget = self.memory.shared_budget();
         let (classes, max_buffer) = self.checked_classes();
         if let Some(n) = self.thread_cache {
             assert!(
@@ -212,7 +340,10 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
                 if let Some(n) = self.thread_cache {
                     builder = builder.thread_cache(n);
                 }
-                Class::new(size, builder.build())
+                Class::new(
+                    size,
+                    self.memory.apply(builder, budget.as_ref()).build_class(),
+                )
             })
             .collect();
         BufferPool {
@@ -279,6 +410,15 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
                 (classes.clone(), max_buffer)
             }
         }
+    }
+}
+
+impl<B: ByteBuffer> crate::trimmer::Ageable for BufferPool<B> {
+    fn age(&self) -> Option<core::time::Duration> {
+        self.classes
+            .iter()
+            .filter_map(|c| c.pool.age_in_background())
+            .min()
     }
 }
 

@@ -27,6 +27,7 @@ use crate::sync::{
     spin_wait,
 };
 
+use super::memory::{AGE_CHECK_EVERY, Budget, Cutoff};
 use super::tier::Tier;
 
 /// What a cache needs from its pool: the shared tier it refills from and spills to, the
@@ -37,6 +38,25 @@ pub(crate) struct Backing<T> {
     /// How many objects move between a cache and the tier at once.
     pub(crate) batch: usize,
     pub(crate) barrier: Barrier,
+    /// The inlined hit paths may run: the barrier is asymmetric, and the pool has no byte
+    /// budget and learns no cut-off (whose bookkeeping only the out-of-line paths do).
+    pub(crate) fast: bool,
+    /// The byte budget, if the pool has one (shared by a `BufferPool`'s classes).
+    pub(crate) budget: Option<Arc<Budget>>,
+    /// The learned per-object cut-off, if the pool learns one.
+    pub(crate) cutoff: Option<Box<Cutoff>>,
+}
+
+impl<T> Backing<T> {
+    /// The per-object byte bound in force: the builder's, or the learned cut-off if smaller.
+    #[inline]
+    pub(crate) fn max_retained_bytes(&self) -> usize {
+        let fixed = self.limits.max_retained_bytes;
+        match &self.cutoff {
+            Some(cutoff) => fixed.min(cutoff.limit()),
+            None => fixed,
+        }
+    }
 }
 
 /// Every cache of a pool. Holding its lock is what makes a thread *the* remote: revoke flags
@@ -110,14 +130,16 @@ impl<T> Cache<T> {
 
 impl<T: Send> Cache<T> {
     /// An empty cache owned by the thread whose token is `owner`, with room for `capacity`
-    /// objects reserved (at most 256).
-    pub(crate) fn new(capacity: usize, owner: u64) -> Self {
+    /// objects reserved (at most 256), holding none of the byte budget.
+    pub(crate) fn new(capacity: usize, owner: u64, backing: &Backing<T>) -> Self {
+        let stack = Stack::with_capacity(capacity)
+            .with_memory(backing.budget.is_some(), backing.cutoff.is_some());
         Self {
             busy: AtomicBool::new(false),
             revoke: AtomicBool::new(false),
             len_hint: AtomicUsize::new(0),
             owner: AtomicU64::new(owner),
-            stack: UnsafeCell::new(Stack::with_capacity(capacity)),
+            stack: UnsafeCell::new(stack),
         }
     }
 
@@ -159,12 +181,15 @@ impl<T: Send> Cache<T> {
         }
     }
 
-    /// The hit path of a `get`, inlined: the owner pops its most recent idle object. `None` for
-    /// anything else (an empty stack, a revoked cache, no `membarrier`), which the caller hands
-    /// to [`take`](Self::take), out of line. Only the owner may call it.
+    /// The hit path of a `get`, inlined: the owner pops its most recent idle object, and says
+    /// whether the caller should ask if an aging pass is due (every [`AGE_CHECK_EVERY`]-th hit:
+    /// a plain counter, no clock read here). `None` for anything else (an empty stack, a
+    /// revoked cache, no `membarrier`, a pool with a byte budget or a cut-off), which the
+    /// caller hands to [`take`](Self::take), out of line. Only the owner may call it.
     #[inline(always)]
-    pub(crate) fn take_fast(&self, barrier: Barrier) -> Option<Slot<T>> {
-        if !barrier.asymmetric() {
+    pub(crate) fn take_fast(&self, backing: &Backing<T>) -> Option<(Slot<T>, bool)> {
+        let barrier = backing.barrier;
+        if !backing.fast {
             return None;
         }
         // The protocol of `enter`, with the light barrier a compiler fence, and no waiting.
@@ -180,7 +205,9 @@ impl<T: Send> Cache<T> {
             // revoke read clear after the light barrier), so no remote touches the stack until
             // busy is cleared below, and the reference does not outlive this block.
             let stack = unsafe { ptr.deref() };
-            let value = stack.pop();
+            let value = stack
+                .pop_plain()
+                .map(|value| (value, stack.counts.reuses.is_multiple_of(AGE_CHECK_EVERY)));
             // Relaxed: a hint.
             self.len_hint.store(stack.len(), Ordering::Relaxed);
             value
@@ -196,7 +223,7 @@ impl<T: Send> Cache<T> {
     #[inline(always)]
     pub(crate) fn put_fast(&self, idle: Idle<T>, backing: &Backing<T>) -> Result<(), Idle<T>> {
         let barrier = backing.barrier;
-        if !barrier.asymmetric() {
+        if !backing.fast {
             return Err(idle);
         }
         // Relaxed: ordered before the revoke load by the light barrier.
@@ -240,25 +267,35 @@ impl<T: Send> Cache<T> {
     }
 
     /// Owner: pops the most recent idle object; on an empty stack, refills a batch from the
-    /// tier. `None`: the tier is empty too (the caller steals, then creates).
+    /// tier. `None`: the tier is empty too (the caller steals, then creates). The flag: the
+    /// caller should ask whether an aging pass is due, once the access is over (after a refill,
+    /// and every [`AGE_CHECK_EVERY`]-th hit: a plain counter, no clock read here).
     #[inline]
-    pub(crate) fn take(&self, backing: &Backing<T>) -> Option<Slot<T>> {
+    pub(crate) fn take(&self, backing: &Backing<T>) -> (Option<Slot<T>>, bool) {
         let mut access = self.enter(backing.barrier);
         let stack = access.stack();
         match stack.pop() {
-            Some(value) => Some(value),
-            None => refill(stack, backing),
+            Some(value) => {
+                let check = stack.counts.reuses.is_multiple_of(AGE_CHECK_EVERY);
+                (Some(value), check)
+            }
+            None => (refill(stack, backing), true),
         }
     }
 
-    /// Owner: keeps a returned object. With the stack full, the oldest batch spills to the
-    /// tier first; if the tier is at `max_idle` too, the object comes back to be dropped.
+    /// Owner: keeps a returned object. With the stack full, or its share of the byte budget
+    /// too small, it goes the cold way (`put_full`): the oldest batch spills to the tier, the
+    /// cache borrows budget; if neither the tier nor the budget has room, the object comes back
+    /// to be dropped.
     #[inline]
     pub(crate) fn put(&self, idle: Idle<T>, backing: &Backing<T>) -> Option<Slot<T>> {
         let mut access = self.enter(backing.barrier);
         let stack = access.stack();
         stack.counts.returns += 1;
-        if stack.len() < backing.limits.thread_cache {
+        if stack.record_size(idle.bytes) {
+            flush_sizes(stack, backing);
+        }
+        if stack.len() < backing.limits.thread_cache && stack.fits(idle.bytes) {
             stack.push(idle);
             None
         } else {
@@ -378,20 +415,51 @@ pub(crate) fn visit_revoked<T: Send>(
 fn refill<T>(stack: &mut Stack<T>, backing: &Backing<T>) -> Option<Slot<T>> {
     let mut tier = lock(&backing.tier);
     let first = tier.pop()?;
+    // The objects bring their share of the byte budget (the first one's stays as spare).
+    let mut charge = first.bytes;
     for _ in 1..backing.batch {
         let Some(idle) = tier.pop() else { break };
+        charge += idle.bytes;
         stack.push(idle);
     }
+    drop(tier);
+    stack.charge(charge);
     stack.counts.reuses += 1;
     Some(first.value)
 }
 
-/// A return to a full stack: spill the oldest batch to the tier, as far as it has room, then
-/// keep the object; or hand it back when neither has room.
+/// Adds the stack's size histogram to the pool's (every `SIZE_FLUSH_EVERY` sampled returns).
+#[cold]
+#[inline(never)]
+fn flush_sizes<T>(stack: &mut Stack<T>, backing: &Backing<T>) {
+    if let Some(cutoff) = &backing.cutoff {
+        cutoff.flush(stack);
+    }
+}
+
+/// A return to a full stack, or one its share of the byte budget cannot hold: borrow budget
+/// (or hand the object back when the pool has none left), spill the oldest batch to the tier,
+/// as far as it has room, then keep the object; or hand it back when neither has room.
 #[cold]
 #[inline(never)]
 fn put_full<T>(stack: &mut Stack<T>, idle: Idle<T>, backing: &Backing<T>) -> Option<Slot<T>> {
     let (capacity, max_idle) = (backing.limits.thread_cache, backing.limits.max_idle);
+    if let Some(budget) = &backing.budget {
+        let spare = stack.spare();
+        if idle.bytes > spare {
+            match budget.borrow(idle.bytes - spare) {
+                Some(bytes) => stack.charge(bytes),
+                None => {
+                    stack.counts.over_idle_bytes += 1;
+                    return Some(idle.value);
+                }
+            }
+        }
+    }
+    if stack.len() < capacity {
+        stack.push(idle);
+        return None;
+    }
     let mut tier = lock(&backing.tier);
     let room = max_idle.saturating_sub(tier.len());
     // The oldest first; those below the low-water mark were idle since the last `trim()`, and
@@ -399,15 +467,28 @@ fn put_full<T>(stack: &mut Stack<T>, idle: Idle<T>, backing: &Backing<T>) -> Opt
     stack.take_oldest(backing.batch.min(room), |spilled, stale| {
         tier.push(spilled, stale);
     });
-    if stack.len() < capacity {
+    let kept = if stack.len() < capacity {
         stack.push(idle);
         None
     } else if tier.len() < max_idle {
-        // A cache of capacity 0 (`thread_cache(0)`): straight to the tier.
+        // A cache of capacity 0 (`thread_cache(0)`): straight to the tier, with its budget.
+        stack.uncharge(idle.bytes);
         tier.push(idle, false);
         None
     } else {
-        stack.counts.over_idle_bound += 1;
-        Some(idle.value)
+        Some(idle)
+    };
+    drop(tier);
+    if let Some(budget) = &backing.budget {
+        // The spilled objects took their budget to the tier; what the cache holds beyond its
+        // objects and a chunk goes back.
+        budget.give_back(stack.surplus(budget.chunk()));
+    }
+    match kept {
+        None => None,
+        Some(idle) => {
+            stack.counts.over_idle_bound += 1;
+            Some(idle.value)
+        }
     }
 }

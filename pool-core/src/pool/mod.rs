@@ -10,23 +10,27 @@ mod builder;
 mod cache;
 mod guard;
 mod live;
+mod memory;
 mod owner;
 mod tier;
 
+pub(crate) use builder::MemoryOptions;
 pub use builder::PoolBuilder;
 pub use guard::{Pooled, PooledOwned};
 
 use core::fmt;
 use core::panic::AssertUnwindSafe;
 use core::ptr;
+use core::time::Duration;
 use std::panic::catch_unwind;
 
 use self::cache::{Backing, Cache, Registry, visit_revoked};
 use self::live::LiveCap;
+use self::memory::{Aging, Budget, Cutoff};
 use self::tier::Tier;
 use crate::Poolable;
 use crate::barrier::Barrier;
-use crate::idle::{Idle, boxes_bytes};
+use crate::idle::{Idle, Release, boxes_bytes};
 use crate::lifecycle::{
     Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
 };
@@ -73,6 +77,8 @@ struct Totals {
     detached: AtomicU64,
     trimmed: AtomicU64,
     prefilled: AtomicU64,
+    aged: AtomicU64,
+    over_idle_bytes: AtomicU64,
 }
 
 impl Totals {
@@ -96,9 +102,11 @@ impl Totals {
             over_idle_bound: get(&self.over_idle_bound),
             oversized: get(&self.oversized),
             reset_panicked: get(&self.reset_panicked),
+            over_idle_bytes: get(&self.over_idle_bytes),
         };
         stats.detached += get(&self.detached);
         stats.trimmed += get(&self.trimmed);
+        stats.aged += get(&self.aged);
     }
 }
 
@@ -152,15 +160,25 @@ pub struct Pool<T: Send> {
     totals: Totals,
     /// [`PoolBuilder::max_live`]'s cap, if set.
     live: Option<LiveCap>,
+    /// When the next aging pass is due.
+    aging: Aging,
+    /// The memory pressure, asked once per aging pass.
+    pressure: Option<PressureFn>,
+    /// Registered with the background trimmer (which its drop wakes).
+    background: bool,
     /// The pool's series, if [`PoolBuilder::metrics`] named it.
     #[cfg(feature = "metrics")]
     metrics: Option<crate::metrics::Registration>,
 }
 
+/// A [`PoolBuilder::pressure`] function, shared by a `BufferPool`'s classes.
+pub(crate) type PressureFn = Arc<dyn Fn() -> f32 + Send + Sync>;
+
 impl<T: Poolable + crate::poolable::hint::PoolDefault + Send + 'static> Pool<T> {
     /// A pool that creates objects with `T::default()`, with default bounds: no limit on idle
-    /// objects (the pool never holds more than the peak number in use; call [`trim`](Self::trim)
-    /// to release them), 16 per thread cache, no per-object byte limit.
+    /// objects (the pool never holds more than the peak number in use, and releases what stays
+    /// idle for the 30 s [`idle_timeout`](PoolBuilder::idle_timeout)), 16 per thread cache, no
+    /// per-object byte limit.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -209,7 +227,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         PoolBuilder::from_factory(factory).build()
     }
 
-    fn from_parts(factory: Factory<T>, limits: Limits) -> Self {
+    fn from_parts(
+        factory: Factory<T>,
+        limits: Limits,
+        pressure: Option<PressureFn>,
+        budget: Option<Arc<Budget>>,
+    ) -> Self {
+        let barrier = Barrier::get();
         Self {
             id: owner::next_pool_id(),
             factory,
@@ -217,13 +241,23 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 tier: Mutex::new(Tier::new()),
                 limits,
                 batch: (limits.thread_cache / 2).max(1),
-                barrier: Barrier::get(),
+                barrier,
+                // The inlined hit paths skip the byte budget's and the cut-off's bookkeeping,
+                // so a pool with either takes the out-of-line paths.
+                fast: barrier.asymmetric() && budget.is_none() && !limits.auto_max_retained_bytes,
+                budget,
+                cutoff: limits
+                    .auto_max_retained_bytes
+                    .then(|| Box::new(Cutoff::new())),
             },
             locals: ThreadLocal::new(),
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             totals: Totals::default(),
             live: (limits.max_live != usize::MAX).then(|| LiveCap::new(limits.max_live)),
+            aging: Aging::new(limits.idle_timeout),
+            pressure,
+            background: limits.background_trim,
             #[cfg(feature = "metrics")]
             metrics: None,
         }
@@ -331,9 +365,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return self.take_from_tier().map(|value| (None, value));
         };
-        let value = match cache.take_fast(self.backing.barrier) {
-            Some(value) => value,
-            None => self.find_idle(cache).ok()?,
+        let value = match cache.take_fast(&self.backing) {
+            Some((value, _)) => value,
+            None => self.find_idle(cache, &mut false).ok()?,
         };
         Some((Some(cache), value))
     }
@@ -372,20 +406,16 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             let mut value = Slot::new(self.call_factory());
             made += 1;
             shared_add(&self.totals.prefilled, 1);
-            let bytes = match prepare_return(&mut *value, self.backing.limits.max_retained_bytes) {
+            let bytes = match prepare_return(&mut *value, self.backing.max_retained_bytes()) {
                 Ok(bytes) => bytes,
                 Err(reason) => {
                     self.discard(reason, value);
                     continue;
                 }
             };
-            shared_add(&self.totals.returns, 1);
-            let mut tier = lock(&self.backing.tier);
-            if tier.len() < self.backing.limits.max_idle {
-                tier.push(Idle { value, bytes }, false);
-            } else {
-                drop(tier);
-                shared_add(&self.totals.over_idle_bound, 1);
+            // Into the tier as a return without a cache would go: counted, and under the bounds
+            // (idle objects, byte budget).
+            if let Some(value) = self.put_uncached(Idle { value, bytes }) {
                 drop_rejected(value);
                 self.release_live(1);
                 break;
@@ -466,6 +496,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let cache = Arc::new(Cache::new(
             self.backing.limits.thread_cache,
             owner::assign(),
+            &self.backing,
         ));
         lock(&self.caches).push(Arc::clone(&cache));
         cache
@@ -484,33 +515,81 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
-        let value = match cache.take_fast(self.backing.barrier) {
-            Some(value) => value,
+        let (value, check) = match cache.take_fast(&self.backing) {
+            Some(hit) => hit,
             None => self.take_slow(cache),
         };
+        if check {
+            self.tick();
+        }
         (Some(cache), value)
+    }
+
+    /// The pool's own operations drive aging: a refill from the tier, or every
+    /// `AGE_CHECK_EVERY`-th hit, asks here (the clock is read here, not on the hit); if a pass
+    /// is due, one caller wins it and runs it, everyone else goes on.
+    #[cold]
+    #[inline(never)]
+    fn tick(&self) {
+        if self.aging.due() {
+            self.age();
+        }
+    }
+
+    /// An aging pass, by the winner of a due deadline: asks the pressure function, releases what
+    /// stayed idle since the previous pass (everything, at 0.9 or above), and sets the next
+    /// deadline (half the timeout away at 0.7 or above). Returns how many it released.
+    fn age(&self) -> usize {
+        let pressure = self.pressure.as_ref().map_or(0.0, |f| {
+            // A pressure function that panics counts as no pressure: aging must not unwind
+            // into a `get`.
+            catch_unwind(AssertUnwindSafe(|| f())).unwrap_or(0.0)
+        });
+        let how = if pressure >= 0.9 {
+            Release::All
+        } else {
+            Release::Age
+        };
+        let released = self.release(how);
+        let timeout = self.aging.timeout();
+        self.aging.rearm(if pressure >= 0.7 {
+            timeout / 2
+        } else {
+            timeout
+        });
+        released
+    }
+
+    /// The background trimmer's visit: runs a pass if one is due; says how long until the next.
+    pub(crate) fn age_in_background(&self) -> Option<Duration> {
+        self.tick();
+        self.aging.until_due()
     }
 
     /// A `get` that missed the fast path: pop (waiting for a remote if the cache is revoked)
     /// or refill from the tier; else steal; else create.
     #[cold]
     #[inline(never)]
-    fn take_slow(&self, cache: &Cache<T>) -> Slot<T> {
+    fn take_slow(&self, cache: &Cache<T>) -> (Slot<T>, bool) {
+        let mut check = false;
         loop {
-            let reason = match self.find_idle(cache) {
-                Ok(value) => return value,
+            let reason = match self.find_idle(cache, &mut check) {
+                Ok(value) => return (value, check),
                 Err(reason) => reason,
             };
             if let Some(value) = self.create_within_cap(reason) {
-                return value;
+                return (value, check);
             }
         }
     }
 
     /// An idle object for a `get` whose fast path missed: from `cache` (this thread's, waiting
-    /// for a remote if it is revoked), else a batch from the tier, else a steal.
-    fn find_idle(&self, cache: &Cache<T>) -> Result<Slot<T>, Creation> {
-        match cache.take(&self.backing) {
+    /// for a remote if it is revoked), else a batch from the tier, else a steal. Sets `check`
+    /// when an aging pass may be due (see [`tick`](Self::tick)).
+    fn find_idle(&self, cache: &Cache<T>, check: &mut bool) -> Result<Slot<T>, Creation> {
+        let (value, due) = cache.take(&self.backing);
+        *check |= due;
+        match value {
             Some(value) => Ok(value),
             None => self.steal(cache),
         }
@@ -622,6 +701,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     fn take_from_tier(&self) -> Option<Slot<T>> {
         let idle = lock(&self.backing.tier).pop()?;
         shared_add(&self.totals.reuses, 1);
+        if let Some(budget) = &self.backing.budget {
+            budget.give_back(idle.bytes);
+        }
         Some(idle.value)
     }
 
@@ -660,7 +742,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// inlined; everything else is out of line.
     #[inline(always)]
     fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
-        let bytes = match prepare_return(&mut *value, self.backing.limits.max_retained_bytes) {
+        let bytes = match prepare_return(&mut *value, self.backing.max_retained_bytes()) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
@@ -701,7 +783,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         shared_add(
             match reason {
                 Discard::ResetPanicked => &self.totals.reset_panicked,
-                Discard::Oversized => &self.totals.oversized,
+                Discard::Oversized(bytes) => {
+                    // The cut-off learns from every return, the ones it drops included.
+                    if let Some(cutoff) = &self.backing.cutoff {
+                        cutoff.record(bytes);
+                    }
+                    &self.totals.oversized
+                }
             },
             1,
         );
@@ -714,12 +802,27 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     fn put_uncached(&self, idle: Idle<T>) -> Option<Slot<T>> {
         shared_add(&self.totals.returns, 1);
+        if let Some(cutoff) = &self.backing.cutoff {
+            cutoff.record(idle.bytes);
+        }
+        if let Some(budget) = &self.backing.budget {
+            match budget.borrow(idle.bytes) {
+                Some(bytes) => budget.give_back(bytes - idle.bytes),
+                None => {
+                    shared_add(&self.totals.over_idle_bytes, 1);
+                    return Some(idle.value);
+                }
+            }
+        }
         let mut tier = lock(&self.backing.tier);
         if tier.len() < self.backing.limits.max_idle {
             tier.push(idle, false);
             None
         } else {
             drop(tier);
+            if let Some(budget) = &self.backing.budget {
+                budget.give_back(idle.bytes);
+            }
             shared_add(&self.totals.over_idle_bound, 1);
             Some(idle.value)
         }
@@ -735,9 +838,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// sit (the shared tier, the cache of a busy thread, of an idle thread, or the cache an exited
     /// thread left), and returns how many it released.
     ///
-    /// Rust has no garbage collector to age a pool, so this is Go's victim cache made explicit:
-    /// call it from a timer (say every 10 to 60 seconds). An object survives one `trim` idle and
-    /// is released by the second; objects in use, or reused in between, are kept. It reaches
+    /// Rust has no garbage collector to age a pool, so this is Go's victim cache made explicit.
+    /// The pool already runs the same pass itself every
+    /// [`idle_timeout`](PoolBuilder::idle_timeout); call `trim` to release memory sooner, or on
+    /// your own schedule with aging off (a `trim` also ends an aging period). An object
+    /// survives one `trim` idle and is released by the second; objects in use, or reused in between, are kept. It reaches
     /// every thread's cache with one process-wide barrier (`membarrier` on Linux, a few
     /// microseconds) and then visits each, so it costs in proportion to the number of threads
     /// that used the pool; the objects are dropped after every lock is released. A `Drop` that
@@ -753,23 +858,52 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// assert_eq!(pool.stats().idle, 0);
     /// ```
     pub fn trim(&self) -> usize {
-        let mut released = lock(&self.backing.tier).trim();
-        shared_add(&self.totals.trimmed, released.len() as u64);
+        let count = self.release(Release::Trim);
+        #[cfg(feature = "metrics")]
+        self.publish_metrics();
+        count
+    }
+
+    /// A pass over every cache and the tier: `trim()`, or an aging pass.
+    fn release(&self, how: Release) -> usize {
+        let mut released = {
+            let mut tier = lock(&self.backing.tier);
+            match how {
+                Release::All => tier.take_all(),
+                Release::Trim | Release::Age => tier.trim(),
+            }
+        };
+        let from_tier = released.len() as u64;
+        let mut freed = released
+            .iter()
+            .fold(0usize, |sum, idle| sum.saturating_add(idle.bytes));
+        shared_add(
+            if how == Release::Trim {
+                &self.totals.trimmed
+            } else {
+                &self.totals.aged
+            },
+            from_tier,
+        );
         {
             // The tier's lock is released first: an owner inside an access may wait for it,
             // and this thread waits for owners (lock order: registry, then tier, and nobody
             // waits for an owner while holding the tier).
             let caches = lock(&self.caches);
             visit_revoked(&caches, 0..caches.len(), self.backing.barrier, |stack| {
-                stack.trim_into(&mut released);
+                freed = freed.saturating_add(stack.trim_into(&mut released, how).1);
+                if let Some(cutoff) = &self.backing.cutoff {
+                    cutoff.flush(stack);
+                }
                 false
             });
+        }
+        if let Some(budget) = &self.backing.budget {
+            budget.give_back(freed);
         }
         let count = released.len();
         release_all(released);
         self.release_live(count);
-        #[cfg(feature = "metrics")]
-        self.publish_metrics();
         count
     }
 }
@@ -810,6 +944,10 @@ impl<T: Send> Pool<T> {
                 .saturating_add(boxes_bytes::<T>(tier.len()));
         }
         self.totals.add_to(&mut stats);
+        stats.max_retained_bytes = match self.backing.max_retained_bytes() {
+            usize::MAX => 0,
+            bytes => bytes as u64,
+        };
         stats.finish()
     }
 
@@ -868,6 +1006,15 @@ impl<T: Send> Drop for Pool<T> {
             unsafe { cache.take_all_into(&mut all) };
         }
         release_all(all);
+        if self.background {
+            crate::trimmer::wake();
+        }
+    }
+}
+
+impl<T: Poolable + Send + 'static> crate::trimmer::Ageable for Pool<T> {
+    fn age(&self) -> Option<Duration> {
+        self.age_in_background()
     }
 }
 
