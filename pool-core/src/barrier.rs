@@ -62,6 +62,17 @@ impl Barrier {
         }
     }
 
+    /// The light barrier where [`asymmetric`](Self::asymmetric) is known to hold (the inlined
+    /// hit paths, behind `Backing::fast`): a compiler fence; under loom, `fence(SeqCst)`.
+    #[inline(always)]
+    pub(crate) fn light_asymmetric() {
+        if cfg!(loom) {
+            fence(Ordering::SeqCst);
+        } else {
+            core::sync::atomic::compiler_fence(Ordering::SeqCst);
+        }
+    }
+
     /// The remote side: orders its revoke stores before its busy loads, and every owner's busy
     /// store before its revoke load (with `membarrier`, on every CPU at once).
     pub(crate) fn heavy(self) {

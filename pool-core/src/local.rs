@@ -180,7 +180,8 @@ impl<T: Poolable> LocalPool<T> {
     #[inline]
     fn take(&self) -> Slot<T> {
         // The borrow ends before the factory (user code) runs, so a factory may use this pool.
-        let idle = self.stack.borrow_mut().pop();
+        // A `LocalPool` has no byte budget: the plain pop, without its bookkeeping.
+        let idle = self.stack.borrow_mut().pop_plain();
         match idle {
             Some(value) => value,
             None => self.create(),
@@ -212,7 +213,7 @@ impl<T: Poolable> LocalPool<T> {
     /// assert!(pool.try_get().is_some());
     /// ```
     pub fn try_get(&self) -> Option<LocalPooled<'_, T>> {
-        let value = self.stack.borrow_mut().pop()?;
+        let value = self.stack.borrow_mut().pop_plain()?;
         Some(LocalPooled {
             pool: self,
             value: Held::new(value),

@@ -184,18 +184,16 @@ impl<T: Send> Cache<T> {
     /// The hit path of a `get`, inlined: the owner pops its most recent idle object, and says
     /// whether the caller should ask if an aging pass is due (every [`AGE_CHECK_EVERY`]-th hit:
     /// a plain counter, no clock read here). `None` for anything else (an empty stack, a
-    /// revoked cache, no `membarrier`, a pool with a byte budget or a cut-off), which the
-    /// caller hands to [`take`](Self::take), out of line. Only the owner may call it.
+    /// revoked cache), which the caller hands to [`take`](Self::take), out of line. Only the
+    /// owner may call it, and only where [`Backing::fast`] holds (so the light barrier is a
+    /// compiler fence).
     #[inline(always)]
     pub(crate) fn take_fast(&self, backing: &Backing<T>) -> Option<(Slot<T>, bool)> {
-        let barrier = backing.barrier;
-        if !backing.fast {
-            return None;
-        }
+        debug_assert!(backing.fast, "the caller checks `Backing::fast`");
         // The protocol of `enter`, with the light barrier a compiler fence, and no waiting.
         // Relaxed: ordered before the revoke load by the light barrier.
         self.busy.store(true, Ordering::Relaxed);
-        barrier.light();
+        Barrier::light_asymmetric();
         // Acquire: see `enter`.
         let value = if self.revoke.load(Ordering::Acquire) {
             None
@@ -218,17 +216,15 @@ impl<T: Send> Cache<T> {
     }
 
     /// The hit path of a return, inlined: the owner pushes onto its stack if it has room.
-    /// `Err(idle)` for anything else (a full stack, a revoked cache, no `membarrier`), which the
-    /// caller hands to [`put`](Self::put), out of line. Only the owner may call it.
+    /// `Err(idle)` for anything else (a full stack, a revoked cache), which the caller hands to
+    /// [`put`](Self::put), out of line. Only the owner may call it, and only where
+    /// [`Backing::fast`] holds.
     #[inline(always)]
     pub(crate) fn put_fast(&self, idle: Idle<T>, backing: &Backing<T>) -> Result<(), Idle<T>> {
-        let barrier = backing.barrier;
-        if !backing.fast {
-            return Err(idle);
-        }
+        debug_assert!(backing.fast, "the caller checks `Backing::fast`");
         // Relaxed: ordered before the revoke load by the light barrier.
         self.busy.store(true, Ordering::Relaxed);
-        barrier.light();
+        Barrier::light_asymmetric();
         // Acquire: see `enter`.
         let kept = if self.revoke.load(Ordering::Acquire) {
             Err(idle)

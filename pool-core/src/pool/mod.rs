@@ -365,7 +365,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return self.take_from_tier().map(|value| (None, value));
         };
-        let value = match cache.take_fast(&self.backing) {
+        let hit = if self.backing.fast {
+            cache.take_fast(&self.backing)
+        } else {
+            None
+        };
+        let value = match hit {
             Some((value, _)) => value,
             None => self.find_idle(cache, &mut false).ok()?,
         };
@@ -515,7 +520,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
-        let (value, check) = match cache.take_fast(&self.backing) {
+        let hit = if self.backing.fast {
+            cache.take_fast(&self.backing)
+        } else {
+            None
+        };
+        let (value, check) = match hit {
             Some(hit) => hit,
             None => self.take_slow(cache),
         };
@@ -741,8 +751,33 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread owns that cache, else to this thread's own cache, else to the tier. The hit is
     /// inlined; everything else is out of line.
     #[inline(always)]
-    fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
-        let bytes = match prepare_return(&mut *value, self.backing.max_retained_bytes()) {
+    fn put_to(&self, home: Option<&Cache<T>>, value: Slot<T>) {
+        if self.backing.fast {
+            self.put_checked(home, value, self.backing.limits.max_retained_bytes, true);
+        } else {
+            self.put_to_slow(home, value);
+        }
+    }
+
+    /// [`put_to`](Self::put_to) for a pool whose hit path is out of line (a byte budget, a
+    /// learned cut-off, no `membarrier`).
+    #[cold]
+    #[inline(never)]
+    fn put_to_slow(&self, home: Option<&Cache<T>>, value: Slot<T>) {
+        self.put_checked(home, value, self.backing.max_retained_bytes(), false);
+    }
+
+    /// Resets `value`, checks it against `max_retained_bytes`, and returns it to the right
+    /// cache; `fast`: the pool takes the inlined hit path (`Backing::fast`).
+    #[inline(always)]
+    fn put_checked(
+        &self,
+        home: Option<&Cache<T>>,
+        mut value: Slot<T>,
+        max_retained_bytes: usize,
+        fast: bool,
+    ) {
+        let bytes = match prepare_return(&mut *value, max_retained_bytes) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
@@ -754,6 +789,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 None => return self.put_slow(None, idle),
             },
         };
+        if !fast {
+            return self.put_slow(Some(cache), idle);
+        }
         if let Err(idle) = cache.put_fast(idle, &self.backing) {
             self.put_slow(Some(cache), idle);
         }
