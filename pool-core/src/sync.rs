@@ -31,6 +31,28 @@ pub(crate) use thread_local::ThreadLocal;
 #[cfg(loom)]
 pub(crate) use self::loom_local::ThreadLocal;
 
+/// `T` on cache lines of its own (128 bytes: two lines, as crossbeam's `CachePadded`, since
+/// x86's adjacent-line prefetcher pairs them): for a value other threads write, next to values
+/// every thread reads.
+#[repr(align(128))]
+#[derive(Debug, Default)]
+pub(crate) struct Lined<T>(pub(crate) T);
+
+impl<T> core::ops::Deref for Lined<T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> core::ops::DerefMut for Lined<T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
 /// Locks `mutex`, ignoring poison: the pool never runs user code while holding its locks, so a
 /// poisoned lock still guards consistent data.
 #[inline]

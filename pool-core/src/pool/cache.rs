@@ -23,8 +23,8 @@ use crate::idle::{Idle, Stack};
 use crate::lifecycle::Limits;
 use crate::slot::Slot;
 use crate::sync::{
-    Arc, AtomicBool, AtomicU64, AtomicUsize, MutPtr, Mutex, MutexGuard, Ordering, UnsafeCell, lock,
-    spin_wait,
+    Arc, AtomicBool, AtomicU64, AtomicUsize, Lined, MutPtr, Mutex, MutexGuard, Ordering,
+    UnsafeCell, lock, spin_wait,
 };
 
 use super::memory::{AGE_CHECK_EVERY, Budget, Cutoff};
@@ -33,7 +33,9 @@ use super::tier::Tier;
 /// What a cache needs from its pool: the shared tier it refills from and spills to, the
 /// bounds, and the barrier pair.
 pub(crate) struct Backing<T> {
-    pub(crate) tier: Mutex<Tier<T>>,
+    /// On lines of its own: every thread's refills and spills write the lock, while the fields
+    /// below are read on every operation.
+    pub(crate) tier: Lined<Mutex<Tier<T>>>,
     pub(crate) limits: Limits,
     /// How many objects move between a cache and the tier at once.
     pub(crate) batch: usize,

@@ -37,7 +37,7 @@ use crate::lifecycle::{
 use crate::slot::{Held, Slot};
 use crate::stats::{Creations, Discards, Stats};
 use crate::sync::{
-    Arc, AtomicU64, AtomicUsize, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
+    Arc, AtomicU64, AtomicUsize, Lined, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
 };
 
 /// How many other threads' caches a `get` that found nothing at home and in the tier considers
@@ -143,6 +143,10 @@ impl Totals {
 /// };
 /// println!("{leaked}");
 /// ```
+// Aligned to 128 bytes, so that in an `Arc<Pool<T>>` the reference counts, written by every
+// `get_owned` and its guard's drop, do not share a line with the fields every operation reads
+// (`pooled_ops/cross_thread`: `get_owned` took 920 ns an object when they did, 170 ns after).
+#[repr(align(128))]
 pub struct Pool<T: Send> {
     /// Unique for the process: the key of this thread's last-cache shortcut (`owner.rs`).
     id: u64,
@@ -238,7 +242,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             id: owner::next_pool_id(),
             factory,
             backing: Backing {
-                tier: Mutex::new(Tier::new()),
+                tier: Lined(Mutex::new(Tier::new())),
                 limits,
                 batch: (limits.thread_cache / 2).max(1),
                 barrier,
