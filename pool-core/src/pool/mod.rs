@@ -54,6 +54,10 @@ enum Creation {
     OutOfReach,
 }
 
+/// How many times a `get` whose cache and the tier are empty looks at the tier again before it
+/// steals with a heavy barrier (see `Pool::tier_refills_soon`).
+const TIER_PATIENCE: usize = 256;
+
 /// Drops an object that neither the cache nor the tier had room for (out of line: rare).
 #[cold]
 #[inline(never)]
@@ -603,10 +607,46 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     fn find_idle(&self, cache: &Cache<T>, check: &mut bool) -> Result<Slot<T>, Creation> {
         let (value, due) = cache.take(&self.backing);
         *check |= due;
-        match value {
-            Some(value) => Ok(value),
-            None => self.steal(cache),
+        if let Some(value) = value {
+            return Ok(value);
         }
+        if self.tier_refills_soon(cache) {
+            let (value, due) = cache.take(&self.backing);
+            *check |= due;
+            if let Some(value) = value {
+                return Ok(value);
+            }
+        }
+        self.steal(cache)
+    }
+
+    /// Before a steal that would cost a heavy barrier (some other cache holds objects), waits
+    /// a moment for the tier to receive a batch: in producer/consumer traffic the consumer's
+    /// cache spills one every few returns, and taking it costs a lock, not a barrier. Says
+    /// whether the tier has objects now. At most [`TIER_PATIENCE`] looks, a few microseconds.
+    #[cold]
+    fn tier_refills_soon(&self, me: &Cache<T>) -> bool {
+        if cfg!(loom) {
+            return false;
+        }
+        let hinted = lock(&self.caches)
+            .iter()
+            .any(|cache| !ptr::eq(&**cache, me) && cache.len_hint() > 0);
+        if !hinted {
+            return false;
+        }
+        for _ in 0..TIER_PATIENCE {
+            if self
+                .backing
+                .tier
+                .try_lock()
+                .is_ok_and(|tier| tier.len() > 0)
+            {
+                return true;
+            }
+            core::hint::spin_loop();
+        }
+        false
     }
 
     /// Creates an object, for `reason`, if the [`max_live`](PoolBuilder::max_live) cap (if any)
