@@ -40,6 +40,9 @@ pub(crate) struct Backing<T> {
     /// How many objects move between a cache and the tier at once.
     pub(crate) batch: usize,
     pub(crate) barrier: Barrier,
+    /// Batches spilled to the tier so far: a thief waits for the next one only while spills
+    /// keep coming (`Pool::tier_refills_soon`).
+    pub(crate) spills: AtomicUsize,
     /// The inlined hit paths may run: the barrier is asymmetric, and the pool has no byte
     /// budget and learns no cut-off (whose bookkeeping only the out-of-line paths do).
     pub(crate) fast: bool,
@@ -79,6 +82,8 @@ pub(crate) struct Cache<T> {
     len_hint: AtomicUsize,
     /// The owner's token (see `owner.rs`).
     owner: AtomicU64,
+    /// `Backing::spills` when this cache's owner last waited for the tier (owner only).
+    spills_seen: AtomicUsize,
     stack: UnsafeCell<Stack<T>>,
 }
 
@@ -140,6 +145,7 @@ impl<T: Send> Cache<T> {
             busy: AtomicBool::new(false),
             revoke: AtomicBool::new(false),
             len_hint: AtomicUsize::new(0),
+            spills_seen: AtomicUsize::new(0),
             owner: AtomicU64::new(owner),
             stack: UnsafeCell::new(stack),
         }
@@ -299,6 +305,14 @@ impl<T: Send> Cache<T> {
         } else {
             put_full(stack, idle, backing)
         }
+    }
+
+    /// Whether the tier received a spill since the owner last asked (owner only): in
+    /// producer/consumer traffic spills keep coming, and a thief does well to wait for one.
+    pub(crate) fn spills_since_last_look(&self, backing: &Backing<T>) -> bool {
+        // Relaxed (both): hints.
+        let now = backing.spills.load(Ordering::Relaxed);
+        now != self.spills_seen.swap(now, Ordering::Relaxed)
     }
 
     /// The stack's length after the owner's last access (a hint: the owner may be changing it).
@@ -462,9 +476,15 @@ fn put_full<T>(stack: &mut Stack<T>, idle: Idle<T>, backing: &Backing<T>) -> Opt
     let room = max_idle.saturating_sub(tier.len());
     // The oldest first; those below the low-water mark were idle since the last `trim()`, and
     // join the tier's victims so that the next one still releases them.
+    let mut spilled_any = false;
     stack.take_oldest(backing.batch.min(room), |spilled, stale| {
         tier.push(spilled, stale);
+        spilled_any = true;
     });
+    if spilled_any {
+        // Relaxed: a hint for thieves (see `Pool::tier_refills_soon`).
+        backing.spills.fetch_add(1, Ordering::Relaxed);
+    }
     let kept = if stack.len() < capacity {
         stack.push(idle);
         None

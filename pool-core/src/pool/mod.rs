@@ -250,6 +250,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 limits,
                 batch: (limits.thread_cache / 2).max(1),
                 barrier,
+                spills: AtomicUsize::new(0),
                 // The inlined hit paths skip the byte budget's and the cut-off's bookkeeping,
                 // so a pool with either takes the out-of-line paths.
                 fast: barrier.asymmetric() && budget.is_none() && !limits.auto_max_retained_bytes,
@@ -626,7 +627,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// whether the tier has objects now. At most [`TIER_PATIENCE`] looks, a few microseconds.
     #[cold]
     fn tier_refills_soon(&self, me: &Cache<T>) -> bool {
-        if cfg!(loom) {
+        // Only while spills keep coming (producer/consumer); a cache drained another way (its
+        // objects returned elsewhere for good) would wait for nothing.
+        if cfg!(loom) || !me.spills_since_last_look(&self.backing) {
             return false;
         }
         let hinted = lock(&self.caches)
