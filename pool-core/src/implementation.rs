@@ -104,11 +104,13 @@
 //! barrier for all of them, and the thief moves half (rounded up, at most a batch) of the first
 //! non-empty one's objects, the oldest first, straight into its own empty stack, taking one for
 //! the caller: a steal allocates nothing and never takes the thief's cache past its bound. When
-//! every hint is zero no barrier is issued and the factory runs. When some hint is not, the
-//! thief first looks at the tier again for a few microseconds (`TIER_PATIENCE`): in
-//! producer/consumer traffic the consumer's cache spills a batch every few returns, and taking
-//! that costs a lock, where a steal costs a `membarrier` (about 10 µs here). That took
-//! `pool_ops/cross_thread` with `get_owned` from about 920 ns an object to about 150 ns. Every idle object is within
+//! every hint is zero no barrier is issued and the factory runs. When some hint is not, and
+//! the tier received a spill since this thread last looked (spills keep coming: producer/consumer
+//! traffic), the thief first looks at the tier again for a few microseconds (`TIER_PATIENCE`):
+//! the consumer's cache spills a batch every few returns, and taking it costs a lock where a
+//! steal costs a `membarrier` (about 10 µs here). That took `pool_ops/cross_thread` with
+//! `get_owned` from about 920 ns an object to about 110-150 ns. A cache drained another way
+//! (its objects promoted to another class, or returned elsewhere for good) steals at once. Every idle object is within
 //! reach of a steal, so the pool keeps no Go-style `private` object out of reach.
 //!
 //! Lock order: registry, then the tier. Owners take only the tier, and only the owner accesses
