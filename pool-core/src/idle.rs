@@ -64,13 +64,13 @@ pub(crate) struct Stack<T> {
     /// The fewest items the stack held since the last trim: the items below it were not touched
     /// since, so the next trim releases them.
     low_water: usize,
-    /// Bytes the items retain (saturating: a user `retained_bytes` may return anything), kept
-    /// for the byte budget: maintained by the slow-path operations, which are the only ones a
-    /// budgeted pool uses; the hit path's `pop_plain` and `push_if_room` leave it alone, so in a
-    /// pool without a budget it drifts and is never read ([`bytes`](Self::bytes) and the stats
-    /// sum the items instead).
-    bytes: usize,
-    /// Bytes of the pool's byte budget this stack holds, at least `bytes`; `usize::MAX`: the pool
+    /// Bytes the items retain as the byte budget sees them (saturating: a user `retained_bytes`
+    /// may report anything). Maintained by the slow-path operations, the only ones a budgeted
+    /// pool uses; the hit path's `pop_plain` and `push_if_room` leave it alone, so in a pool
+    /// without a budget it drifts and is never read ([`bytes`](Self::bytes) and the stats sum
+    /// the items instead).
+    held: usize,
+    /// Bytes of the pool's byte budget this stack holds, at least `held`; `usize::MAX`: the pool
     /// has no budget (see `pool/memory.rs`).
     pub(crate) allowance: usize,
     /// Returns per size class since the last flush to the pool (empty: the pool learns no
@@ -87,7 +87,7 @@ impl<T> Stack<T> {
         Self {
             items: Vec::with_capacity(capacity.min(256)),
             low_water: 0,
-            bytes: 0,
+            held: 0,
             allowance: usize::MAX,
             sizes: Vec::new(),
             sized: 0,
@@ -115,7 +115,7 @@ impl<T> Stack<T> {
 
     /// What the budget sees the items retain (see the field: exact only for a budgeted stack).
     fn held(&self) -> usize {
-        self.bytes
+        self.held
     }
 
     /// Whether one more object of `bytes` fits in what the stack holds of the byte budget
@@ -188,7 +188,7 @@ impl<T> Stack<T> {
     pub(crate) fn pop(&mut self) -> Option<Slot<T>> {
         let idle = self.items.pop()?;
         self.low_water = self.low_water.min(self.items.len());
-        self.bytes = self.bytes.saturating_sub(idle.bytes);
+        self.held = self.held.saturating_sub(idle.bytes);
         self.counts.reuses += 1;
         Some(idle.value)
     }
@@ -196,7 +196,7 @@ impl<T> Stack<T> {
     /// Pushes a returned object on top (the caller checked the bound and counted the return).
     #[inline]
     pub(crate) fn push(&mut self, idle: Idle<T>) {
-        self.bytes = self.bytes.saturating_add(idle.bytes);
+        self.held = self.held.saturating_add(idle.bytes);
         self.items.push(idle);
     }
 
@@ -233,7 +233,7 @@ impl<T> Stack<T> {
         let stale = self.low_water.min(n);
         self.low_water -= stale;
         for (i, idle) in self.items.drain(..n).enumerate() {
-            self.bytes = self.bytes.saturating_sub(idle.bytes);
+            self.held = self.held.saturating_sub(idle.bytes);
             if self.allowance != usize::MAX {
                 self.allowance -= idle.bytes;
             }
@@ -250,9 +250,9 @@ impl<T> Stack<T> {
         let bytes = self.items[..n]
             .iter()
             .fold(0usize, |sum, idle| sum.saturating_add(idle.bytes));
-        self.bytes = self.bytes.saturating_sub(bytes);
+        self.held = self.held.saturating_sub(bytes);
         self.uncharge(bytes);
-        to.bytes = to.bytes.saturating_add(bytes);
+        to.held = to.held.saturating_add(bytes);
         to.charge(bytes);
         to.items.splice(0..0, self.items.drain(..n));
         to.low_water += stale;
@@ -273,7 +273,7 @@ impl<T> Stack<T> {
         };
         let mut freed = 0usize;
         for idle in self.items.drain(..n) {
-            self.bytes = self.bytes.saturating_sub(idle.bytes);
+            self.held = self.held.saturating_sub(idle.bytes);
             freed = freed.saturating_add(idle.bytes);
             released.push(idle);
         }
@@ -291,7 +291,7 @@ impl<T> Stack<T> {
 
     /// Empties the stack into `all` (the pool is being dropped).
     pub(crate) fn take_all_into(&mut self, all: &mut Vec<Idle<T>>) {
-        self.bytes = 0;
+        self.held = 0;
         self.low_water = 0;
         all.append(&mut self.items);
     }
@@ -360,7 +360,7 @@ mod tests {
             "the bottom 3 were not touched"
         );
         assert_eq!(out.iter().map(|i| *i.value).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!((s.len(), s.bytes), (1, 10));
+        assert_eq!((s.len(), s.held), (1, 10));
     }
 
     #[test]
@@ -373,8 +373,8 @@ mod tests {
         let mut b = Stack::with_capacity(4);
         b.push(idle(7, 1));
         a.move_oldest_into(&mut b, 2);
-        assert_eq!((a.len(), a.low_water, a.bytes), (2, 2, 2));
-        assert_eq!((b.len(), b.low_water, b.bytes), (3, 2, 3));
+        assert_eq!((a.len(), a.low_water, a.held), (2, 2, 2));
+        assert_eq!((b.len(), b.low_water, b.held), (3, 2, 3));
         let mut out = Vec::new();
         assert_eq!(
             b.trim_into(&mut out, Release::Trim).0,
@@ -432,6 +432,6 @@ mod tests {
         );
         s.pop();
         s.pop();
-        assert_eq!(s.bytes, 0);
+        assert_eq!(s.held, 0);
     }
 }

@@ -55,18 +55,22 @@ fn counted_pool(
     cache: usize,
     max_idle: usize,
 ) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    counted_pool_with(|builder| builder.thread_cache(cache).max_idle(max_idle))
+}
+
+/// [`counted_pool`] with the builder's settings up to `configure`.
+fn counted_pool_with(
+    configure: impl FnOnce(PoolBuilder<Obj>) -> PoolBuilder<Obj>,
+) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let made = Arc::new(AtomicUsize::new(0));
     let drops = Arc::new(AtomicUsize::new(0));
     let (d, m) = (Arc::clone(&drops), Arc::clone(&made));
-    let pool = PoolBuilder::from_factory(move || Obj {
+    let builder = PoolBuilder::from_factory(move || Obj {
         id: m.fetch_add(1, Ordering::Relaxed),
         held: false,
         drops: Arc::clone(&d),
-    })
-    .thread_cache(cache)
-    .max_idle(max_idle)
-    .build();
-    (Arc::new(pool), drops, made)
+    });
+    (Arc::new(configure(builder).build()), drops, made)
 }
 
 /// Marks an object held for a moment, failing if someone else holds it.
@@ -316,19 +320,11 @@ fn foreign_drop_while_owner_steals() {
 #[test]
 fn aging_passes_race_with_owners() {
     run_model(|| {
-        let made = Arc::new(AtomicUsize::new(0));
-        let drops = Arc::new(AtomicUsize::new(0));
-        let (d, m) = (Arc::clone(&drops), Arc::clone(&made));
-        let pool = Arc::new(
-            PoolBuilder::from_factory(move || Obj {
-                id: m.fetch_add(1, Ordering::Relaxed),
-                held: false,
-                drops: Arc::clone(&d),
-            })
-            .thread_cache(1)
-            .idle_timeout(std::time::Duration::ZERO)
-            .build(),
-        );
+        let (pool, drops, _) = counted_pool_with(|builder| {
+            builder
+                .thread_cache(1)
+                .idle_timeout(std::time::Duration::ZERO)
+        });
         let p = Arc::clone(&pool);
         let worker = thread::spawn(move || {
             let mut a = p.get();

@@ -374,12 +374,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return self.take_from_tier().map(|value| (None, value));
         };
-        let hit = if self.backing.fast {
-            cache.take_fast(&self.backing)
-        } else {
-            None
-        };
-        let value = match hit {
+        let value = match self.take_hit(cache) {
             Some((value, _)) => value,
             None => self.find_idle(cache, &mut false).ok()?,
         };
@@ -529,12 +524,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
-        let hit = if self.backing.fast {
-            cache.take_fast(&self.backing)
-        } else {
-            None
-        };
-        let (value, check) = match hit {
+        let (value, check) = match self.take_hit(cache) {
             Some(hit) => hit,
             None => self.take_slow(cache),
         };
@@ -583,6 +573,17 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     pub(crate) fn age_in_background(&self) -> Option<Duration> {
         self.tick();
         self.aging.until_due()
+    }
+
+    /// The inlined hit of a `get` on this thread's `cache`, where the pool takes the fast path
+    /// (`Backing::fast`); the flag as in [`Cache::take_fast`].
+    #[inline(always)]
+    fn take_hit(&self, cache: &Cache<T>) -> Option<(Slot<T>, bool)> {
+        if self.backing.fast {
+            cache.take_fast(&self.backing)
+        } else {
+            None
+        }
     }
 
     /// A `get` that missed the fast path: pop (waiting for a remote if the cache is revoked)
