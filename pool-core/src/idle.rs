@@ -6,6 +6,10 @@
 //! and the counters of what happened to it. It knows nothing of threads: whoever owns it (the
 //! thread that owns a cache, a `RefCell`) decides who may touch it.
 
+use core::panic::AssertUnwindSafe;
+use std::panic::catch_unwind;
+
+use crate::lifecycle::Measure;
 use crate::slot::Slot;
 use crate::stats::{Discards, Stats};
 
@@ -109,8 +113,8 @@ impl<T> Stack<T> {
 
     /// Bytes the items retain, summed (saturating). Summed when asked, not kept up to date on
     /// the hit path.
-    pub(crate) fn bytes(&self) -> usize {
-        sum_bytes(&self.items)
+    pub(crate) fn bytes(&self, measure: Measure<T>) -> usize {
+        sum_bytes(&self.items, measure)
     }
 
     /// What the budget sees the items retain (see the field: exact only for a budgeted stack).
@@ -297,7 +301,7 @@ impl<T> Stack<T> {
     }
 
     /// Adds this stack's counters, idle objects and retained bytes to `stats`.
-    pub(crate) fn add_to(&self, stats: &mut Stats) {
+    pub(crate) fn add_to(&self, stats: &mut Stats, measure: Measure<T>) {
         let c = self.counts;
         stats.reuses += c.reuses;
         stats.returns += c.returns;
@@ -311,7 +315,7 @@ impl<T> Stack<T> {
         stats.idle += self.items.len() as u64;
         stats.retained_bytes = stats
             .retained_bytes
-            .saturating_add(self.bytes() as u64)
+            .saturating_add(self.bytes(measure) as u64)
             .saturating_add(boxes_bytes::<T>(self.items.len()));
     }
 }
@@ -322,11 +326,17 @@ pub(crate) fn boxes_bytes<T>(n: usize) -> u64 {
     (n as u64).saturating_mul(Slot::<T>::BOX_BYTES as u64)
 }
 
-/// The bytes `items` retain, summed (saturating).
-pub(crate) fn sum_bytes<T>(items: &[Idle<T>]) -> usize {
-    items
-        .iter()
-        .fold(0, |sum, idle| sum.saturating_add(idle.bytes))
+/// The bytes `items` retain, summed (saturating): as recorded on return, or asked of each
+/// object (see [`Measure`]; one whose `retained_bytes` panics counts 0 here, and is discarded
+/// on its next return).
+pub(crate) fn sum_bytes<T>(items: &[Idle<T>], measure: Measure<T>) -> usize {
+    items.iter().fold(0, |sum, idle| {
+        let bytes = match measure {
+            None => idle.bytes,
+            Some(f) => catch_unwind(AssertUnwindSafe(|| f(&idle.value))).unwrap_or(0),
+        };
+        sum.saturating_add(bytes)
+    })
 }
 
 #[cfg(test)]
@@ -425,7 +435,7 @@ mod tests {
         s.push(idle(0, usize::MAX));
         s.push(idle(1, 5));
         let mut stats = Stats::default();
-        s.add_to(&mut stats);
+        s.add_to(&mut stats, None);
         assert_eq!(
             stats.retained_bytes,
             (usize::MAX as u64).saturating_add(256)

@@ -99,8 +99,11 @@
 //! # Stealing
 //! A `get` whose cache and the tier are empty takes the registry's lock and considers up to five
 //! other caches, from a cursor that advances with every miss (the cost of a miss is bounded
-//! whatever the number of threads). Each cache publishes its length after every owner access as
-//! a relaxed store (a hint); only the caches whose hint is non-zero are revoked, with one heavy
+//! whatever the number of threads). Each cache publishes a length hint with relaxed stores: its
+//! length after each out-of-line access and each remote visit, and, on the inlined hit paths,
+//! only when a return finds the hint at zero (so that a hit writes nothing a thief reads: a hint
+//! left non-zero over an emptied stack costs a thief one wasted visit, which corrects it); only
+//! the caches whose hint is non-zero are revoked, with one heavy
 //! barrier for all of them, and the thief moves half (rounded up, at most a batch) of the first
 //! non-empty one's objects, the oldest first, straight into its own empty stack, taking one for
 //! the caller: a steal allocates nothing and never takes the thief's cache past its bound. When

@@ -65,24 +65,42 @@ pub(crate) enum Discard {
 }
 
 /// Resets a returned object and checks it against the per-object byte bound: `Ok` with its
-/// `retained_bytes` to keep it, or why the caller must discard it. A panic in `reset` or in
-/// `retained_bytes` (user code, both) is caught and discards the object. Called with no lock or
-/// borrow held. It leaves the object with the caller either way, so that both outcomes move it
-/// and the kept path carries no drop flag.
+/// `retained_bytes` to keep it, or why the caller must discard it. `measure`: the pool bounds
+/// bytes (a per-object bound, a budget or a learned cut-off); without one, `retained_bytes` is
+/// not called on a return (it may walk a whole collection) and `Ok(0)` is recorded, and the
+/// statistics ask the idle objects when they are read (see [`Measure`]). A panic in `reset` or
+/// in `retained_bytes` (user code, both) is caught and discards the object. Called with no lock
+/// or borrow held. It leaves the object with the caller either way, so that both outcomes move
+/// it and the kept path carries no drop flag.
 #[inline]
 pub(crate) fn prepare_return<T: Poolable>(
     value: &mut T,
     max_retained_bytes: usize,
+    measure: bool,
 ) -> Result<usize, Discard> {
     let bytes = catch_unwind(AssertUnwindSafe(|| {
         T::reset(value);
-        T::retained_bytes(value)
+        if measure { T::retained_bytes(value) } else { 0 }
     }))
     .map_err(|_| Discard::ResetPanicked)?;
     if bytes > max_retained_bytes {
         Err(Discard::Oversized(bytes))
     } else {
         Ok(bytes)
+    }
+}
+
+/// How the statistics learn an idle object's retained bytes: `None`, from what its return
+/// recorded (a pool that bounds bytes measures every return); `Some(f)`, by calling `f`
+/// (`T::retained_bytes`) on it when they are read, in a pool that measures nothing on return.
+pub(crate) type Measure<T> = Option<fn(&T) -> usize>;
+
+/// The `Measure` of a pool that measures on return iff `measures`.
+pub(crate) fn measure_for<T: Poolable>(measures: bool) -> Measure<T> {
+    if measures {
+        None
+    } else {
+        Some(T::retained_bytes)
     }
 }
 

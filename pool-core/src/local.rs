@@ -7,7 +7,9 @@ use core::fmt;
 use crate::Poolable;
 use crate::guard::guard_impls;
 use crate::idle::{Idle, Stack};
-use crate::lifecycle::{Discard, Limits, call_factory, drop_quietly, prepare_return, release_all};
+use crate::lifecycle::{
+    Discard, Limits, Measure, call_factory, drop_quietly, measure_for, prepare_return, release_all,
+};
 use crate::slot::{Held, Slot};
 use crate::stats::{Creations, Discards, Stats};
 
@@ -44,6 +46,8 @@ pub struct LocalPool<T> {
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
     counters: LocalCounters,
+    /// How `stats()` learns the idle objects' bytes (see `lifecycle::Measure`).
+    measure: Measure<T>,
     /// The pool's series, if [`PoolBuilder::metrics`](crate::PoolBuilder::metrics) named it.
     #[cfg(feature = "metrics")]
     pub(crate) metrics: Option<crate::metrics::Registration>,
@@ -155,6 +159,7 @@ impl<T: Poolable> LocalPool<T> {
             factory,
             limits,
             counters: LocalCounters::default(),
+            measure: measure_for::<T>(limits.max_retained_bytes != usize::MAX),
             #[cfg(feature = "metrics")]
             metrics: None,
         }
@@ -266,7 +271,11 @@ impl<T: Poolable> LocalPool<T> {
 
     #[inline]
     fn put_boxed(&self, mut value: Slot<T>) {
-        let bytes = match prepare_return(&mut *value, self.limits.max_retained_bytes) {
+        let bytes = match prepare_return(
+            &mut *value,
+            self.limits.max_retained_bytes,
+            self.limits.max_retained_bytes != usize::MAX,
+        ) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
@@ -374,7 +383,7 @@ impl<T> LocalPool<T> {
             },
             ..Stats::default()
         };
-        self.stack.borrow().add_to(&mut stats);
+        self.stack.borrow().add_to(&mut stats, self.measure);
         stats.finish()
     }
 

@@ -332,8 +332,9 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
         let classes: Vec<Class<B>> = classes
             .into_iter()
             .map(|size| {
-                // An allocation failure makes an empty buffer (`with_capacity(0)` does not
-                // allocate), which `take` turns into an error instead of an abort.
+                // `BufferPool::take` allocates through `take_or_try_create`, fallibly; the pool's
+                // own factory is never called on a get, and would make an empty buffer
+                // (`with_capacity(0)` does not allocate) rather than abort.
                 let factory =
                     move || B::try_with_capacity(size).unwrap_or_else(|| B::with_capacity(0));
                 let mut builder = crate::PoolBuilder::from_factory(factory).max_idle(self.max_idle);

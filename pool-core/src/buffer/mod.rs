@@ -269,12 +269,14 @@ impl<B: ByteBuffer> BufferPool<B> {
         // Every class is at most `max_buffer`, so a size a class covers is within it.
         match self.classes.iter().position(|c| c.size >= n) {
             Some(index) => {
-                let buf = self.classes[index].pool.take();
-                // A pooled buffer covers its class; a fresh one has less only when the class
-                // factory's allocation failed (it then makes an empty buffer, see `build`),
-                // which is counted as a creation in the class's stats, and dropped here.
+                let class = &self.classes[index];
+                // An allocation the allocator refuses makes nothing and counts nothing: the
+                // get is refused (`refuse`), and the class's stats do not see it.
+                let buf = class
+                    .pool
+                    .take_or_try_create(|| B::try_with_capacity(class.size))?;
                 // `build` checked that every index fits a `u32`.
-                (buf.capacity() >= n).then_some((buf, Some(index as u32)))
+                Some((buf, Some(index as u32)))
             }
             None => self.take_unpooled(n).map(|buf| (buf, None)),
         }

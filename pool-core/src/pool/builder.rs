@@ -199,15 +199,23 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     }
 
     /// Caps the objects the pool has at once, idle and in use, at `n` (like deadpool's
-    /// `max_size`: for objects that stand for a scarce resource). At the cap, a
-    /// [`get`](Pool::get) that finds nothing idle waits until an object is returned or leaves
-    /// the pool (it looks again at least every millisecond, stealing what other threads
-    /// returned to their caches), and [`try_get`](Pool::try_get) returns `None`. A
-    /// [`put`](Pool::put) is never refused: it counts, past the cap if need be. Default: no
-    /// cap. Off the hit path: the count moves only where objects are made or leave.
+    /// `max_size`: for objects that stand for a scarce resource). At the cap, a get that finds
+    /// nothing idle waits in a first-come, first-served queue until a return or a departure
+    /// lets it in (a return goes straight where the waiting gets look, and wakes one):
+    /// - [`get`](Pool::get) **blocks the calling thread**: never call it from async code, where
+    ///   it would stall the runtime's worker and every task on it (a current-thread runtime
+    ///   whose tasks hold guards across `.await` would hang for good);
+    /// - [`get_async`](Pool::get_async) and [`get_owned_async`](Pool::get_owned_async) wait
+    ///   without blocking, with any runtime, and are cancel-safe;
+    /// - [`get_timeout`](Pool::get_timeout) blocks at most that long;
+    /// - [`try_get`](Pool::try_get) never waits: `None`.
+    ///
+    /// A [`put`](Pool::put) is never refused: it counts, past the cap if need be. Default: no
+    /// cap. A capped pool takes the out-of-line paths on every get and return (its returns
+    /// must see the waiting gets): a few nanoseconds more than the inlined hit.
     ///
     /// A thread that itself holds `n` guards and calls `get` waits forever, as with a mutex
-    /// locked twice: use `try_get` where that can happen.
+    /// locked twice: use `try_get` or `get_timeout` where that can happen.
     ///
     /// # Panics
     /// `build()` panics for `max_live(0)`, where every `get` would wait forever.

@@ -20,7 +20,7 @@
 
 use crate::barrier::Barrier;
 use crate::idle::{Idle, Stack};
-use crate::lifecycle::Limits;
+use crate::lifecycle::{Limits, Measure};
 use crate::slot::Slot;
 use crate::sync::{
     Arc, AtomicBool, AtomicU64, AtomicUsize, Lined, MutPtr, Mutex, MutexGuard, Ordering,
@@ -50,6 +50,11 @@ pub(crate) struct Backing<T> {
     pub(crate) budget: Option<Arc<Budget>>,
     /// The learned per-object cut-off, if the pool learns one.
     pub(crate) cutoff: Option<Box<Cutoff>>,
+    /// The pool bounds bytes (a per-object bound, a budget or a cut-off), so every return
+    /// measures the object's `retained_bytes`; else none does (see `lifecycle::Measure`).
+    pub(crate) measures: bool,
+    /// How `stats()` learns the idle objects' bytes (`None` when returns measure them).
+    pub(crate) measure: Measure<T>,
 }
 
 impl<T> Backing<T> {
@@ -211,12 +216,12 @@ impl<T: Send> Cache<T> {
             // revoke read clear after the light barrier), so no remote touches the stack until
             // busy is cleared below, and the reference does not outlive this block.
             let stack = unsafe { ptr.deref() };
-            let value = stack
+            // The length hint is left as it is: a hit writes nothing a thief reads. A hint
+            // that says "something" over an emptied stack costs a thief one wasted visit,
+            // which corrects it.
+            stack
                 .pop_plain()
-                .map(|value| (value, stack.counts.reuses.is_multiple_of(AGE_CHECK_EVERY)));
-            // Relaxed: a hint.
-            self.len_hint.store(stack.len(), Ordering::Relaxed);
-            value
+                .map(|value| (value, stack.counts.reuses.is_multiple_of(AGE_CHECK_EVERY)))
         };
         // Release: see `OwnerAccess::drop`.
         self.leave();
@@ -241,8 +246,12 @@ impl<T: Send> Cache<T> {
             // SAFETY: as in `take_fast`.
             let stack = unsafe { ptr.deref() };
             let kept = stack.push_if_room(idle, backing.limits.thread_cache);
-            // Relaxed: a hint.
-            self.len_hint.store(stack.len(), Ordering::Relaxed);
+            // The hint is written only when it reads "nothing", so that thieves see the
+            // object: in steady state a hit reads it (its own line) and writes nothing.
+            // Relaxed (both): a hint.
+            if self.len_hint.load(Ordering::Relaxed) == 0 {
+                self.len_hint.store(stack.len(), Ordering::Relaxed);
+            }
             kept
         };
         self.leave();

@@ -1,7 +1,7 @@
 //! The guards: [`Pooled`] (borrows the pool) and [`PooledOwned`] (`'static`).
 
+use super::Home;
 use super::Pool;
-use super::cache::Cache;
 use crate::Poolable;
 use crate::guard::guard_impls;
 use crate::slot::{Held, Slot};
@@ -15,13 +15,29 @@ use crate::sync::Arc;
 ///
 /// `detach` is an associated function (`Pooled::detach(guard)`), like `Box::leak`, so that it
 /// cannot shadow a method of `T`.
+///
+/// # Moving a guard into a spawned task or thread
+/// `tokio::spawn` and `std::thread::spawn` take only `'static` values, and a `Pooled` borrows
+/// its pool, so moving one there fails with error E0597 ("borrowed value does not live long
+/// enough"). Put the pool in an `Arc` and take [`Pool::get_owned`] (or
+/// [`Pool::get_owned_async`] at a [`max_live`](crate::PoolBuilder::max_live) cap) instead: a
+/// [`PooledOwned`] owns a handle to the pool, and is `Send` when `T` is.
+///
+/// ```
+/// use std::sync::Arc;
+/// use pool_core::Pool;
+///
+/// let pool = Arc::new(Pool::<Vec<u8>>::new());
+/// let mut buf = pool.get_owned(); // not `pool.get()`: the thread needs a `'static` guard
+/// std::thread::spawn(move || buf.extend_from_slice(b"body")).join().unwrap();
+/// ```
 #[must_use = "a guard returns its object to the pool as soon as it is dropped: bind it to a variable"]
 pub struct Pooled<'a, T: Poolable + Send + 'static> {
     pub(super) pool: &'a Pool<T>,
     /// The cache the object came through (the getting thread's): dropped on the thread that
     /// owns it, the guard returns the object there without looking anything up; dropped on
     /// another thread, to that thread's own cache.
-    pub(super) home: Option<&'a Cache<T>>,
+    pub(super) home: Home<'a, T>,
     pub(super) value: Held<T>,
 }
 

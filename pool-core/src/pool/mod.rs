@@ -23,6 +23,7 @@ use core::panic::AssertUnwindSafe;
 use core::ptr;
 use core::time::Duration;
 use std::panic::catch_unwind;
+use std::time::Instant;
 
 use self::cache::{Backing, Cache, Registry, visit_revoked};
 use self::live::LiveCap;
@@ -32,7 +33,7 @@ use crate::Poolable;
 use crate::barrier::Barrier;
 use crate::idle::{Idle, Release, boxes_bytes};
 use crate::lifecycle::{
-    Discard, Factory, Limits, call_factory, drop_quietly, prepare_return, release_all,
+    Discard, Factory, Limits, call_factory, drop_quietly, measure_for, prepare_return, release_all,
 };
 use crate::slot::{Held, Slot};
 use crate::stats::{Creations, Discards, Stats};
@@ -57,6 +58,16 @@ enum Creation {
 /// How many times a `get` whose cache and the tier are empty looks at the tier again before it
 /// steals with a heavy barrier (see `Pool::tier_refills_soon`).
 const TIER_PATIENCE: usize = 256;
+
+/// The cache a guard's object came through and its owner's token at the time (see
+/// [`Pool::put_to`]).
+pub(crate) type Home<'a, T> = Option<(&'a Cache<T>, u64)>;
+
+/// A guard's [`Home`]: the cache and its owner's token, read on the getting thread.
+#[inline(always)]
+fn homed<T: Send>(cache: Option<&Cache<T>>) -> Home<'_, T> {
+    cache.map(|cache| (cache, cache.owner()))
+}
 
 /// Drops an object that neither the cache nor the tier had room for (out of line: rare).
 #[cold]
@@ -118,8 +129,9 @@ impl Totals {
 /// and keeps it for the next `get()`.
 ///
 /// Each thread keeps a small cache of idle objects, so a `get` that finds one, and the drop of
-/// its guard on the same thread, execute no atomic read-modify-write and no fence instruction
-/// and write no memory another thread reads; caches exchange objects with a shared tier in
+/// its guard on the same thread, execute no atomic read-modify-write and no fence instruction,
+/// and write only the cache's own line (its busy flag, which another thread reads only while it
+/// visits the cache for a trim, a steal or `stats()`); caches exchange objects with a shared tier in
 /// batches. See the [`implementation`](crate::implementation) notes.
 ///
 /// ```
@@ -242,6 +254,9 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         budget: Option<Arc<Budget>>,
     ) -> Self {
         let barrier = Barrier::get();
+        let measures = limits.max_retained_bytes != usize::MAX
+            || budget.is_some()
+            || limits.auto_max_retained_bytes;
         Self {
             id: owner::next_pool_id(),
             factory,
@@ -252,8 +267,14 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 barrier,
                 spills: AtomicUsize::new(0),
                 // The inlined hit paths skip the byte budget's and the cut-off's bookkeeping,
-                // so a pool with either takes the out-of-line paths.
-                fast: barrier.asymmetric() && budget.is_none() && !limits.auto_max_retained_bytes,
+                // and a capped pool's returns must see its waiting gets, so a pool with any of
+                // them takes the out-of-line paths.
+                fast: barrier.asymmetric()
+                    && budget.is_none()
+                    && !limits.auto_max_retained_bytes
+                    && limits.max_live == usize::MAX,
+                measures,
+                measure: measure_for::<T>(measures),
                 budget,
                 cutoff: limits
                     .auto_max_retained_bytes
@@ -278,6 +299,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// [`Poolable::reset`]. It comes from this thread's cache, else the shared tier, else
     /// another thread's cache (a few are probed), else the factory.
     ///
+    /// With a [`max_live`](PoolBuilder::max_live) cap, a `get` at the cap **blocks the calling
+    /// thread** until an object comes back: in async code use [`get_async`](Self::get_async)
+    /// or [`get_owned_async`](Self::get_owned_async). The guard borrows the pool; to move it
+    /// into `tokio::spawn` or `std::thread::spawn` (a borrow there is error E0597, "borrowed
+    /// value does not live long enough"), take [`get_owned`](Self::get_owned) on an
+    /// `Arc<Pool<T>>`.
+    ///
     /// # Panics
     /// If the factory panics: the panic propagates to the caller, nothing is counted as a
     /// creation, and the pool stays usable.
@@ -296,7 +324,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let (home, value) = self.take_homed();
         Pooled {
             pool: self,
-            home,
+            home: homed(home),
             value: Held::new(value),
         }
     }
@@ -326,6 +354,118 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
+    /// [`get`](Self::get) as a future, for async code in a pool with a
+    /// [`max_live`](PoolBuilder::max_live) cap: at the cap it waits without blocking the thread
+    /// (where `get` would block a runtime's worker, and with it every task on that worker),
+    /// woken by the return or departure that frees room, in the order the gets arrived. Without
+    /// a cap, or below it, it is ready at once. Any runtime: it needs none of its own.
+    ///
+    /// Cancel-safe: dropping the future while it waits leaves nothing behind (no reservation,
+    /// and the wake-up it may have received goes on to the next waiting get).
+    ///
+    /// The guard borrows the pool, so it cannot move into `tokio::spawn` (which asks for
+    /// `'static`: error E0597, "borrowed value does not live long enough"); a spawned task takes
+    /// [`get_owned_async`](Self::get_owned_async) on an `Arc<Pool<T>>`.
+    ///
+    /// # Panics
+    /// If the factory panics, as [`get`](Self::get).
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let waker = std::task::Waker::noop();
+    /// #     let mut cx = std::task::Context::from_waker(waker);
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v } }
+    /// # }
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().max_live(1).build();
+    /// block_on(async {
+    ///     let mut buf = pool.get_async().await; // the one object the cap allows
+    ///     buf.push(1);
+    ///     assert!(pool.try_get().is_none());
+    /// });
+    /// assert_eq!(pool.stats().creations, 1);
+    /// ```
+    pub async fn get_async(&self) -> Pooled<'_, T> {
+        let (home, value) = match &self.live {
+            Some(cap) => self.take_capped_async(cap).await,
+            None => self.take_homed(),
+        };
+        Pooled {
+            pool: self,
+            home: homed(home),
+            value: Held::new(value),
+        }
+    }
+
+    /// [`get_async`](Self::get_async) with a `'static` guard, as [`get_owned`](Self::get_owned):
+    /// the future owns a handle to the pool, so a spawned task can await it and hold the guard
+    /// across `.await`s.
+    ///
+    /// # Panics
+    /// If the factory panics, as [`get`](Self::get).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pool_core::Pool;
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let waker = std::task::Waker::noop();
+    /// #     let mut cx = std::task::Context::from_waker(waker);
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v } }
+    /// # }
+    ///
+    /// let pool: Arc<Pool<String>> = Arc::new(Pool::builder().max_live(4).build());
+    /// let task = pool.get_owned_async(); // 'static + Send: what `tokio::spawn` asks for
+    /// let mut s = block_on(task);
+    /// s.push_str("held across .await");
+    /// ```
+    pub fn get_owned_async(
+        self: &Arc<Self>,
+    ) -> impl Future<Output = PooledOwned<T>> + Send + 'static {
+        let pool = Arc::clone(self);
+        async move {
+            let (_, value) = match &pool.live {
+                Some(cap) => pool.take_capped_async(cap).await,
+                None => (None, pool.take()),
+            };
+            PooledOwned {
+                value: Held::new(value),
+                pool,
+            }
+        }
+    }
+
+    /// [`get`](Self::get) that waits at most `timeout` at the [`max_live`](PoolBuilder::max_live)
+    /// cap (blocking the thread meanwhile): `None` if no object could be had in that time.
+    /// Without a cap it always returns `Some`. `Duration::MAX` waits as long as `get`.
+    ///
+    /// # Panics
+    /// If the factory panics, as [`get`](Self::get).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().max_live(1).build();
+    /// let held = pool.get();
+    /// assert!(pool.get_timeout(Duration::from_millis(10)).is_none()); // at the cap
+    /// drop(held);
+    /// assert!(pool.get_timeout(Duration::from_millis(10)).is_some());
+    /// ```
+    pub fn get_timeout(&self, timeout: Duration) -> Option<Pooled<'_, T>> {
+        let (home, value) = match &self.live {
+            Some(_) => self.take_capped(Instant::now().checked_add(timeout))?,
+            None => self.take_homed(),
+        };
+        Some(Pooled {
+            pool: self,
+            home: homed(home),
+            value: Held::new(value),
+        })
+    }
+
     /// Takes an idle object if there is one (this thread's cache, the shared tier, or another
     /// thread's cache), and never calls the factory: `None` when the pool has nothing idle
     /// (object-pool's `try_pull`). With [`max_live`](PoolBuilder::max_live) set, this is the
@@ -345,7 +485,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let (home, value) = self.try_take_homed()?;
         Some(Pooled {
             pool: self,
-            home,
+            home: homed(home),
             value: Held::new(value),
         })
     }
@@ -371,14 +511,30 @@ impl<T: Poolable + Send + 'static> Pool<T> {
 
     /// An idle object, never a new one, and the cache it came through.
     fn try_take_homed(&self) -> Option<(Option<&Cache<T>>, Slot<T>)> {
+        self.find_homed().ok()
+    }
+
+    /// An idle object and the cache it came through, or why a get would have to create one.
+    /// Like every get it drives aging (a refill, or every `AGE_CHECK_EVERY`-th hit, asks).
+    fn find_homed(&self) -> Result<(Option<&Cache<T>>, Slot<T>), Creation> {
         let Some(cache) = self.local() else {
-            return self.take_from_tier().map(|value| (None, value));
+            return self
+                .take_uncached_idle()
+                .map(|value| (None, value))
+                .ok_or(self.unsearched());
         };
-        let value = match self.take_hit(cache) {
-            Some((value, _)) => value,
-            None => self.find_idle(cache, &mut false).ok()?,
+        let mut check = false;
+        let found = match self.take_hit(cache) {
+            Some((value, due)) => {
+                check = due;
+                Ok(value)
+            }
+            None => self.find_idle(cache, &mut check),
         };
-        Some((Some(cache), value))
+        if check {
+            self.tick();
+        }
+        found.map(|value| (Some(cache), value))
     }
 
     /// Makes up to `n` objects ahead of the traffic and keeps them idle in the shared tier, so
@@ -415,7 +571,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             let mut value = Slot::new(self.call_factory());
             made += 1;
             shared_add(&self.totals.prefilled, 1);
-            let bytes = match prepare_return(&mut *value, self.backing.max_retained_bytes()) {
+            let bytes = match prepare_return(
+                &mut *value,
+                self.backing.max_retained_bytes(),
+                self.backing.measures,
+            ) {
                 Ok(bytes) => bytes,
                 Err(reason) => {
                     self.discard(reason, value);
@@ -477,6 +637,25 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         self.local_slow()
     }
 
+    /// This thread's cache for a return: as [`local`](Self::local), but a thread that never
+    /// took an object from any pool (it has no token) gets no cache: its returns go to the
+    /// shared tier. Such a thread may be running its thread-local destructors after the
+    /// `thread_local` crate's own, where asking that crate for an id panics, and nothing tells
+    /// that moment apart from an ordinary one; a thread that gets from a pool has a token, and
+    /// its exit is handled by `owner.rs`.
+    #[inline(always)]
+    fn local_for_return(&self) -> Option<&Cache<T>> {
+        let (pool, cache) = owner::last();
+        if pool == self.id {
+            // SAFETY: as in `local`.
+            return Some(unsafe { &*cache.cast::<Cache<T>>() });
+        }
+        if owner::current() == owner::NONE {
+            return None;
+        }
+        self.local_slow()
+    }
+
     /// [`local`](Self::local) through the `thread_local` crate, which remembers the result.
     #[cold]
     #[inline(never)]
@@ -511,10 +690,42 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         cache
     }
 
-    /// Takes an idle object or creates one, without a guard (for `BufferPool`).
+    /// Takes an idle object or creates one, without a guard.
     #[inline]
     pub(crate) fn take(&self) -> Slot<T> {
         self.take_homed().1
+    }
+
+    /// For `BufferPool`'s classes: an idle object, else one that `make` makes, which may fail
+    /// (an allocation the allocator refused): then nothing is counted and nothing is kept, as
+    /// if the get had not happened. The hit is inlined, as in [`take`](Self::take). The
+    /// classes have no [`max_live`](PoolBuilder::max_live) cap.
+    #[inline]
+    pub(crate) fn take_or_try_create(&self, make: impl FnOnce() -> Option<T>) -> Option<Slot<T>> {
+        if let Some(cache) = self.local()
+            && let Some((value, check)) = self.take_hit(cache)
+        {
+            if check {
+                self.tick();
+            }
+            return Some(value);
+        }
+        self.take_or_try_create_slow(make)
+    }
+
+    /// [`take_or_try_create`](Self::take_or_try_create) past the hit.
+    #[cold]
+    #[inline(never)]
+    fn take_or_try_create_slow(&self, make: impl FnOnce() -> Option<T>) -> Option<Slot<T>> {
+        debug_assert!(self.live.is_none(), "the classes have no cap");
+        match self.find_homed() {
+            Ok((_, value)) => Some(value),
+            Err(reason) => {
+                let value = make()?;
+                self.count_creation(reason);
+                Some(Slot::new(value))
+            }
+        }
     }
 
     /// Takes an idle object or creates one, and says which cache (this thread's) it came
@@ -591,16 +802,74 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     #[inline(never)]
     fn take_slow(&self, cache: &Cache<T>) -> (Slot<T>, bool) {
+        if self.live.is_some() {
+            // A capped pool never takes the fast path: every get comes here (and ages in
+            // `find_homed`).
+            let (_, value) = self
+                .take_capped(None)
+                .expect("no deadline: waits until served");
+            return (value, false);
+        }
         let mut check = false;
+        let value = match self.find_idle(cache, &mut check) {
+            Ok(value) => value,
+            Err(reason) => self.create(reason),
+        };
+        (value, check)
+    }
+
+    /// A get in a pool with a [`max_live`](PoolBuilder::max_live) cap: an idle object, or
+    /// room for a new one, else it waits in the cap's queue (blocking the thread) until a
+    /// return or a departure lets it in, or until `deadline` (`None`: for as long as it takes).
+    /// While others wait, a new get queues behind them (see `live.rs`).
+    #[cold]
+    fn take_capped(&self, deadline: Option<Instant>) -> Option<(Option<&Cache<T>>, Slot<T>)> {
+        let cap = self.live.as_ref()?;
+        if !cap.has_waiters()
+            && let Some(found) = self.acquire_capped(cap)
+        {
+            return Some(found);
+        }
         loop {
-            let reason = match self.find_idle(cache, &mut check) {
-                Ok(value) => return (value, check),
-                Err(reason) => reason,
-            };
-            if let Some(value) = self.create_within_cap(reason) {
-                return (value, check);
+            let waiter = cap.waiter();
+            if let Some(found) = self.acquire_capped(cap) {
+                return Some(found);
+            }
+            if !waiter.wait(deadline) {
+                return None;
             }
         }
+    }
+
+    /// [`take_capped`](Self::take_capped) for a future: the same queue, awaited.
+    async fn take_capped_async(&self, cap: &LiveCap) -> (Option<&Cache<T>>, Slot<T>) {
+        if !cap.has_waiters()
+            && let Some(found) = self.acquire_capped(cap)
+        {
+            return found;
+        }
+        loop {
+            let mut waiter = cap.waiter();
+            if let Some(found) = self.acquire_capped(cap) {
+                return found;
+            }
+            waiter.listener().await;
+        }
+    }
+
+    /// One look of a capped get: an idle object (this thread's cache, the tier, a steal), room
+    /// under the cap for a new one, or, before giving up, an idle object in any thread's cache
+    /// (the steal probes only a few). `None`: the caller waits.
+    fn acquire_capped(&self, cap: &LiveCap) -> Option<(Option<&Cache<T>>, Slot<T>)> {
+        let reason = match self.find_homed() {
+            Ok(found) => return Some(found),
+            Err(reason) => reason,
+        };
+        if cap.try_reserve() {
+            return Some((self.local(), self.create(reason)));
+        }
+        let value = self.take_uncached_idle()?;
+        Some((self.local(), value))
     }
 
     /// An idle object for a `get` whose fast path missed: from `cache` (this thread's, waiting
@@ -651,20 +920,6 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             core::hint::spin_loop();
         }
         false
-    }
-
-    /// Creates an object, for `reason`, if the [`max_live`](PoolBuilder::max_live) cap (if any)
-    /// has room; at the cap, waits a moment for an object to leave or come back, and says
-    /// `None` so that the caller looks for an idle one again.
-    fn create_within_cap(&self, reason: Creation) -> Option<Slot<T>> {
-        match &self.live {
-            None => Some(self.create(reason)),
-            Some(cap) if cap.try_reserve() => Some(self.create(reason)),
-            Some(cap) => {
-                cap.wait();
-                None
-            }
-        }
     }
 
     /// The last resort before the factory: considers up to [`STEAL_PROBES`] + 1 other caches,
@@ -727,6 +982,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// returned.
     fn create(&self, reason: Creation) -> Slot<T> {
         let value = self.call_factory();
+        self.count_creation(reason);
+        Slot::new(value)
+    }
+
+    /// Counts a creation, for `reason`.
+    fn count_creation(&self, reason: Creation) {
         shared_add(
             match reason {
                 Creation::Empty => &self.totals.created_empty,
@@ -734,7 +995,6 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             },
             1,
         );
-        Slot::new(value)
     }
 
     /// Calls the factory (no lock held); if it panics, counts it and gives back the room it
@@ -755,6 +1015,31 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         }
     }
 
+    /// An idle object for a get without a cache (a get during thread exit): the tier's, else
+    /// one taken from another thread's cache, every cache considered (this path is rare, and a
+    /// get waiting at the [`max_live`](PoolBuilder::max_live) cap must reach them all).
+    #[cold]
+    fn take_uncached_idle(&self) -> Option<Slot<T>> {
+        if let Some(value) = self.take_from_tier() {
+            return Some(value);
+        }
+        let caches = lock(&self.caches);
+        let hinted: Vec<usize> = (0..caches.len())
+            .filter(|&i| caches[i].len_hint() > 0)
+            .collect();
+        if hinted.is_empty() {
+            return None;
+        }
+        let mut found = None;
+        visit_revoked(&caches, hinted.into_iter(), self.backing.barrier, |stack| {
+            found = stack.pop();
+            found.is_some()
+        });
+        // A budgeted victim keeps the object's share of the budget as spare, and gives it
+        // back with its surplus on its next spill or trim.
+        found
+    }
+
     /// An idle object from the tier, without a cache.
     fn take_from_tier(&self) -> Option<Slot<T>> {
         let idle = lock(&self.backing.tier).pop()?;
@@ -768,13 +1053,15 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// `get` without a cache (a guard dropped during thread exit, see [`local`](Self::local)).
     #[cold]
     fn take_uncached(&self) -> Slot<T> {
-        loop {
-            if let Some(value) = self.take_from_tier() {
-                return value;
-            }
-            if let Some(value) = self.create_within_cap(self.unsearched()) {
-                return value;
-            }
+        if self.live.is_some() {
+            let (_, value) = self
+                .take_capped(None)
+                .expect("no deadline: waits until served");
+            return value;
+        }
+        match self.take_uncached_idle() {
+            Some(value) => value,
+            None => self.create(self.unsearched()),
         }
     }
 
@@ -799,7 +1086,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread owns that cache, else to this thread's own cache, else to the tier. The hit is
     /// inlined; everything else is out of line.
     #[inline(always)]
-    fn put_to(&self, home: Option<&Cache<T>>, value: Slot<T>) {
+    fn put_to(&self, home: Home<'_, T>, value: Slot<T>) {
         if self.backing.fast {
             self.put_checked(home, value, self.backing.limits.max_retained_bytes, true);
         } else {
@@ -811,7 +1098,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// learned cut-off, no `membarrier`).
     #[cold]
     #[inline(never)]
-    fn put_to_slow(&self, home: Option<&Cache<T>>, value: Slot<T>) {
+    fn put_to_slow(&self, home: Home<'_, T>, value: Slot<T>) {
         self.put_checked(home, value, self.backing.max_retained_bytes(), false);
     }
 
@@ -820,19 +1107,21 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[inline(always)]
     fn put_checked(
         &self,
-        home: Option<&Cache<T>>,
+        home: Home<'_, T>,
         mut value: Slot<T>,
         max_retained_bytes: usize,
         fast: bool,
     ) {
-        let bytes = match prepare_return(&mut *value, max_retained_bytes) {
+        let bytes = match prepare_return(&mut *value, max_retained_bytes, self.backing.measures) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
         let idle = Idle { value, bytes };
         let cache = match home {
-            Some(home) if home.owner() == owner::current() => home,
-            _ => match self.local() {
+            // The guard's copy of the owner's token: no read of the cache's line, which its
+            // owner writes on every access (a guard dropped on another thread would share it).
+            Some((home, owner)) if owner == owner::current() => home,
+            _ => match self.local_for_return() {
                 Some(cache) => cache,
                 None => return self.put_slow(None, idle),
             },
@@ -851,13 +1140,19 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     #[inline(never)]
     fn put_slow(&self, cache: Option<&Cache<T>>, idle: Idle<T>) {
+        // While gets wait at the cap, a return goes where they look: the shared tier.
+        let cache = cache.filter(|_| !self.live.as_ref().is_some_and(LiveCap::has_waiters));
         let rejected = match cache {
             Some(cache) => cache.put(idle, &self.backing),
             None => self.put_uncached(idle),
         };
-        if let Some(value) = rejected {
-            drop_rejected(value);
-            self.release_live(1);
+        match (rejected, &self.live) {
+            (Some(value), _) => {
+                drop_rejected(value);
+                self.release_live(1);
+            }
+            (None, Some(cap)) => cap.returned(),
+            (None, None) => {}
         }
     }
 
@@ -1019,14 +1314,14 @@ impl<T: Send> Pool<T> {
             let caches = lock(&self.caches);
             stats.thread_caches = caches.len() as u64;
             visit_revoked(&caches, 0..caches.len(), self.backing.barrier, |stack| {
-                stack.add_to(&mut stats);
+                stack.add_to(&mut stats, self.backing.measure);
                 false
             });
             let tier = lock(&self.backing.tier);
             stats.idle += tier.len() as u64;
             stats.retained_bytes = stats
                 .retained_bytes
-                .saturating_add(tier.bytes() as u64)
+                .saturating_add(tier.bytes(self.backing.measure) as u64)
                 .saturating_add(boxes_bytes::<T>(tier.len()));
         }
         self.totals.add_to(&mut stats);
@@ -1112,5 +1407,28 @@ impl<T: Send> fmt::Debug for Pool<T> {
         #[cfg(feature = "metrics")]
         f.field("metrics", &self.metrics.as_ref().map(|r| r.name()));
         f.finish_non_exhaustive()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// A cache hit on the inlined paths writes nothing a thief reads: the length hint keeps
+    /// what it said before the get (non-zero: a thief may look), and only a return that finds
+    /// it at zero writes it.
+    #[test]
+    fn a_hit_leaves_the_length_hint_alone() {
+        let pool: Pool<Vec<u8>> = Pool::new();
+        if !pool.backing.fast {
+            return; // no membarrier here: the hits take the out-of-line paths
+        }
+        drop(pool.get()); // a creation, then a return: the hint now says 1
+        let cache = pool.local().expect("this thread's cache");
+        assert_eq!(cache.len_hint(), 1);
+        let guard = pool.get(); // a hit: the stack is empty now
+        assert_eq!(cache.len_hint(), 1, "the hit wrote the hint");
+        drop(guard); // a hit too: the hint already says "something"
+        assert_eq!(cache.len_hint(), 1);
     }
 }

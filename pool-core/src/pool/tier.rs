@@ -3,6 +3,7 @@
 use core::mem;
 
 use crate::idle::{Idle, sum_bytes};
+use crate::lifecycle::Measure;
 
 /// The shared tier, behind the pool's `tier` mutex.
 pub(crate) struct Tier<T> {
@@ -27,8 +28,8 @@ impl<T> Tier<T> {
     }
 
     /// Bytes the tier's objects retain.
-    pub(crate) fn bytes(&self) -> usize {
-        sum_bytes(&self.primary).saturating_add(sum_bytes(&self.victim))
+    pub(crate) fn bytes(&self, measure: Measure<T>) -> usize {
+        sum_bytes(&self.primary, measure).saturating_add(sum_bytes(&self.victim, measure))
     }
 
     /// Takes the most recently returned object, from `primary` first.
