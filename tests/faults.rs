@@ -390,7 +390,9 @@ fn local_drop_panicking_in_trim_and_in_the_pools_drop_is_caught() {
     let s = pool.stats();
     assert_eq!((s.idle, s.trimmed), (0, 10));
     // A discard on return (over the idle bound) catches it too.
-    let bounded = LocalPool::with_limits(drop_panicking_factory(&tracker), 0, usize::MAX);
+    let bounded = pool_core::LocalPoolBuilder::from_factory(drop_panicking_factory(&tracker))
+        .max_idle(0)
+        .build();
     assert!(catch_unwind(AssertUnwindSafe(|| fill!(bounded, 4))).is_ok());
     assert_eq!(bounded.stats().discards.over_idle_bound, 4);
     // Usable after, and its drop drops every idle object without panicking.

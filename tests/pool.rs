@@ -459,10 +459,10 @@ fn local_pool_has_the_same_interface() {
         (s.gets, s.creations, s.reuses, s.detached, s.returns, s.idle),
         (3, 2, 1, 1, 3, 2)
     );
-    let bounded = pool_core::PoolBuilder::from_factory(Vec::<u8>::new)
+    let bounded = pool_core::LocalPoolBuilder::from_factory(Vec::<u8>::new)
         .max_idle(1)
         .max_retained_bytes(8)
-        .build_local();
+        .build();
     bounded.get().reserve(100);
     let (x, y) = (bounded.get(), bounded.get());
     drop((x, y));
@@ -515,11 +515,17 @@ impl Poolable for Sized {
 
 /// A `retained_bytes` that panics (user code, like `reset`) is caught: the guard's drop does not
 /// unwind, the object is discarded and counted with the reset panics, and the pool goes on;
-/// the same for `Pool` and `LocalPool`.
+/// the same for `Pool` and `LocalPool`. (A pool asks `retained_bytes` on a return only where a
+/// byte bound needs it, as here; `stats()` asks the idle objects of the others, and does not
+/// unwind either.)
 #[test]
 fn a_panicking_retained_bytes_discards_the_object_and_does_not_unwind() {
-    let pool: Pool<Sized> = Pool::new();
-    let local: LocalPool<Sized> = LocalPool::new();
+    let pool: Pool<Sized> = Pool::builder().max_retained_bytes(1 << 30).build();
+    let local: LocalPool<Sized> = LocalPool::builder().max_retained_bytes(1 << 30).build();
+    let unbounded: Pool<Sized> = Pool::new();
+    unbounded.get().boom = true; // kept: no bound asks it on the return
+    let s = unbounded.stats(); // asks, and the panic is caught
+    assert_eq!((s.idle, s.discards.total()), (1, 0), "{s}");
     for round in 0..2 {
         let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pool.get().boom = true;

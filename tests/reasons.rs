@@ -149,7 +149,7 @@ fn the_counts_of_a_mixed_workload_on_eight_threads_add_up() {
 
 #[test]
 fn a_local_pool_and_a_buffer_pool_keep_the_same_identities() {
-    let local: LocalPool<Vec<u8>> = Pool::builder().max_idle(2).build_local();
+    let local: LocalPool<Vec<u8>> = LocalPool::builder().max_idle(2).build();
     for i in 0..100 {
         let guards: Vec<_> = (0..1 + i % 4).map(|_| local.get()).collect();
         drop(guards);

@@ -11,7 +11,7 @@ use std::panic::catch_unwind;
 
 use crate::lifecycle::Measure;
 use crate::slot::Slot;
-use crate::stats::{Discards, Stats};
+use crate::stats::{Gathered, Tally};
 
 /// An idle object and the bytes it retains (computed once, when it came back).
 ///
@@ -20,17 +20,6 @@ use crate::stats::{Discards, Stats};
 pub(crate) struct Idle<T> {
     pub(crate) value: Slot<T>,
     pub(crate) bytes: usize,
-}
-
-/// Event counters of one stack: plain integers, written by whoever owns it.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Counts {
-    pub(crate) reuses: u64,
-    pub(crate) returns: u64,
-    pub(crate) over_idle_bound: u64,
-    pub(crate) over_idle_bytes: u64,
-    pub(crate) trimmed: u64,
-    pub(crate) aged: u64,
 }
 
 /// What a pass over the idle objects releases, and how it counts them.
@@ -81,7 +70,8 @@ pub(crate) struct Stack<T> {
     /// cut-off), and how many.
     sizes: Vec<u32>,
     sized: u32,
-    pub(crate) counts: Counts,
+    /// What happened to the stack's objects (reuses, returns, its discards and releases).
+    pub(crate) counts: Tally,
 }
 
 impl<T> Stack<T> {
@@ -95,7 +85,7 @@ impl<T> Stack<T> {
             allowance: usize::MAX,
             sizes: Vec::new(),
             sized: 0,
-            counts: Counts::default(),
+            counts: Tally::default(),
         }
     }
 
@@ -109,12 +99,6 @@ impl<T> Stack<T> {
             self.sizes = vec![0; SIZE_CLASSES];
         }
         self
-    }
-
-    /// Bytes the items retain, summed (saturating). Summed when asked, not kept up to date on
-    /// the hit path.
-    pub(crate) fn bytes(&self, measure: Measure<T>) -> usize {
-        sum_bytes(&self.items, measure)
     }
 
     /// What the budget sees the items retain (see the field: exact only for a budgeted stack).
@@ -300,24 +284,20 @@ impl<T> Stack<T> {
         all.append(&mut self.items);
     }
 
-    /// Adds this stack's counters, idle objects and retained bytes to `stats`.
-    pub(crate) fn add_to(&self, stats: &mut Stats, measure: Measure<T>) {
-        let c = self.counts;
-        stats.reuses += c.reuses;
-        stats.returns += c.returns;
-        stats.discards += Discards {
-            over_idle_bound: c.over_idle_bound,
-            over_idle_bytes: c.over_idle_bytes,
-            ..Discards::default()
-        };
-        stats.trimmed += c.trimmed;
-        stats.aged += c.aged;
-        stats.idle += self.items.len() as u64;
-        stats.retained_bytes = stats
-            .retained_bytes
-            .saturating_add(self.bytes(measure) as u64)
-            .saturating_add(boxes_bytes::<T>(self.items.len()));
+    /// Adds this stack's counters, idle objects and retained bytes to `into`.
+    pub(crate) fn add_to(&self, into: &mut Gathered, measure: Measure<T>) {
+        into.tally += self.counts;
+        add_idle(into, &self.items, measure);
     }
+}
+
+/// Adds `items` (idle objects) and the bytes they retain, their boxes included, to `into`.
+pub(crate) fn add_idle<T>(into: &mut Gathered, items: &[Idle<T>], measure: Measure<T>) {
+    into.idle += items.len() as u64;
+    into.retained_bytes = into
+        .retained_bytes
+        .saturating_add(sum_bytes(items, measure) as u64)
+        .saturating_add(boxes_bytes::<T>(items.len()));
 }
 
 /// The heap bytes of `n` idle objects' own boxes (see `Slot::BOX_BYTES`), which `Stats`
@@ -434,7 +414,7 @@ mod tests {
         let mut s = Stack::with_capacity(2);
         s.push(idle(0, usize::MAX));
         s.push(idle(1, 5));
-        let mut stats = Stats::default();
+        let mut stats = Gathered::default();
         s.add_to(&mut stats, None);
         assert_eq!(
             stats.retained_bytes,

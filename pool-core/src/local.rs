@@ -1,7 +1,7 @@
 //! [`LocalPool<T>`]: the same interface as [`Pool`](crate::Pool) for one thread, without
 //! synchronisation.
 
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 use core::fmt;
 
 use crate::Poolable;
@@ -11,7 +11,7 @@ use crate::lifecycle::{
     Discard, Limits, Measure, call_factory, drop_quietly, measure_for, prepare_return, release_all,
 };
 use crate::slot::{Held, Slot};
-use crate::stats::{Creations, Discards, Stats};
+use crate::stats::{Gathered, Stats, Tally};
 
 /// A single-thread object pool: the idle stack of a [`Pool`](crate::Pool)'s thread cache behind
 /// a `RefCell`, with the bounds,
@@ -40,33 +40,16 @@ use crate::stats::{Creations, Discards, Stats};
 ///   the others, and the panicking object counts as released (its memory may leak, as a
 ///   panicking `Drop` leaks whatever it did not free).
 pub struct LocalPool<T> {
-    /// Idle objects, boxed, with their retained bytes, low-water mark and the counters of what
-    /// happened to them (the same stack as a `Pool`'s thread cache).
+    /// Idle objects, boxed, with their retained bytes, low-water mark and the pool's counters
+    /// (the same stack as a `Pool`'s thread cache; one thread, so it counts every event).
     stack: RefCell<Stack<T>>,
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
-    counters: LocalCounters,
     /// How `stats()` learns the idle objects' bytes (see `lifecycle::Measure`).
     measure: Measure<T>,
     /// The pool's series, if [`PoolBuilder::metrics`](crate::PoolBuilder::metrics) named it.
     #[cfg(feature = "metrics")]
     pub(crate) metrics: Option<crate::metrics::Registration>,
-}
-
-/// Counters of the events the stack does not see.
-#[derive(Default)]
-struct LocalCounters {
-    creations: Cell<u64>,
-    factory_panicked: Cell<u64>,
-    oversized: Cell<u64>,
-    reset_panicked: Cell<u64>,
-    detached: Cell<u64>,
-    puts: Cell<u64>,
-    prefilled: Cell<u64>,
-}
-
-fn bump(counter: &Cell<u64>, n: u64) {
-    counter.set(counter.get() + n);
 }
 
 impl<T: Poolable + crate::poolable::hint::PoolDefault + 'static> LocalPool<T> {
@@ -119,46 +102,11 @@ impl<T: Poolable> LocalPool<T> {
         Self::from_parts(Box::new(factory), Limits::default())
     }
 
-    /// A pool with `factory`, at most `max_idle` idle objects, and at most `max_retained_bytes`
-    /// retained per kept object. [`LocalPool::builder`] and [`LocalPoolBuilder`] say the same
-    /// with names, which two adjacent `usize`s cannot.
-    ///
-    /// No value is refused, and none allocates up front:
-    /// - `max_idle`: `0` keeps nothing (every get calls the factory: pooling off);
-    ///   `usize::MAX` (or any huge value) is unbounded, and the pool never holds more than the
-    ///   peak number in use.
-    /// - `max_retained_bytes`: `0` keeps only objects that retain no heap bytes (a `Vec` that
-    ///   never grew); `usize::MAX` is no limit. An object above it is dropped on return and
-    ///   counted in [`Discards::oversized`].
-    ///
-    /// ```
-    /// use pool_core::LocalPool;
-    ///
-    /// let pool = LocalPool::with_limits(Vec::<u8>::new, 1, 1024);
-    /// let (a, b) = (pool.get(), pool.get());
-    /// drop((a, b));
-    /// assert_eq!(pool.stats().idle, 1);
-    /// assert_eq!(pool.stats().discards.over_idle_bound, 1);
-    /// ```
-    pub fn with_limits(
-        factory: impl Fn() -> T + 'static,
-        max_idle: usize,
-        max_retained_bytes: usize,
-    ) -> Self {
-        let limits = Limits {
-            max_idle,
-            max_retained_bytes,
-            ..Limits::default()
-        };
-        Self::from_parts(Box::new(factory), limits)
-    }
-
     pub(crate) fn from_parts(factory: Box<dyn Fn() -> T>, limits: Limits) -> Self {
         Self {
             stack: RefCell::new(Stack::with_capacity(0)),
             factory,
             limits,
-            counters: LocalCounters::default(),
             measure: measure_for::<T>(limits.max_retained_bytes != usize::MAX),
             #[cfg(feature = "metrics")]
             metrics: None,
@@ -199,10 +147,8 @@ impl<T: Poolable> LocalPool<T> {
     #[cold]
     #[inline(never)]
     fn create(&self) -> Slot<T> {
-        let value = call_factory(&self.factory, || {
-            bump(&self.counters.factory_panicked, 1);
-        });
-        bump(&self.counters.creations, 1);
+        let value = call_factory(&self.factory, || self.count(|t| &mut t.factory_panicked));
+        self.count(|t| &mut t.created_empty);
         Slot::new(value)
     }
 
@@ -243,11 +189,9 @@ impl<T: Poolable> LocalPool<T> {
     pub fn prefill(&self, n: usize) -> usize {
         let mut made = 0;
         while made < n && self.stack.borrow().len() < self.limits.max_idle {
-            let value = call_factory(&self.factory, || {
-                bump(&self.counters.factory_panicked, 1);
-            });
+            let value = call_factory(&self.factory, || self.count(|t| &mut t.factory_panicked));
             made += 1;
-            bump(&self.counters.prefilled, 1);
+            self.count(|t| &mut t.prefilled);
             self.put_boxed(Slot::new(value));
         }
         made
@@ -265,7 +209,7 @@ impl<T: Poolable> LocalPool<T> {
     /// assert_eq!(pool.stats().creations, 0);
     /// ```
     pub fn put(&self, value: T) {
-        bump(&self.counters.puts, 1);
+        self.count(|t| &mut t.puts);
         self.put_boxed(Slot::new(value));
     }
 
@@ -308,20 +252,23 @@ impl<T: Poolable> LocalPool<T> {
     #[cold]
     #[inline(never)]
     fn discard(&self, reason: Discard, value: Slot<T>) {
-        self.stack.borrow_mut().counts.returns += 1;
-        bump(
-            match reason {
-                Discard::ResetPanicked => &self.counters.reset_panicked,
-                Discard::Oversized(_) => &self.counters.oversized,
-            },
-            1,
-        );
+        self.count(|t| &mut t.returns);
+        self.count(|t| match reason {
+            Discard::ResetPanicked => &mut t.reset_panicked,
+            Discard::Oversized(_) => &mut t.oversized,
+        });
         drop_quietly(value);
     }
 
     /// Counts a guard's `detach`.
     fn count_detached(&self) {
-        bump(&self.counters.detached, 1);
+        self.count(|t| &mut t.detached);
+    }
+
+    /// Counts one event in the stack's tally (never while the stack is borrowed: counts are
+    /// taken around user code, not inside a borrow).
+    fn count(&self, counter: impl FnOnce(&mut Tally) -> &mut u64) {
+        *counter(&mut self.stack.borrow_mut().counts) += 1;
     }
 
     /// Releases the idle objects not used since the previous `trim()`; returns how many.
@@ -364,39 +311,25 @@ impl<T> LocalPool<T> {
     /// assert_eq!((s.gets, s.creations, s.reuses, s.idle), (2, 1, 1, 1));
     /// ```
     pub fn stats(&self) -> Stats {
-        let c = &self.counters;
-        let mut stats = Stats {
-            creations: c.creations.get() + c.prefilled.get(),
-            factory_panicked: c.factory_panicked.get(),
-            discards: Discards {
-                oversized: c.oversized.get(),
-                reset_panicked: c.reset_panicked.get(),
-                ..Discards::default()
+        // One thread, one stack: a miss has looked everywhere (every creation is `empty`).
+        let mut gathered = Gathered {
+            max_retained_bytes: match self.limits.max_retained_bytes {
+                usize::MAX => 0,
+                bytes => bytes as u64,
             },
-            detached: c.detached.get(),
-            puts: c.puts.get(),
-            prefilled: c.prefilled.get(),
-            // One thread, one stack: a miss has looked everywhere.
-            creation_reasons: Creations {
-                empty: c.creations.get(),
-                ..Creations::default()
-            },
-            ..Stats::default()
+            ..Gathered::default()
         };
-        self.stack.borrow().add_to(&mut stats, self.measure);
-        stats.finish()
+        self.stack.borrow().add_to(&mut gathered, self.measure);
+        gathered.into_stats()
     }
 
     /// Publishes a [`stats`](Self::stats) snapshot through the [`metrics`](https://docs.rs/metrics)
     /// facade, if the pool was built with a name
-    /// ([`PoolBuilder::metrics`](crate::PoolBuilder::metrics), then
-    /// [`build_local`](crate::PoolBuilder::build_local)); else does nothing. As for a
+    /// ([`LocalPoolBuilder::metrics`]); else does nothing. As for a
     /// [`Pool`](crate::Pool::publish_metrics), [`trim`](Self::trim) and the drop publish too.
     ///
     /// ```
-    /// use pool_core::Pool;
-    ///
-    /// let pool = Pool::<Vec<u8>>::builder().metrics("scratch").build_local();
+    /// let pool = pool_core::LocalPool::<Vec<u8>>::builder().metrics("scratch").build();
     /// drop(pool.get());
     /// pool.publish_metrics(); // pool_gets_total{pool="scratch"} 1, pool_thread_caches 0
     /// ```
@@ -482,6 +415,8 @@ guard_impls!(
 pub struct LocalPoolBuilder<T> {
     factory: Box<dyn Fn() -> T>,
     limits: Limits,
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Registration>,
 }
 
 impl<T: Poolable + 'static> LocalPoolBuilder<T> {
@@ -490,6 +425,8 @@ impl<T: Poolable + 'static> LocalPoolBuilder<T> {
         Self {
             factory: Box::new(factory),
             limits: Limits::default(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -541,9 +478,33 @@ impl<T: Poolable + 'static> LocalPoolBuilder<T> {
         self
     }
 
+    /// Publishes the pool's statistics through the [`metrics`](https://docs.rs/metrics) facade
+    /// under `name`, as [`PoolBuilder::metrics`](crate::PoolBuilder::metrics) does for a
+    /// [`Pool`](crate::Pool) (with `pool_thread_caches` 0).
+    ///
+    /// ```
+    /// use pool_core::LocalPool;
+    ///
+    /// let pool = LocalPool::<Vec<u8>>::builder().metrics("scratch").build();
+    /// drop(pool.get());
+    /// pool.publish_metrics(); // pool_gets_total{pool="scratch"} 1
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn metrics(mut self, name: impl Into<String>) -> Self {
+        self.metrics = Some(crate::metrics::Registration::new(name.into()));
+        self
+    }
+
     /// Builds the pool. Refuses nothing: every value of every bound has a meaning (above).
     pub fn build(self) -> LocalPool<T> {
-        LocalPool::from_parts(self.factory, self.limits)
+        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
+        let mut pool = LocalPool::from_parts(self.factory, self.limits);
+        #[cfg(feature = "metrics")]
+        {
+            pool.metrics = self.metrics;
+        }
+        pool
     }
 }
 

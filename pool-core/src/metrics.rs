@@ -419,7 +419,9 @@ mod publish {
     #[test]
     fn a_local_pool_built_with_a_name_publishes_too() {
         let capture = Capture::default();
-        let pool = Pool::<Vec<u8>>::builder().metrics("scratch").build_local();
+        let pool = crate::LocalPool::<Vec<u8>>::builder()
+            .metrics("scratch")
+            .build();
         drop(pool.get());
         drop(pool.get());
         metrics::with_local_recorder(&capture, || pool.publish_metrics());

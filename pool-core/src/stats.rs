@@ -153,6 +153,121 @@ impl Discards {
     }
 }
 
+/// Declares the event counters once, as plain integers ([`Tally`]) and as shared atomics
+/// ([`SharedTally`]), so that the two cannot drift apart.
+macro_rules! tally {
+    ($($(#[$doc:meta])* $field:ident,)*) => {
+        /// The event counters of a pool, plain integers: an idle stack's (written by whoever
+        /// owns it: a cache's owner thread, a `LocalPool`), and a `Pool`'s events outside its
+        /// caches, loaded from a [`SharedTally`]. [`Gathered::into_stats`] turns their sum into
+        /// [`Stats`], for every pool.
+        #[derive(Clone, Copy, Debug, Default)]
+        pub(crate) struct Tally {
+            $($(#[$doc])* pub(crate) $field: u64,)*
+        }
+
+        impl AddAssign for Tally {
+            fn add_assign(&mut self, other: Self) {
+                $(self.$field += other.$field;)*
+            }
+        }
+
+        /// [`Tally`] as shared atomics, for the events a `Pool` counts outside a cache (rare:
+        /// a shared atomic is cheap enough there).
+        #[derive(Default)]
+        pub(crate) struct SharedTally {
+            $(pub(crate) $field: crate::sync::AtomicU64,)*
+        }
+
+        impl SharedTally {
+            /// The counters now (each read once; see [`Stats`] on snapshots).
+            pub(crate) fn load(&self) -> Tally {
+                // Relaxed: statistics, see `sync::shared_add`.
+                Tally { $($field: self.$field.load(crate::sync::Ordering::Relaxed),)* }
+            }
+        }
+    };
+}
+
+tally! {
+    /// Gets served by an idle object.
+    reuses,
+    /// Creations of a get that looked everywhere ([`Creations::empty`]).
+    created_empty,
+    /// Creations of a get that did not reach every cache ([`Creations::out_of_reach`]).
+    created_out_of_reach,
+    /// Objects `prefill` made.
+    prefilled,
+    /// Factory calls that panicked.
+    factory_panicked,
+    /// Objects offered to the pool (guards dropped, `put`, `prefill`).
+    returns,
+    /// Objects offered with `put`.
+    puts,
+    /// Discards: the idle bound was full.
+    over_idle_bound,
+    /// Discards: above the per-object byte bound (or fitting no buffer class).
+    oversized,
+    /// Discards: `reset` or `retained_bytes` panicked.
+    reset_panicked,
+    /// Discards: the byte budget was full.
+    over_idle_bytes,
+    /// Objects detached.
+    detached,
+    /// Idle objects released by `trim`.
+    trimmed,
+    /// Idle objects released by aging.
+    aged,
+}
+
+/// What a pool gathers for its [`Stats`]: the sum of its counters, and what its idle stacks
+/// hold. Every pool (`Pool`, `LocalPool`, a `BufferPool`'s classes) fills one and calls
+/// [`into_stats`](Self::into_stats): `Stats` is assembled in one place.
+#[derive(Default)]
+pub(crate) struct Gathered {
+    pub(crate) tally: Tally,
+    pub(crate) idle: u64,
+    pub(crate) retained_bytes: u64,
+    pub(crate) thread_caches: u64,
+    pub(crate) max_retained_bytes: u64,
+}
+
+impl Gathered {
+    /// The `Stats` these counters and idle objects make.
+    pub(crate) fn into_stats(self) -> Stats {
+        let t = self.tally;
+        let creation_reasons = Creations {
+            empty: t.created_empty,
+            out_of_reach: t.created_out_of_reach,
+        };
+        Stats {
+            gets: 0,
+            reuses: t.reuses,
+            creations: creation_reasons.total() + t.prefilled,
+            creation_reasons,
+            prefilled: t.prefilled,
+            factory_panicked: t.factory_panicked,
+            returns: t.returns,
+            puts: t.puts,
+            in_use: 0,
+            discards: Discards {
+                over_idle_bound: t.over_idle_bound,
+                oversized: t.oversized,
+                reset_panicked: t.reset_panicked,
+                over_idle_bytes: t.over_idle_bytes,
+            },
+            detached: t.detached,
+            trimmed: t.trimmed,
+            aged: t.aged,
+            idle: self.idle,
+            thread_caches: self.thread_caches,
+            retained_bytes: self.retained_bytes,
+            max_retained_bytes: self.max_retained_bytes,
+        }
+        .finish()
+    }
+}
+
 impl Stats {
     /// Fills in the derived fields, `gets` and `in_use`, from the counters.
     pub(crate) fn finish(mut self) -> Self {

@@ -6,24 +6,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::{Pool, Poolable, Stats};
 
-/// One size class: buffers of at least `size` bytes, and the counts its [`Pool`] cannot keep
-/// because they happen outside it (a `BufferPool` reaches its classes only through `take`,
-/// `put_boxed` and `stats`).
-///
-/// Each counter is a shared atomic, bumped only where the buffer was already reallocated or
-/// leaves the pool for good, never on a plain get or return.
+/// One size class: buffers of at least `size` bytes, in a [`Pool`] that counts everything that
+/// happens to them (gets, returns, puts, detaches, and the buffers that come back fitting no
+/// class, as `oversized` discards), plus the one count only a `BufferPool` sees: promotions.
 pub(super) struct Class<B: Send> {
     pub(super) size: usize,
     pub(super) pool: Pool<B>,
-    /// Buffers taken from this class and detached.
-    detached: AtomicU64,
-    /// Buffers taken from this class that came back fitting no class (grown past the largest,
-    /// or shrunk below the smallest), and were dropped: a return and an `oversized` discard.
-    unfit: AtomicU64,
-    /// Buffers filed here on return that were taken from a smaller class.
+    /// Buffers filed here on return that were taken from a smaller class (they grew: they were
+    /// reallocated anyway). Bumped only then, never on a plain get or return.
     promoted: AtomicU64,
-    /// Buffers offered with `BufferPool::put` and filed here.
-    puts: AtomicU64,
 }
 
 impl<B: Poolable + Send + 'static> Class<B> {
@@ -31,49 +22,22 @@ impl<B: Poolable + Send + 'static> Class<B> {
         Self {
             size,
             pool,
-            detached: AtomicU64::new(0),
-            unfit: AtomicU64::new(0),
             promoted: AtomicU64::new(0),
-            puts: AtomicU64::new(0),
         }
     }
 
-    /// Counts a buffer of this class detached.
-    #[cold]
-    pub(super) fn count_detached(&self) {
-        // Relaxed (all three): statistics, read by `stats` with no ordering to other data.
-        self.detached.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Counts a buffer of this class that came back fitting no class, and was dropped.
-    #[cold]
-    pub(super) fn count_unfit(&self) {
-        self.unfit.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Counts a buffer from a smaller class filed here (it grew: it was reallocated anyway).
+    /// Counts a buffer from a smaller class filed here.
     #[cold]
     pub(super) fn count_promoted(&self) {
+        // Relaxed: a statistic, read by `stats` with no ordering to other data.
         self.promoted.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Counts a buffer offered with `BufferPool::put` and filed here.
-    pub(super) fn count_put(&self) {
-        self.puts.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// The class's statistics: its pool's, plus the counts kept here.
+    /// The class's statistics: its pool's, and its promotions.
     pub(super) fn stats(&self) -> ClassStats {
-        let mut stats = self.pool.stats();
-        stats.detached += self.detached.load(Ordering::Relaxed);
-        let unfit = self.unfit.load(Ordering::Relaxed);
-        stats.returns += unfit;
-        stats.discards.oversized += unfit;
-        stats.puts += self.puts.load(Ordering::Relaxed);
-        let stats = stats.finish();
         ClassStats {
             size: self.size,
-            stats,
+            stats: self.pool.stats(),
             promoted: self.promoted.load(Ordering::Relaxed),
         }
     }

@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use self::class::Class;
 use self::error::refused;
 use crate::Stats;
+use crate::lifecycle::Discard;
 use crate::slot::{Held, Slot};
 
 /// The default size classes: 4 KiB, 64 KiB and 1 MiB.
@@ -326,7 +327,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// ```
     pub fn put(&self, buf: B) {
         if let Some(to) = self.put_boxed(Slot::new(buf), None) {
-            self.classes[to].count_put();
+            self.classes[to].pool.count_put();
         }
     }
 
@@ -349,8 +350,11 @@ impl<B: ByteBuffer> BufferPool<B> {
                 self.classes[to].pool.put_boxed(buf);
             }
             (None, Some(from)) => {
-                self.classes[from].count_unfit();
-                drop(buf);
+                // Taken from `from`, back fitting no class: a return of that class, discarded
+                // as oversized (grown past the largest class, or shrunk below the smallest).
+                self.classes[from]
+                    .pool
+                    .discard(Discard::Oversized(capacity), buf);
             }
             (None, None) => drop(buf),
         }
@@ -361,7 +365,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// classes' stats do not count).
     fn count_detached(&self, from: Option<u32>) {
         if let Some(from) = from {
-            self.classes[from as usize].count_detached();
+            self.classes[from as usize].pool.count_detached();
         }
     }
 

@@ -157,8 +157,8 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
     ///
     /// The hit path is not touched: the figures are a [`Stats`](crate::Stats) snapshot, summed
     /// and published when [`Pool::publish_metrics`] or [`Pool::trim`] is called, and once more
-    /// when the pool is dropped (the same for a [`LocalPool`](crate::LocalPool) made by
-    /// [`build_local`](Self::build_local)). Between two of those the exporter shows the previous figures, so
+    /// when the pool is dropped (the same for a [`LocalPool`](crate::LocalPool), named with
+    /// [`LocalPoolBuilder::metrics`](crate::LocalPoolBuilder::metrics)). Between two of those the exporter shows the previous figures, so
     /// call `publish_metrics()` from the timer that trims, or right before each scrape. The
     /// series' handles are taken from the recorder installed at the first publish: install it
     /// before that (building the pool earlier is fine).
@@ -452,31 +452,6 @@ impl<T: Poolable + Send + 'static> PoolBuilder<T> {
         if background {
             let weak = Arc::downgrade(&pool);
             crate::trimmer::register(weak);
-        }
-        pool
-    }
-
-    /// Builds a single-thread [`LocalPool`](crate::LocalPool) with the same factory and bounds
-    /// (`max_idle` is its total bound; `thread_cache`, `max_live` and the memory-over-time
-    /// settings, `idle_timeout` to `pressure`, do not apply: a `LocalPool` ages only through its
-    /// `trim`). For a factory that is not `Send`, use
-    /// [`LocalPool::builder`](crate::LocalPool::builder) or
-    /// [`LocalPoolBuilder`](crate::LocalPoolBuilder).
-    ///
-    /// ```
-    /// use pool_core::Pool;
-    ///
-    /// let local = Pool::<Vec<u8>>::builder().max_idle(1).build_local();
-    /// let (a, b) = (local.get(), local.get());
-    /// drop((a, b));
-    /// assert_eq!(local.stats().idle, 1);
-    /// ```
-    pub fn build_local(self) -> crate::LocalPool<T> {
-        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
-        let mut pool = crate::LocalPool::from_parts(self.factory, self.limits);
-        #[cfg(feature = "metrics")]
-        {
-            pool.metrics = self.metrics;
         }
         pool
     }

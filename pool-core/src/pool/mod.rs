@@ -31,14 +31,14 @@ use self::memory::{Aging, Budget, Cutoff};
 use self::tier::Tier;
 use crate::Poolable;
 use crate::barrier::Barrier;
-use crate::idle::{Idle, Release, boxes_bytes};
+use crate::idle::{Idle, Release};
 use crate::lifecycle::{
     Discard, Factory, Limits, call_factory, drop_quietly, measure_for, prepare_return, release_all,
 };
 use crate::slot::{Held, Slot};
-use crate::stats::{Creations, Discards, Stats};
+use crate::stats::{Gathered, SharedTally, Stats};
 use crate::sync::{
-    Arc, AtomicU64, AtomicUsize, Lined, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
+    Arc, AtomicUsize, Lined, Mutex, Ordering, ThreadLocal, get_mut, lock, shared_add,
 };
 
 /// How many other threads' caches a `get` that found nothing at home and in the tier considers
@@ -74,55 +74,6 @@ fn homed<T: Send>(cache: Option<&Cache<T>>) -> Home<'_, T> {
 #[inline(never)]
 fn drop_rejected<T>(value: Slot<T>) {
     drop_quietly(value);
-}
-
-/// Counters of the events that happen outside a cache (creations, discards, the tier's trims,
-/// the cache-less path at thread exit): rare, so shared atomics are cheap enough.
-#[derive(Default)]
-struct Totals {
-    reuses: AtomicU64,
-    created_empty: AtomicU64,
-    created_out_of_reach: AtomicU64,
-    factory_panicked: AtomicU64,
-    returns: AtomicU64,
-    puts: AtomicU64,
-    over_idle_bound: AtomicU64,
-    oversized: AtomicU64,
-    reset_panicked: AtomicU64,
-    detached: AtomicU64,
-    trimmed: AtomicU64,
-    prefilled: AtomicU64,
-    aged: AtomicU64,
-    over_idle_bytes: AtomicU64,
-}
-
-impl Totals {
-    /// Adds the totals to `stats`.
-    fn add_to(&self, stats: &mut Stats) {
-        // Relaxed: statistics, see `shared_add`.
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        stats.reuses += get(&self.reuses);
-        let created = Creations {
-            empty: get(&self.created_empty),
-            out_of_reach: get(&self.created_out_of_reach),
-        };
-        let prefilled = get(&self.prefilled);
-        stats.creations += created.total() + prefilled;
-        stats.prefilled += prefilled;
-        stats.creation_reasons += created;
-        stats.factory_panicked += get(&self.factory_panicked);
-        stats.returns += get(&self.returns);
-        stats.puts += get(&self.puts);
-        stats.discards += Discards {
-            over_idle_bound: get(&self.over_idle_bound),
-            oversized: get(&self.oversized),
-            reset_panicked: get(&self.reset_panicked),
-            over_idle_bytes: get(&self.over_idle_bytes),
-        };
-        stats.detached += get(&self.detached);
-        stats.trimmed += get(&self.trimmed);
-        stats.aged += get(&self.aged);
-    }
 }
 
 /// A thread-safe object pool: `get()` hands out a guard, and dropping the guard resets the object
@@ -177,7 +128,9 @@ pub struct Pool<T: Send> {
     caches: Mutex<Registry<T>>,
     /// Where the next steal starts probing, so misses spread over the caches.
     cursor: AtomicUsize,
-    totals: Totals,
+    /// The events counted outside a cache: creations, discards, the tier's releases, the
+    /// cache-less path.
+    totals: SharedTally,
     /// [`PoolBuilder::max_live`]'s cap, if set.
     live: Option<LiveCap>,
     /// When the next aging pass is due.
@@ -283,7 +236,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             locals: ThreadLocal::new(),
             caches: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
-            totals: Totals::default(),
+            totals: SharedTally::default(),
             live: (limits.max_live != usize::MAX).then(|| LiveCap::new(limits.max_live)),
             aging: Aging::new(limits.idle_timeout),
             pressure,
@@ -611,11 +564,16 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// [`implementation`](crate::implementation) notes), so this allocates once; guards return
     /// their objects without allocating.
     pub fn put(&self, value: T) {
+        self.count_put();
+        self.put_boxed(Slot::new(value));
+    }
+
+    /// Counts an object offered with `put` (a `BufferPool`'s too): one the pool did not make.
+    pub(crate) fn count_put(&self) {
         shared_add(&self.totals.puts, 1);
         if let Some(cap) = &self.live {
             cap.add(1);
         }
-        self.put_boxed(Slot::new(value));
     }
 
     /// This thread's cache, made on first use, owned by this thread. `None` once the thread's
@@ -1159,7 +1117,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// Counts a return that ends in a discard, and drops the object.
     #[cold]
     #[inline(never)]
-    fn discard(&self, reason: Discard, value: Slot<T>) {
+    pub(crate) fn discard(&self, reason: Discard, value: Slot<T>) {
         shared_add(&self.totals.returns, 1);
         shared_add(
             match reason {
@@ -1210,7 +1168,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     }
 
     /// Counts a guard's `detach`.
-    fn count_detached(&self) {
+    pub(crate) fn count_detached(&self) {
         shared_add(&self.totals.detached, 1);
         self.release_live(1);
     }
@@ -1308,28 +1266,23 @@ impl<T: Send> Pool<T> {
     /// assert_eq!((s.gets, s.creations, s.returns, s.idle), (2, 2, 2, 2));
     /// ```
     pub fn stats(&self) -> Stats {
-        let mut stats = Stats::default();
+        let mut gathered = Gathered::default();
         {
             // Lock order: registry, then tier (see the implementation notes).
             let caches = lock(&self.caches);
-            stats.thread_caches = caches.len() as u64;
+            gathered.thread_caches = caches.len() as u64;
             visit_revoked(&caches, 0..caches.len(), self.backing.barrier, |stack| {
-                stack.add_to(&mut stats, self.backing.measure);
+                stack.add_to(&mut gathered, self.backing.measure);
                 false
             });
-            let tier = lock(&self.backing.tier);
-            stats.idle += tier.len() as u64;
-            stats.retained_bytes = stats
-                .retained_bytes
-                .saturating_add(tier.bytes(self.backing.measure) as u64)
-                .saturating_add(boxes_bytes::<T>(tier.len()));
+            lock(&self.backing.tier).add_to(&mut gathered, self.backing.measure);
         }
-        self.totals.add_to(&mut stats);
-        stats.max_retained_bytes = match self.backing.max_retained_bytes() {
+        gathered.tally += self.totals.load();
+        gathered.max_retained_bytes = match self.backing.max_retained_bytes() {
             usize::MAX => 0,
             bytes => bytes as u64,
         };
-        stats.finish()
+        gathered.into_stats()
     }
 
     /// Publishes a [`stats`](Self::stats) snapshot through the [`metrics`](https://docs.rs/metrics)

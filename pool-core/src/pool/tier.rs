@@ -2,8 +2,9 @@
 
 use core::mem;
 
-use crate::idle::{Idle, sum_bytes};
+use crate::idle::{Idle, add_idle};
 use crate::lifecycle::Measure;
+use crate::stats::Gathered;
 
 /// The shared tier, behind the pool's `tier` mutex.
 pub(crate) struct Tier<T> {
@@ -27,9 +28,10 @@ impl<T> Tier<T> {
         self.primary.len() + self.victim.len()
     }
 
-    /// Bytes the tier's objects retain.
-    pub(crate) fn bytes(&self, measure: Measure<T>) -> usize {
-        sum_bytes(&self.primary, measure).saturating_add(sum_bytes(&self.victim, measure))
+    /// Adds the tier's idle objects and the bytes they retain to `into`.
+    pub(crate) fn add_to(&self, into: &mut Gathered, measure: Measure<T>) {
+        add_idle(into, &self.primary, measure);
+        add_idle(into, &self.victim, measure);
     }
 
     /// Takes the most recently returned object, from `primary` first.
