@@ -75,7 +75,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// `creations + puts == idle + in_use + discards + detached + trimmed + aged` (see `Stats`).
+/// The identity stated in `Stats`'s docs.
 fn identity_holds(s: &Stats) -> bool {
     s.creations + s.puts == s.idle + s.in_use + s.discards.total() + s.detached + s.trimmed + s.aged
 }

@@ -573,7 +573,7 @@ fn huge_retained_bytes_saturate_the_totals() {
 
 /// After a mixed workload (gets, returns, `put` of objects the pool never made, detaches,
 /// discards of every kind, trims, guards still out), every object is accounted for:
-/// `creations + puts == idle + in_use + discards + detached + trimmed`, and
+/// the identity of `Stats` (see its docs), and
 /// `gets == reuses + creations`; for `Pool` (several threads) and `LocalPool`.
 #[test]
 fn the_stats_identity_holds_after_a_mixed_workload() {

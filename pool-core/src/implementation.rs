@@ -16,6 +16,43 @@
 //!   detaches, the tier's trims) as shared atomics. `lifecycle.rs` holds what both pools do to
 //!   an object (factory call, reset and byte check on return, quiet drop).
 //!
+//! # The files, and the paths through them
+//! | file | its one job |
+//! |---|---|
+//! | `idle.rs` | the idle stack (objects, low-water mark, counters): a `Pool`'s caches, a `LocalPool`, a buffer class's caches |
+//! | `pool/cache.rs` | a thread's cache and the owner/remote protocol around its stack |
+//! | `pool/owner.rs` | which thread owns a cache; thread exit |
+//! | `pool/tier.rs` | the shared tier and its victim generation |
+//! | `pool/memory.rs` | the memory policy on the cold path: aging's deadline, the byte budget, the learned cut-off |
+//! | `pool/live.rs` | the `max_live` cap and the queue of waiting gets (blocking and async) |
+//! | `pool/mod.rs` | `Pool`'s API and its slow paths: refill, steal, create, return, release |
+//! | `pool/guard.rs`, `guard.rs` | the guards (one macro: every guard has the same traits and counting) |
+//! | `lifecycle.rs` | an object's life: factory call, reset and byte check, quiet drop |
+//! | `stats.rs` | the counters (declared once) and the one assembly of `Stats` |
+//! | `local.rs` | `LocalPool`: one stack behind a `RefCell` |
+//! | `buffer/` | `BufferPool`: one `Pool` per size class |
+//!
+//! Each path goes down the layers and comes back with its result, never up again:
+//! - **a get**: `Pool::get` → `owner::last` (the thread's last cache) → `Cache::take_fast`
+//!   (`cache.rs`, the stack's `pop_plain` in `idle.rs`); on a miss → `Cache::take` → `refill`
+//!   from `tier.rs` → `Pool::steal` (`cache.rs`'s `visit_revoked`, `idle.rs`'s
+//!   `move_oldest_into`) → `lifecycle::call_factory`; with a cap, `live.rs` decides between
+//!   creating and waiting;
+//! - **a return**: a guard's drop (`guard.rs`) → `Pool::put_to` → `lifecycle::prepare_return`
+//!   (reset; `retained_bytes` only where a byte bound needs it) → `Cache::put_fast` (`idle.rs`'s
+//!   `push_if_room`); a full cache → `Cache::put` → `put_full` (the budget in `memory.rs`, a
+//!   spill to `tier.rs`); a thread with no cache → the tier; while gets wait at the cap → the
+//!   tier, and `live.rs` wakes one;
+//! - **a steal**: `Pool::steal` → the registry's lock → `visit_revoked` (`cache.rs`: revoke,
+//!   one heavy barrier, wait for each owner) → `Stack::move_oldest_into` (`idle.rs`);
+//! - **an aging pass**: `Pool::tick` (every 1024th hit, a refill, the background trimmer) →
+//!   `memory.rs`'s deadline → `Pool::release` → `Tier::trim` and, for each cache,
+//!   `visit_revoked` → `Stack::trim_into` (`idle.rs`) → `lifecycle::release_all`, outside
+//!   every lock.
+//!
+//! Every pool fills one `stats::Gathered` (its counters, its stacks' idle objects) and turns it
+//! into `Stats` in one place.
+//!
 //! `get` finds the thread's cache and pops from its stack. A cache that is empty refills a batch
 //! from the tier under the tier's lock; if the tier is empty too, the thread *steals* (below).
 //! Only then does the factory run, with no lock held; a creation is counted once the factory
@@ -100,9 +137,9 @@
 //! A `get` whose cache and the tier are empty takes the registry's lock and considers up to five
 //! other caches, from a cursor that advances with every miss (the cost of a miss is bounded
 //! whatever the number of threads). Each cache publishes a length hint with relaxed stores: its
-//! length after each out-of-line access and each remote visit, and, on the inlined hit paths,
-//! only when a return finds the hint at zero (so that a hit writes nothing a thief reads: a hint
-//! left non-zero over an emptied stack costs a thief one wasted visit, which corrects it); only
+//! length after each owner access and each remote visit, except the inlined get's hit, which
+//! leaves it (a hint one above an emptied stack costs a thief one wasted visit, which corrects
+//! it; the hint shares its line with the busy flag, which every hit writes anyway); only
 //! the caches whose hint is non-zero are revoked, with one heavy
 //! barrier for all of them, and the thief moves half (rounded up, at most a batch) of the first
 //! non-empty one's objects, the oldest first, straight into its own empty stack, taking one for

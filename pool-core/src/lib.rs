@@ -55,8 +55,8 @@
 //! # Performance
 //! A `get` that finds an idle object in its thread's cache, and the drop of its guard on that
 //! thread, execute no atomic read-modify-write and no fence instruction, and write only the
-//! cache's own line (its busy flag, which another thread reads only while it visits the cache
-//! for a `trim()`, a steal or `stats()`: plain loads and stores, and a compiler fence;
+//! cache's own line (its busy flag and, on a return, its length hint, which other threads read
+//! only to trim, steal or take `stats()`: plain loads and stores, and a compiler fence;
 //! the rare remote side, `trim()` and `stats()`, pays one process-wide `membarrier` on Linux,
 //! see the [`implementation`] notes for the other platforms); caches refill from and spill to
 //! a shared tier in batches, and a `get` that finds both empty steals from other threads'

@@ -78,9 +78,13 @@ pub(crate) fn prepare_return<T: Poolable>(
     max_retained_bytes: usize,
     measure: bool,
 ) -> Result<usize, Discard> {
+    if !measure {
+        catch_unwind(AssertUnwindSafe(|| T::reset(value))).map_err(|_| Discard::ResetPanicked)?;
+        return Ok(0);
+    }
     let bytes = catch_unwind(AssertUnwindSafe(|| {
         T::reset(value);
-        if measure { T::retained_bytes(value) } else { 0 }
+        T::retained_bytes(value)
     }))
     .map_err(|_| Discard::ResetPanicked)?;
     if bytes > max_retained_bytes {

@@ -46,7 +46,7 @@ pub struct Stats {
     /// Guards dropped, objects offered with `put` and objects made by `prefill` (objects
     /// offered to the pool), whatever happened to the object next: `returns == kept + discards.total()`, where *kept* counts the returns
     /// whose object became idle. Every idle object came back that way and leaves only by a
-    /// reuse or a release, so once the pool is quiet *kept* is `idle + reuses + trimmed`.
+    /// reuse or a release, so once the pool is quiet *kept* is `idle + reuses + trimmed + aged`.
     pub returns: u64,
     /// Objects offered with `put` ([`Pool::put`](crate::Pool::put),
     /// [`LocalPool::put`](crate::LocalPool::put)): objects the pool did not create, counted in
@@ -192,6 +192,9 @@ macro_rules! tally {
 tally! {
     /// Gets served by an idle object.
     reuses,
+    /// Objects offered to the pool (guards dropped, `put`, `prefill`). (Second: the two
+    /// counters the hit paths write come first.)
+    returns,
     /// Creations of a get that looked everywhere ([`Creations::empty`]).
     created_empty,
     /// Creations of a get that did not reach every cache ([`Creations::out_of_reach`]).
@@ -200,8 +203,6 @@ tally! {
     prefilled,
     /// Factory calls that panicked.
     factory_panicked,
-    /// Objects offered to the pool (guards dropped, `put`, `prefill`).
-    returns,
     /// Objects offered with `put`.
     puts,
     /// Discards: the idle bound was full.

@@ -449,7 +449,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// [`refused_gets`](Self::refused_gets), not here. A buffer that comes back fitting no class
     /// (it grew past the largest, or shrank below the smallest) is dropped and counted in
     /// `discards.oversized`, and a detached one in `detached`, so that once no other thread
-    /// uses the pool, `creations + puts == idle + in_use + discards.total() + detached + trimmed`.
+    /// uses the pool every buffer is accounted for by [the identity of `Stats`](Stats).
     ///
     /// ```
     /// use pool_core::{Buffer, BufferPool};

@@ -216,9 +216,8 @@ impl<T: Send> Cache<T> {
             // revoke read clear after the light barrier), so no remote touches the stack until
             // busy is cleared below, and the reference does not outlive this block.
             let stack = unsafe { ptr.deref() };
-            // The length hint is left as it is: a hit writes nothing a thief reads. A hint
-            // that says "something" over an emptied stack costs a thief one wasted visit,
-            // which corrects it.
+            // The length hint is left as it is (one store fewer): a hint that says one more
+            // than the stack holds costs a thief one wasted visit, which corrects it.
             stack
                 .pop_plain()
                 .map(|value| (value, stack.counts.reuses.is_multiple_of(AGE_CHECK_EVERY)))
@@ -246,12 +245,10 @@ impl<T: Send> Cache<T> {
             // SAFETY: as in `take_fast`.
             let stack = unsafe { ptr.deref() };
             let kept = stack.push_if_room(idle, backing.limits.thread_cache);
-            // The hint is written only when it reads "nothing", so that thieves see the
-            // object: in steady state a hit reads it (its own line) and writes nothing.
-            // Relaxed (both): a hint.
-            if self.len_hint.load(Ordering::Relaxed) == 0 {
-                self.len_hint.store(stack.len(), Ordering::Relaxed);
-            }
+            // Relaxed: a hint. (On the line the busy flag already writes: no other line is
+            // touched. The get's hit leaves it alone, so it may say one more than the stack
+            // holds: a thief's wasted visit corrects it.)
+            self.len_hint.store(stack.len(), Ordering::Relaxed);
             kept
         };
         self.leave();

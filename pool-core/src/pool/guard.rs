@@ -1,7 +1,7 @@
 //! The guards: [`Pooled`] (borrows the pool) and [`PooledOwned`] (`'static`).
 
-use super::Home;
 use super::Pool;
+use super::cache::Cache;
 use crate::Poolable;
 use crate::guard::guard_impls;
 use crate::slot::{Held, Slot};
@@ -37,7 +37,7 @@ pub struct Pooled<'a, T: Poolable + Send + 'static> {
     /// The cache the object came through (the getting thread's): dropped on the thread that
     /// owns it, the guard returns the object there without looking anything up; dropped on
     /// another thread, to that thread's own cache.
-    pub(super) home: Home<'a, T>,
+    pub(super) home: Option<&'a Cache<T>>,
     pub(super) value: Held<T>,
 }
 

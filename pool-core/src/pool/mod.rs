@@ -59,16 +59,6 @@ enum Creation {
 /// steals with a heavy barrier (see `Pool::tier_refills_soon`).
 const TIER_PATIENCE: usize = 256;
 
-/// The cache a guard's object came through and its owner's token at the time (see
-/// [`Pool::put_to`]).
-pub(crate) type Home<'a, T> = Option<(&'a Cache<T>, u64)>;
-
-/// A guard's [`Home`]: the cache and its owner's token, read on the getting thread.
-#[inline(always)]
-fn homed<T: Send>(cache: Option<&Cache<T>>) -> Home<'_, T> {
-    cache.map(|cache| (cache, cache.owner()))
-}
-
 /// Drops an object that neither the cache nor the tier had room for (out of line: rare).
 #[cold]
 #[inline(never)]
@@ -81,8 +71,8 @@ fn drop_rejected<T>(value: Slot<T>) {
 ///
 /// Each thread keeps a small cache of idle objects, so a `get` that finds one, and the drop of
 /// its guard on the same thread, execute no atomic read-modify-write and no fence instruction,
-/// and write only the cache's own line (its busy flag, which another thread reads only while it
-/// visits the cache for a trim, a steal or `stats()`); caches exchange objects with a shared tier in
+/// and write only the cache's own line (its busy flag and, on a return, its length hint, which
+/// other threads read only to trim, steal or take `stats()`); caches exchange objects with a shared tier in
 /// batches. See the [`implementation`](crate::implementation) notes.
 ///
 /// ```
@@ -277,7 +267,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let (home, value) = self.take_homed();
         Pooled {
             pool: self,
-            home: homed(home),
+            home,
             value: Held::new(value),
         }
     }
@@ -347,7 +337,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         };
         Pooled {
             pool: self,
-            home: homed(home),
+            home,
             value: Held::new(value),
         }
     }
@@ -414,7 +404,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         };
         Some(Pooled {
             pool: self,
-            home: homed(home),
+            home,
             value: Held::new(value),
         })
     }
@@ -438,7 +428,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let (home, value) = self.try_take_homed()?;
         Some(Pooled {
             pool: self,
-            home: homed(home),
+            home,
             value: Held::new(value),
         })
     }
@@ -595,23 +585,24 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         self.local_slow()
     }
 
-    /// This thread's cache for a return: as [`local`](Self::local), but a thread that never
+    /// This thread's cache for a return that missed the last-cache shortcut: `home` if this
+    /// thread owns it, else the thread's own (as [`local`](Self::local)). A thread that never
     /// took an object from any pool (it has no token) gets no cache: its returns go to the
     /// shared tier. Such a thread may be running its thread-local destructors after the
     /// `thread_local` crate's own, where asking that crate for an id panics, and nothing tells
     /// that moment apart from an ordinary one; a thread that gets from a pool has a token, and
     /// its exit is handled by `owner.rs`.
-    #[inline(always)]
-    fn local_for_return(&self) -> Option<&Cache<T>> {
-        let (pool, cache) = owner::last();
-        if pool == self.id {
-            // SAFETY: as in `local`.
-            return Some(unsafe { &*cache.cast::<Cache<T>>() });
-        }
-        if owner::current() == owner::NONE {
+    #[cold]
+    #[inline(never)]
+    fn return_cache<'a>(&'a self, home: Option<&'a Cache<T>>) -> Option<&'a Cache<T>> {
+        let me = owner::current();
+        if me == owner::NONE {
             return None;
         }
-        self.local_slow()
+        match home {
+            Some(home) if home.owner() == me => Some(home),
+            _ => self.local_slow(),
+        }
     }
 
     /// [`local`](Self::local) through the `thread_local` crate, which remembers the result.
@@ -1044,7 +1035,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread owns that cache, else to this thread's own cache, else to the tier. The hit is
     /// inlined; everything else is out of line.
     #[inline(always)]
-    fn put_to(&self, home: Home<'_, T>, value: Slot<T>) {
+    fn put_to(&self, home: Option<&Cache<T>>, value: Slot<T>) {
         if self.backing.fast {
             self.put_checked(home, value, self.backing.limits.max_retained_bytes, true);
         } else {
@@ -1056,7 +1047,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// learned cut-off, no `membarrier`).
     #[cold]
     #[inline(never)]
-    fn put_to_slow(&self, home: Home<'_, T>, value: Slot<T>) {
+    fn put_to_slow(&self, home: Option<&Cache<T>>, value: Slot<T>) {
         self.put_checked(home, value, self.backing.max_retained_bytes(), false);
     }
 
@@ -1065,21 +1056,32 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[inline(always)]
     fn put_checked(
         &self,
-        home: Home<'_, T>,
+        home: Option<&Cache<T>>,
         mut value: Slot<T>,
         max_retained_bytes: usize,
         fast: bool,
     ) {
-        let bytes = match prepare_return(&mut *value, max_retained_bytes, self.backing.measures) {
+        // Where the pool takes the inlined paths (no budget, no cut-off), it measures iff it has
+        // a per-object bound, which the caller already loaded.
+        let measures = if fast {
+            max_retained_bytes != usize::MAX
+        } else {
+            self.backing.measures
+        };
+        let bytes = match prepare_return(&mut *value, max_retained_bytes, measures) {
             Ok(bytes) => bytes,
             Err(reason) => return self.discard(reason, value),
         };
         let idle = Idle { value, bytes };
-        let cache = match home {
-            // The guard's copy of the owner's token: no read of the cache's line, which its
-            // owner writes on every access (a guard dropped on another thread would share it).
-            Some((home, owner)) if owner == owner::current() => home,
-            _ => match self.local_for_return() {
+        // This thread's own cache, from its last-cache shortcut: the owner's return finds its
+        // home there, and a guard dropped on another thread never reads the home cache's line
+        // (which its owner writes on every access).
+        let cache = match owner::last() {
+            (pool, cache) if pool == self.id => {
+                // SAFETY: as in `local`.
+                unsafe { &*cache.cast::<Cache<T>>() }
+            }
+            _ => match self.return_cache(home) {
                 Some(cache) => cache,
                 None => return self.put_slow(None, idle),
             },
