@@ -21,11 +21,14 @@
 //! |---|---|
 //! | `idle.rs` | the idle stack (objects, low-water mark, counters): a `Pool`'s caches, a `LocalPool`, a buffer class's caches |
 //! | `pool/cache.rs` | a thread's cache and the owner/remote protocol around its stack |
-//! | `pool/owner.rs` | which thread owns a cache; thread exit |
+//! | `pool/owner.rs` | which thread owns a cache, how a thread finds its own; thread exit |
 //! | `pool/tier.rs` | the shared tier and its victim generation |
 //! | `pool/memory.rs` | the memory policy on the cold path: aging's deadline, the byte budget, the learned cut-off |
 //! | `pool/live.rs` | the `max_live` cap and the queue of waiting gets (blocking and async) |
-//! | `pool/mod.rs` | `Pool`'s API and its slow paths: refill, steal, create, return, release |
+//! | `pool/mod.rs` | `Pool`'s public API, construction, `stats()`, drop |
+//! | `pool/take.rs` | a get's paths: the hit, the refill, the steal, the creation, the wait at the cap |
+//! | `pool/give.rs` | a return's paths: reset and check, the push, the spill, the discard, the wake-up |
+//! | `pool/release.rs` | the passes over every cache and the tier: `trim()` and aging |
 //! | `pool/guard.rs`, `guard.rs` | the guards (one macro: every guard has the same traits and counting) |
 //! | `lifecycle.rs` | an object's life: factory call, reset and byte check, quiet drop |
 //! | `stats.rs` | the counters (declared once) and the one assembly of `Stats` |
@@ -33,22 +36,22 @@
 //! | `buffer/` | `BufferPool`: one `Pool` per size class |
 //!
 //! Each path goes down the layers and comes back with its result, never up again:
-//! - **a get**: `Pool::get` → `owner::last` (the thread's last cache) → `Cache::take_fast`
-//!   (`cache.rs`, the stack's `pop_plain` in `idle.rs`); on a miss → `Cache::take` → `refill`
-//!   from `tier.rs` → `Pool::steal` (`cache.rs`'s `visit_revoked`, `idle.rs`'s
-//!   `move_oldest_into`) → `lifecycle::call_factory`; with a cap, `live.rs` decides between
-//!   creating and waiting;
-//! - **a return**: a guard's drop (`guard.rs`) → `Pool::put_to` → `lifecycle::prepare_return`
-//!   (reset; `retained_bytes` only where a byte bound needs it) → `Cache::put_fast` (`idle.rs`'s
-//!   `push_if_room`); a full cache → `Cache::put` → `put_full` (the budget in `memory.rs`, a
-//!   spill to `tier.rs`); a thread with no cache → the tier; while gets wait at the cap → the
-//!   tier, and `live.rs` wakes one;
-//! - **a steal**: `Pool::steal` → the registry's lock → `visit_revoked` (`cache.rs`: revoke,
-//!   one heavy barrier, wait for each owner) → `Stack::move_oldest_into` (`idle.rs`);
-//! - **an aging pass**: `Pool::tick` (every 1024th hit, a refill, the background trimmer) →
-//!   `memory.rs`'s deadline → `Pool::release` → `Tier::trim` and, for each cache,
-//!   `visit_revoked` → `Stack::trim_into` (`idle.rs`) → `lifecycle::release_all`, outside
-//!   every lock.
+//! - **a get**: `Pool::get` (`mod.rs`) → `take.rs`: `owner::last` (the thread's last cache,
+//!   `owner.rs`) → `Cache::take_fast` (`cache.rs`; the stack's `pop_plain`, `idle.rs`); on a
+//!   miss → `Cache::take` → `refill` from `tier.rs` → `Pool::steal` (`cache.rs`'s
+//!   `visit_revoked`, `idle.rs`'s `move_oldest_into`) → `lifecycle::call_factory`; with a cap,
+//!   `live.rs` decides between creating and waiting;
+//! - **a return**: a guard's drop (`guard.rs`) → `give.rs`: `lifecycle::prepare_return`
+//!   (reset; `retained_bytes` only where a byte bound needs it) → `owner::last` →
+//!   `Cache::put_fast` (`idle.rs`'s `push_if_room`); a full cache → `Cache::put` → `put_full`
+//!   (the budget in `memory.rs`, a spill to `tier.rs`); a thread with no cache → the tier;
+//!   while gets wait at the cap → the tier, and `live.rs` wakes one;
+//! - **a steal**: `take.rs`'s `Pool::steal` → the registry's lock → `visit_revoked` (`cache.rs`:
+//!   revoke, one heavy barrier, wait for each owner) → `Stack::move_oldest_into` (`idle.rs`);
+//! - **an aging pass**: `release.rs`'s `Pool::tick` (every 1024th hit, a refill, the
+//!   background trimmer) → `memory.rs`'s deadline → `Pool::release` → `Tier::trim` and, for
+//!   each cache, `visit_revoked` → `Stack::trim_into` (`idle.rs`) → `lifecycle::release_all`,
+//!   outside every lock.
 //!
 //! Every pool fills one `stats::Gathered` (its counters, its stacks' idle objects) and turns it
 //! into `Stats` in one place.

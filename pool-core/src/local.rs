@@ -34,7 +34,7 @@ use crate::stats::{Gathered, Stats, Tally};
 /// - A factory that panics: the panic goes on out of [`get`](Self::get); nothing is created or
 ///   counted as a get, [`Stats::factory_panicked`] counts it, and the pool stays usable.
 /// - A `reset` that panics: the object is dropped, never handed out again, and counted in
-///   [`Discards::reset_panicked`]; the guard's drop does not panic.
+///   [`Discards::reset_panicked`](crate::Discards::reset_panicked); the guard's drop does not panic.
 /// - A `Drop` that panics while the pool releases an object (a [`trim`](Self::trim), a
 ///   discard on return, the pool's own drop): the panic is caught, the pool goes on releasing
 ///   the others, and the panicking object counts as released (its memory may leak, as a
@@ -444,7 +444,7 @@ impl<T: Poolable + 'static> LocalPoolBuilder<T> {
     }
 
     /// Keeps at most `n` idle objects; a return beyond it drops the object (counted in
-    /// [`Discards::over_idle_bound`]). `0` keeps nothing (every get calls the factory);
+    /// [`Discards::over_idle_bound`](crate::Discards::over_idle_bound)). `0` keeps nothing (every get calls the factory);
     /// `usize::MAX`, the default, is unbounded (the pool never holds more than the peak number
     /// in use); no value allocates up front.
     ///
@@ -463,7 +463,7 @@ impl<T: Poolable + 'static> LocalPoolBuilder<T> {
     }
 
     /// Drops, instead of keeping, an object whose [`Poolable::retained_bytes`] exceeds `bytes`
-    /// after its reset (counted in [`Discards::oversized`]). `0` keeps only objects that retain
+    /// after its reset (counted in [`Discards::oversized`](crate::Discards::oversized)). `0` keeps only objects that retain
     /// nothing; `usize::MAX`, the default, is no limit.
     ///
     /// ```

@@ -24,8 +24,14 @@
 //! before the thread's id (and so its cache) can go to another thread.
 
 use core::cell::Cell;
+use core::panic::AssertUnwindSafe;
+use core::ptr;
+use std::panic::catch_unwind;
 
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::cache::Cache;
+use crate::sync::{Arc, lock};
 
 /// The token of a thread that has not owned a cache yet.
 pub(crate) const NONE: u64 = 0;
@@ -111,4 +117,91 @@ pub(crate) fn set_last(pool: u64, cache: *const ()) {
     LAST.with(|last| last.set((pool, cache)));
     #[cfg(loom)]
     let _ = (pool, cache);
+}
+
+/// Makes the calling thread the owner of `cache`, which the `thread_local` crate handed it (a
+/// new thread given an exited thread's id, or the first use of a thread's own cache).
+#[cold]
+#[inline(never)]
+fn claim<T: Send>(cache: &Cache<T>) {
+    let me = assign();
+    if cache.owner() != me {
+        cache.claim(me);
+    }
+}
+
+/// How a thread finds its own cache of a pool.
+impl<T: crate::Poolable + Send + 'static> super::Pool<T> {
+    /// This thread's cache, made on first use, owned by this thread. `None` once the thread's
+    /// thread-local destructors run (a guard dropped from one of them: see `owner.rs`), where
+    /// the `thread_local` crate may no longer give this thread an id: callers then use the
+    /// shared tier directly.
+    #[inline(always)]
+    pub(super) fn local(&self) -> Option<&Cache<T>> {
+        let (pool, cache) = last();
+        if pool == self.id {
+            // SAFETY: `LAST` holds `(self.id, cache)` only if `local_slow` of this very pool
+            // (ids are unique and never reused, so the pointer's type is `Cache<T>`) stored this
+            // thread's own, claimed cache there; the pool is alive (`&self`) and its registry
+            // keeps every cache alive until the pool is dropped; the thread stays the cache's
+            // owner until its thread id is released at exit, and `Exit` clears `LAST` before
+            // that (`owner.rs`). The returned borrow is tied to `&self`.
+            return Some(unsafe { &*cache.cast::<Cache<T>>() });
+        }
+        self.local_slow()
+    }
+
+    /// This thread's cache for a return that missed the last-cache shortcut: `home` if this
+    /// thread owns it, else the thread's own (as [`local`](Self::local)). A thread that never
+    /// took an object from any pool (it has no token) gets no cache: its returns go to the
+    /// shared tier. Such a thread may be running its thread-local destructors after the
+    /// `thread_local` crate's own, where asking that crate for an id panics, and nothing tells
+    /// that moment apart from an ordinary one; a thread that gets from a pool has a token, and
+    /// its exit is handled by `owner.rs`.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn return_cache<'a>(&'a self, home: Option<&'a Cache<T>>) -> Option<&'a Cache<T>> {
+        let me = current();
+        if me == NONE {
+            return None;
+        }
+        match home {
+            Some(home) if home.owner() == me => Some(home),
+            _ => self.local_slow(),
+        }
+    }
+
+    /// [`local`](Self::local) through the `thread_local` crate, which remembers the result.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn local_slow(&self) -> Option<&Cache<T>> {
+        let me = current();
+        if me == EXITED {
+            return None;
+        }
+        // `get_or` cannot panic outside thread exit, which the check above keeps out; the catch
+        // stays as the last line of defence (a thread whose first pool use is from a
+        // thread-local destructor that runs after `thread_local`'s own).
+        let cache = catch_unwind(AssertUnwindSafe(|| {
+            &**self.locals.get_or(|| self.register())
+        }))
+        .ok()?;
+        if cache.owner() != me {
+            claim(cache);
+        }
+        set_last(self.id, ptr::from_ref(cache).cast());
+        Some(cache)
+    }
+
+    /// Makes this thread's cache and enters it in the registry.
+    #[cold]
+    pub(super) fn register(&self) -> Arc<Cache<T>> {
+        let cache = Arc::new(Cache::new(
+            self.backing.limits.thread_cache,
+            assign(),
+            &self.backing,
+        ));
+        lock(&self.caches).push(Arc::clone(&cache));
+        cache
+    }
 }
