@@ -634,6 +634,14 @@ fn floor_checks(groups: &[(String, Group)]) -> Vec<FloorCheck> {
 fn group_table(out: &mut String, group: &str, g: &Group, allocs: &Allocs) {
     let reference = reference(group);
     let ours = g.rows.iter().find(|r| r.name == reference);
+    if ours.is_none() {
+        // No contender of ours to compare with (settings of one pool, one operation's phases).
+        let _ = writeln!(out, "| row | median [min–max] |\n|---|--:|");
+        for row in &g.rows {
+            let _ = writeln!(out, "| {} | {} |", row.name, row.show());
+        }
+        return;
+    }
     let _ = writeln!(
         out,
         "| contender | median [min–max] | `{reference}` is x times faster: median (range) | verdict | allocations/op | bytes/op |\n|---|--:|--:|---|--:|--:|"
@@ -787,7 +795,11 @@ fn headline(c: &Ctx<'_>, group: &str, a: &str, b: &str) -> Option<String> {
         r.0,
         r.1,
         r.2,
-        verdict(&fa, &fb).trim_matches('*')
+        match verdict(&fa, &fb) {
+            "win" => "win",
+            "**loss**" => "loss",
+            _ => "tie",
+        }
     ))
 }
 
