@@ -67,12 +67,14 @@ struct Group {
 }
 
 /// How many times faster `ours` is than `other`: (median ratio, least favourable, most
-/// favourable).
+/// favourable), rounded to the two decimals the report prints, so that every verdict follows
+/// from the printed figures.
 fn speedup(ours: &Fig, other: &Fig) -> (f64, f64, f64) {
+    let r = |x: f64| (x * 100.0).round() / 100.0;
     (
-        other.median() / ours.median(),
-        other.min() / ours.max(),
-        other.max() / ours.min(),
+        r(other.median() / ours.median()),
+        r(other.min() / ours.max()),
+        r(other.max() / ours.min()),
     )
 }
 
@@ -318,6 +320,8 @@ fn speedup_target(what: &str, ours: Option<Fig>, other: Option<Fig>, want: f64) 
     match (ours, other) {
         (Some(a), Some(b)) => {
             let r = speedup(&a, &b);
+            // The target as printed (two decimals), e.g. "within 1.1x" is 0.91x.
+            let want = (want * 100.0_f64).round() / 100.0;
             let verdict = if r.1 >= want {
                 "met".to_owned()
             } else if r.2 < want {
@@ -328,7 +332,7 @@ fn speedup_target(what: &str, ours: Option<Fig>, other: Option<Fig>, want: f64) 
             Target {
                 what: what.to_owned(),
                 measured: format!(
-                    "`{}` {} vs `{}` {}: {}",
+                    "`{}` {} vs `{}` {}: {}; needs {want:.2}x",
                     a.name,
                     a.show(),
                     b.name,
