@@ -14,6 +14,8 @@
 //! With `BENCH_CALLGRIND=<contender>` a workload binary runs no benchmark: it runs
 //! `BENCH_CALLGRIND_N` (default 100 000) operations of that contender in one `#[inline(never)]`
 //! loop, for `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
+//! (`alloc_counts`' `ALLOC_COUNTS_CALLGRIND` does the same under its counting allocator, which adds
+//! instructions to every allocation; this runs the binary that is timed.)
 
 use std::fmt::Write as _;
 use std::hint::black_box;
