@@ -216,6 +216,11 @@ fn main() {
     table.push(("read_buffers_2threads".to_owned(), two));
     add_group(
         &mut table,
+        "size_classes",
+        &common::read_buffers::size_class_contenders(),
+    );
+    add_group(
+        &mut table,
         "log_pipeline",
         &common::log_pipeline::contenders(),
     );

@@ -9,7 +9,7 @@
 
 mod common;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 
 fn bench(c: &mut Criterion) {
     common::bench_group(
@@ -22,4 +22,24 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// With `BENCH_INTERLEAVED_OUT` set (`scripts/bench-report`), the interleaved harness
+/// (`common/harness.rs`) instead of criterion.
+fn main() {
+    if common::harness::callgrind(&common::json_encode::contenders()) {
+        return;
+    }
+    if common::harness::out_path().is_some() {
+        use common::harness::{one_thread_entries, run_group};
+        let c = common::json_encode::contenders();
+        run_group(
+            "json_encode",
+            "one `serde_json::to_writer` of an 82-byte object into a byte buffer (the Go seed's `sync.Pool` example), one thread",
+            1,
+            one_thread_entries(&c, common::all),
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,8 +1,9 @@
 //! `pool_ops`: the cost of one pooled-buffer operation (get a 4096-byte `Vec<u8>`, write 64 bytes
 //! into it, give it back cleared) for `pool_core::Pool` and `LocalPool`, a hand-made
-//! `thread_local!` stack (the floor: no synchronisation, no bookkeeping), an owned
-//! `RefCell<Vec<Box<Vec<u8>>>>` stack (`floor_refcell_stack`: no thread lookup either; 1 thread
-//! only), fresh allocation with the system allocator and with mimalloc, and four pool crates.
+//! `thread_local!` stack (`handmade_thread_local_stack`: what a hand-rolled per-thread pool costs;
+//! not a floor, since its lazily registered thread-local and unboxed `Vec` moves make it slower
+//! than `Pool`), an owned `RefCell<Vec<Box<Vec<u8>>>>` stack (`floor_refcell_stack`, the floor:
+//! no thread lookup, no synchronisation, no bookkeeping; 1 thread only), fresh allocation with the system allocator and with mimalloc, and four pool crates.
 //! Go's `sync.Pool` on the same operation is in `benches/go/` (`scripts/bench-report` runs it).
 //!
 //! Groups: `pool_ops/1thread/<name>` and `pool_ops/2threads/<name>`. In the 2-thread group both
@@ -19,7 +20,7 @@
 //! ```
 //!
 //! With `POOL_OPS_CALLGRIND=<name>` (a contender's name, e.g. `pool_core_Pool`,
-//! `floor_thread_local`, `floor_refcell_stack`) in the environment the binary runs no benchmark:
+//! `handmade_thread_local_stack`, `floor_refcell_stack`) in the environment the binary runs no benchmark:
 //! it runs `POOL_OPS_N` (default 1 000 000) operations of that contender in one
 //! `#[inline(never)]` loop, for
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*callgrind_loop*'`.
@@ -53,7 +54,7 @@ fn new_buf() -> Vec<u8> {
     Vec::with_capacity(CAP)
 }
 
-// ---- the floor: a per-thread stack, no synchronisation ------------------------------------------
+// ---- a hand-made per-thread stack, no synchronisation (not a floor: see the module docs) ------------------------------------------
 
 thread_local! {
     static FLOOR: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
@@ -151,7 +152,7 @@ impl Contender {
                 "pool_core_Pool",
                 Contender::Pool(Pool::with_factory(new_buf)),
             ),
-            ("floor_thread_local", Contender::Floor),
+            ("handmade_thread_local_stack", Contender::Floor),
             ("fresh_system", Contender::System),
             ("fresh_mimalloc", Contender::Mimalloc),
             (
@@ -411,7 +412,26 @@ fn trim_64_threads(c: &mut Criterion) {
 /// counted in `aged` (the same code): `pool_ops/trim_64x16` gives its cost with 64 threads.
 fn aging(c: &mut Criterion) {
     let mut group = c.benchmark_group("pool_ops/aging");
-    let pools = [
+    let pools = aging_pools();
+    for (name, pool) in &pools {
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| {
+                timed(iters, |n| {
+                    for _ in 0..n {
+                        let mut g = pool.get();
+                        work(&mut g);
+                    }
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+/// The pools of the aging group: the defaults (aging on), aging off, a byte budget, the learned
+/// cut-off.
+fn aging_pools() -> [(&'static str, Pool<Vec<u8>>); 4] {
+    [
         ("aging_on", Pool::builder().factory(new_buf).build()),
         (
             "aging_off",
@@ -434,20 +454,7 @@ fn aging(c: &mut Criterion) {
                 .auto_max_retained_bytes()
                 .build(),
         ),
-    ];
-    for (name, pool) in &pools {
-        group.bench_function(*name, |b| {
-            b.iter_custom(|iters| {
-                timed(iters, |n| {
-                    for _ in 0..n {
-                        let mut g = pool.get();
-                        work(&mut g);
-                    }
-                })
-            })
-        });
-    }
-    group.finish();
+    ]
 }
 
 criterion_group!(
@@ -492,6 +499,187 @@ fn main() {
         callgrind_loop(&*run, n);
         return;
     }
+    if common::harness::out_path().is_some() {
+        interleaved();
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
+}
+
+/// The interleaved run (`scripts/bench-report`, `common/harness.rs`): the 1-thread groups, then
+/// the machine's 2-thread floor, the multi-thread groups, and the floor again.
+fn interleaved() {
+    use common::harness::{Entry, machine_floor, run_group};
+    let all = Contender::all();
+    let local = LocalPool::with_factory(new_buf);
+    let stack = RefCellStack::default();
+    let mut one: Vec<Entry<'_>> = all
+        .iter()
+        .map(|(name, c)| Entry::new(*name, move |n| timed(n, |k| c.run(k))))
+        .collect();
+    one.insert(
+        1,
+        Entry::new("pool_core_LocalPool", |n| {
+            timed(n, |k| run_local(&local, k))
+        }),
+    );
+    one.insert(
+        2,
+        Entry::new("floor_refcell_stack", |n| {
+            timed(n, |k| run_refcell(&stack, k))
+        }),
+    );
+    run_group(
+        "pool_ops_1thread",
+        "get a 4 KiB `Vec<u8>`, write 64 bytes, give it back (`benches/pool_ops.rs`); one thread",
+        1,
+        one,
+    );
+    let aging = aging_pools();
+    run_group(
+        "pool_ops_aging",
+        "the 1-thread operation on `Pool`s built with each memory-over-time setting",
+        1,
+        aging
+            .iter()
+            .map(|(name, pool)| {
+                Entry::new(*name, move |n| {
+                    timed(n, |k| {
+                        for _ in 0..k {
+                            work(&mut pool.get());
+                        }
+                    })
+                })
+            })
+            .collect(),
+    );
+
+    machine_floor("before_pool_ops_multi_thread");
+    run_group(
+        "pool_ops_2threads",
+        "the same operation on two threads at once, both using one shared pool (each contender its \
+         own pool); figure: wall time from the barrier that starts both to the later one's finish, \
+         divided by one thread's operation count, i.e. time per operation per thread (equal to the \
+         1-thread figure if they scaled perfectly; up to twice it if the two threads ran on one core \
+         in turn)",
+        1,
+        all.iter()
+            .map(|(name, c)| Entry::new(*name, move |n| common::two_threads(&|k| c.run(k), n)))
+            .collect(),
+    );
+    let pool = Arc::new(Pool::with_factory(new_buf));
+    let object_pool = object_pool::Pool::new(4, new_buf);
+    let linear = lockfree_object_pool::LinearObjectPool::new(new_buf, |v: &mut Vec<u8>| v.clear());
+    let opool = opool::Pool::new(64, BufAlloc);
+    fn cross<'a, G: Send + 'a>(name: &str, get: impl Fn() -> G + Sync + 'a) -> Entry<'a> {
+        Entry::new(name, move |n| {
+            common::cross_thread(&get, 1000, n, &mut || {}, &mut || {})
+        })
+    }
+    run_group(
+        "pool_ops_cross_thread",
+        "one thread gets a buffer and writes 64 bytes, then sends it over a bounded channel (64 in \
+         flight) to a second thread, which drops it; figure: wall time of the whole run divided by \
+         the objects sent (the channel's cost included, the same for every contender)",
+        1,
+        vec![
+            cross("pool_core_Pool", || {
+                let mut g = pool.get();
+                work(&mut g);
+                g
+            }),
+            cross("pool_core_Pool_get_owned", || {
+                let mut g = pool.get_owned();
+                work(&mut g);
+                g
+            }),
+            cross("fresh_system", || {
+                let mut v = new_buf();
+                work(&mut v);
+                v
+            }),
+            cross("fresh_mimalloc", MiBuf::new),
+            cross("object_pool", || {
+                let mut g = object_pool.pull(new_buf);
+                g.clear();
+                work(&mut g);
+                g
+            }),
+            cross("lockfree_LinearObjectPool", || {
+                let mut g = linear.pull();
+                work(&mut g);
+                g
+            }),
+            cross("opool", || {
+                let mut g = opool.get();
+                work(&mut g);
+                g
+            }),
+        ],
+    );
+    trim_interleaved();
+    machine_floor("after_pool_ops_multi_thread");
+}
+
+/// `pool_ops/trim_64x16` in the interleaved run (see [`trim_64_threads`]).
+fn trim_interleaved() {
+    use common::harness::{Entry, run_group};
+    const THREADS: usize = 64;
+    const CACHED: usize = 16;
+    let pool = Pool::with_factory(new_buf);
+    let start = Barrier::new(THREADS + 1);
+    let filled = Barrier::new(THREADS + 1);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                loop {
+                    start.wait();
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    drop((0..CACHED).map(|_| pool.get()).collect::<Vec<_>>());
+                    filled.wait();
+                }
+            });
+        }
+        let fill = || {
+            start.wait();
+            filled.wait();
+        };
+        run_group(
+            "pool_ops_trim_64x16",
+            "one `Pool::trim()` while 64 idle threads hold 16 cached buffers each: `visit` (the first \
+             trim after use: visits every cache, releases nothing), `release` (the second: frees all \
+             1,024); each measured trim follows a round in which every thread filled its cache again",
+            1,
+            vec![
+                Entry::fixed("visit", 16, |iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        fill();
+                        let t = Instant::now();
+                        black_box(pool.trim());
+                        total += t.elapsed();
+                        pool.trim();
+                    }
+                    total
+                }),
+                Entry::fixed("release", 16, |iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        fill();
+                        pool.trim();
+                        let t = Instant::now();
+                        black_box(pool.trim());
+                        total += t.elapsed();
+                    }
+                    total
+                }),
+            ],
+        );
+        stop.store(true, Ordering::Relaxed);
+        start.wait();
+    });
 }

@@ -1,190 +1,152 @@
-//! Writes `BENCHMARKS.md` from one run of the suite: criterion's median estimates
-//! (`<target>/criterion/<group>/<bench>/new/`) and the allocation counts
-//! (`<target>/alloc_counts.json`), with the machine, the toolchain, the crate versions (from
-//! `Cargo.lock`) and the command. `scripts/bench-report` runs the suite, then this with
-//! `-- --write`; without `--write` the report goes to stdout and no file is touched, so a plain
-//! `cargo bench` does not rewrite `BENCHMARKS.md`.
+//! Writes `BENCHMARKS.md` (and the figures of the README's "Benchmarks" section) from one run of
+//! `scripts/bench-report`:
+//! - `<target>/bench-report/interleaved.jsonl`: every contender's samples, one per round, from
+//!   the interleaved harness (`benches/common/harness.rs`);
+//! - `<target>/alloc_counts.json`: allocations and bytes per operation (`benches/alloc_counts.rs`);
+//! - `<target>/bench-report/go.txt`: `go test -bench` output of `benches/go`, `-count <rounds>`.
 //!
-//! With `BENCH_REPORT_SINCE=<unix seconds>` in the environment, estimates older than that are
-//! left out (they belong to an earlier run). When the suite ran several rounds (`BENCH_ROUNDS`),
-//! each round's estimates were copied to `round<N>/` beside `new/`, and the lowest median wins.
+//! Every figure is a median over the rounds with its min and max. Every ratio reads "how many
+//! times faster ours is" (above 1 ours is faster), with its range: from the other's min over
+//! our max (the least favourable pairing) to the other's max over our min. Two contenders whose
+//! ranges overlap are a tie, never a win. A target is met when the least favourable ratio
+//! reaches it, missed when the most favourable one does not, and inside the spread otherwise:
+//! each verdict follows from the numbers its row prints.
 //!
-//! Go's `sync.Pool` on the `pool_ops` operation (`benches/go/`): `scripts/bench-report` runs it
-//! after each round of `pool_ops` and appends `go test`'s output to `<target>/go_bench.txt`,
-//! which this reads into the `pool_ops` tables as `go_*` rows (the lowest ns/op of the rounds).
+//! Without `--write` the report goes to stdout and no file is touched.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-/// The groups, in report order, with what one operation is.
-const GROUPS: [(&str, &str); 9] = [
-    (
-        "json_encode",
-        "one `serde_json::to_writer` of an 82-byte object into a byte buffer (the Go seed's `sync.Pool` example)",
-    ),
-    (
-        "request_ctx",
-        "one request: a context filled from a synthetic request (3 ids, 8 headers, 1 KiB body), read, released",
-    ),
-    (
-        "read_buffers_1thread",
-        "get a 64 KiB read buffer, read 16 KiB from memory into it, checksum, release; one thread",
-    ),
-    (
-        "read_buffers_2threads",
-        "the same, two threads sharing one pool; time per operation per thread",
-    ),
-    (
-        "log_pipeline",
-        "one batch of 1000 access-log lines parsed into records and aggregated",
-    ),
-    (
-        "pool_ops_1thread",
-        "get a 4 KiB `Vec<u8>`, write 64 bytes, give it back (`benches/pool_ops.rs`)",
-    ),
-    (
-        "pool_ops_2threads",
-        "the same, two threads sharing one pool",
-    ),
-    (
-        "pool_ops_cross_thread",
-        "the same buffer taken on one thread and dropped on a second, sent over a bounded channel (64 in flight); time per object",
-    ),
-    (
-        "pool_ops_trim_64x16",
-        "one `Pool::trim()` with 64 idle threads that cached 16 buffers each: `visit` releases nothing, `release` frees all 1,024",
-    ),
-];
-
-/// The Go benchmarks the report uses (as `go test -cpu 1,2` names them), with the group and the
-/// row they become and the factor from Go's ns/op to the time per operation per thread. Under
-/// `-cpu 2`, `b.RunParallel` runs two goroutines and ns/op is the wall time over the operations
-/// of both, so one thread's time per operation is ns/op x 2.
-const GO_ROWS: [(&str, &str, &str, f64); 4] = [
-    ("BenchmarkSyncPool", "pool_ops_1thread", "go_sync_Pool", 1.0),
-    ("BenchmarkFresh", "pool_ops_1thread", "go_fresh_make", 1.0),
-    (
-        "BenchmarkSyncPoolParallel-2",
-        "pool_ops_2threads",
-        "go_sync_Pool",
-        2.0,
-    ),
-    (
-        "BenchmarkFreshParallel-2",
-        "pool_ops_2threads",
-        "go_fresh_make",
-        2.0,
-    ),
-];
-
-/// The crates whose versions the report names.
-const CRATES: [&str; 10] = [
-    "pool-core",
-    "criterion",
-    "serde_json",
-    "mimalloc",
-    "libmimalloc-sys",
-    "object-pool",
-    "lockfree-object-pool",
-    "opool",
-    "sharded-slab",
-    "zeropool",
-];
-
-/// One benchmark's result.
+/// One contender's samples (ns per operation, one per round).
 #[derive(Clone, Debug)]
-struct Row {
+struct Fig {
     name: String,
-    /// Median time of one criterion iteration, in nanoseconds.
-    median_ns: f64,
-    /// Elements per iteration, where the group declared a throughput.
-    elements: Option<f64>,
+    samples: Vec<f64>,
 }
 
-/// Allocations and bytes per operation, by group and contender.
-type Allocs = BTreeMap<String, BTreeMap<String, (f64, f64)>>;
+impl Fig {
+    fn sorted(&self) -> Vec<f64> {
+        let mut s = self.samples.clone();
+        s.sort_by(f64::total_cmp);
+        s
+    }
+    fn median(&self) -> f64 {
+        let s = self.sorted();
+        let n = s.len();
+        if n % 2 == 1 {
+            s[n / 2]
+        } else {
+            (s[n / 2 - 1] + s[n / 2]) / 2.0
+        }
+    }
+    fn min(&self) -> f64 {
+        self.sorted()[0]
+    }
+    fn max(&self) -> f64 {
+        *self.sorted().last().expect("at least one sample")
+    }
+    /// `median [min–max]`.
+    fn show(&self) -> String {
+        format!(
+            "{} [{}–{}]",
+            time(self.median()),
+            time(self.min()),
+            time(self.max())
+        )
+    }
+}
+
+/// One group of the interleaved run.
+#[derive(Default)]
+struct Group {
+    what: String,
+    rows: Vec<Fig>,
+}
+
+/// How many times faster `ours` is than `other`: (median ratio, least favourable, most
+/// favourable), rounded to the two decimals the report prints, so that every verdict follows
+/// from the printed figures.
+fn speedup(ours: &Fig, other: &Fig) -> (f64, f64, f64) {
+    let r = |x: f64| (x * 100.0).round() / 100.0;
+    (
+        r(other.median() / ours.median()),
+        r(other.min() / ours.max()),
+        r(other.max() / ours.min()),
+    )
+}
+
+/// win / tie / loss of `ours` against `other`, from their ranges.
+fn verdict(ours: &Fig, other: &Fig) -> &'static str {
+    let (_, lo, hi) = speedup(ours, other);
+    if lo > 1.0 {
+        "win"
+    } else if hi < 1.0 {
+        "**loss**"
+    } else {
+        "tie (ranges overlap)"
+    }
+}
+
+fn ratio_text(r: (f64, f64, f64)) -> String {
+    format!("{:.2}x ({:.2}–{:.2}x)", r.0, r.1, r.2)
+}
+
+fn time(ns: f64) -> String {
+    match ns {
+        ns if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
+        ns if ns >= 1e3 => format!("{:.2} µs", ns / 1e3),
+        ns if ns >= 100.0 => format!("{ns:.0} ns"),
+        ns => format!("{ns:.1} ns"),
+    }
+}
 
 fn read_json(path: &Path) -> Option<Value> {
     serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
 
-/// Whether `path` exists and was written by this run (at or after `since`, where given).
-fn fresh_enough(path: &Path, since: Option<SystemTime>) -> bool {
-    match (since, std::fs::metadata(path)) {
-        (_, Err(_)) => false,
-        (None, Ok(_)) => true,
-        (Some(since), Ok(meta)) => meta.modified().is_ok_and(|m| m >= since),
-    }
-}
-
-/// Every benchmark of the run, by criterion group (as in `benchmark.json`'s `group_id`, with
-/// `/` written `_` as in the directory names).
-fn criterion_rows(dir: &Path, since: Option<SystemTime>) -> BTreeMap<String, Vec<Row>> {
-    let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
-    let Ok(group_dirs) = std::fs::read_dir(dir) else {
-        return groups;
-    };
-    for bench_dir in group_dirs
-        .flatten()
-        .filter_map(|g| std::fs::read_dir(g.path()).ok())
-        .flatten()
-        .flatten()
-    {
-        // The suite may run several rounds (`BENCH_ROUNDS`); each round's `new/` was copied to
-        // `round<N>/`. The best (lowest) median of the rounds is the figure: interference from
-        // other processes only ever slows a run down.
-        let mut best: Option<(Value, f64)> = None;
-        let runs = std::fs::read_dir(bench_dir.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path());
-        for run in runs.filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n == "new" || n.to_string_lossy().starts_with("round"))
-        }) {
-            let estimates_path = run.join("estimates.json");
-            if !fresh_enough(&estimates_path, since) {
-                continue;
-            }
-            let (Some(bench), Some(estimates)) = (
-                read_json(&run.join("benchmark.json")),
-                read_json(&estimates_path),
-            ) else {
-                continue;
-            };
-            let Some(median_ns) = estimates["median"]["point_estimate"].as_f64() else {
-                continue;
-            };
-            if best.as_ref().is_none_or(|(_, m)| median_ns < *m) {
-                best = Some((bench, median_ns));
-            }
+/// The groups of the interleaved run, in the order they ran.
+fn interleaved(path: &Path) -> Vec<(String, Group)> {
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    for line in std::fs::read_to_string(path).unwrap_or_default().lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let (Some(group), Some(name), Some(samples)) = (
+            v["group"].as_str(),
+            v["name"].as_str(),
+            v["ns_per_op"].as_array(),
+        ) else {
+            continue;
+        };
+        let samples: Vec<f64> = samples.iter().filter_map(Value::as_f64).collect();
+        if samples.is_empty() {
+            continue;
         }
-        let Some((bench, median_ns)) = best else {
-            continue;
+        let i = match groups.iter().position(|(g, _)| g == group) {
+            Some(i) => i,
+            None => {
+                groups.push((group.to_owned(), Group::default()));
+                groups.len() - 1
+            }
         };
-        let (Some(group), Some(name)) = (bench["group_id"].as_str(), bench["function_id"].as_str())
-        else {
-            continue;
-        };
-        groups
-            .entry(group.replace('/', "_"))
-            .or_default()
-            .push(Row {
-                name: name.to_owned(),
-                median_ns,
-                elements: bench["throughput"]["Elements"].as_f64(),
-            });
+        let g = &mut groups[i].1;
+        g.what = v["what"].as_str().unwrap_or_default().to_owned();
+        g.rows.push(Fig {
+            name: name.to_owned(),
+            samples,
+        });
     }
-    for rows in groups.values_mut() {
-        rows.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+    for (_, g) in &mut groups {
+        g.rows.sort_by(|a, b| a.median().total_cmp(&b.median()));
     }
     groups
 }
+
+/// Allocations and bytes per operation, by group and contender.
+type Allocs = BTreeMap<String, BTreeMap<String, (f64, f64)>>;
 
 fn alloc_counts(path: &Path) -> Allocs {
     let Some(doc) = read_json(path) else {
@@ -212,36 +174,37 @@ fn alloc_counts(path: &Path) -> Allocs {
         .collect()
 }
 
-/// What `<target>/go_bench.txt` held: the `go_*` rows by group, their allocations, and the Go
-/// version; or why there are none.
+/// The allocation counts of `name` in `group` (a `_mimalloc` group and a `fresh_mimalloc_*`
+/// contender make the same requests as their system twins, counted under those names).
+fn allocs_of(allocs: &Allocs, group: &str, name: &str) -> Option<(f64, f64)> {
+    let group = group.strip_suffix("_mimalloc").unwrap_or(group);
+    let name = name.replacen("fresh_mimalloc_", "fresh_system_", 1);
+    allocs.get(group)?.get(&name).copied()
+}
+
+/// Go's benchmarks: samples by benchmark name (as `go test` prints it, `-2` suffix under
+/// `-cpu 2`), in ns per operation as Go reports it; and the Go version line.
 struct GoRun {
-    rows: BTreeMap<String, Vec<Row>>,
-    allocs: Allocs,
-    /// `go version`'s output (`scripts/bench-report` writes it first).
+    figs: BTreeMap<String, Fig>,
+    allocs: BTreeMap<String, (f64, f64)>,
     version: String,
 }
 
-/// Reads Go's benchmark output (`scripts/bench-report`), keeping the lowest ns/op of each
-/// benchmark over the rounds. `Err` says why there are no Go rows.
-fn go_run(path: &Path, since: Option<SystemTime>) -> Result<GoRun, String> {
-    let text = std::fs::read_to_string(path)
-        .ok()
-        .filter(|_| fresh_enough(path, since));
-    let Some(text) = text else {
+fn go_run(path: &Path) -> Result<GoRun, String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
         let on_path = std::process::Command::new("go")
             .arg("version")
             .output()
             .is_ok_and(|o| o.status.success());
         return Err(if on_path {
-            "Go benchmark not run in this run (`scripts/bench-report` runs `benches/go`): row skipped"
+            "Go benchmarks not run in this run".to_owned()
         } else {
-            "Go not installed: row skipped"
-        }
-        .to_owned());
+            "Go not installed (`apt-get install golang-go`), so no Go figures".to_owned()
+        });
     };
     let mut run = GoRun {
-        rows: BTreeMap::new(),
-        allocs: Allocs::new(),
+        figs: BTreeMap::new(),
+        allocs: BTreeMap::new(),
         version: text
             .lines()
             .find(|l| l.starts_with("go version"))
@@ -250,60 +213,49 @@ fn go_run(path: &Path, since: Option<SystemTime>) -> Result<GoRun, String> {
     };
     for line in text.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let Some(&(_, group, name, factor)) = GO_ROWS.iter().find(|r| fields.first() == Some(&r.0))
-        else {
+        let Some(name) = fields.first().filter(|f| f.starts_with("Benchmark")) else {
             continue;
         };
-        // `Benchmark…  N  t ns/op  b B/op  a allocs/op`: each value stands before its unit.
         let value = |unit: &str| -> Option<f64> {
             let i = fields.iter().position(|f| *f == unit)?;
             fields.get(i.checked_sub(1)?)?.parse().ok()
         };
-        let Some(ns) = value("ns/op") else {
-            continue;
-        };
-        let rows = run.rows.entry(group.to_owned()).or_default();
-        match rows.iter_mut().find(|r| r.name == name) {
-            Some(row) if row.median_ns <= ns * factor => continue,
-            Some(row) => row.median_ns = ns * factor,
-            None => rows.push(Row {
-                name: name.to_owned(),
-                median_ns: ns * factor,
-                elements: None,
-            }),
-        }
+        let Some(ns) = value("ns/op") else { continue };
+        run.figs
+            .entry((*name).to_owned())
+            .or_insert_with(|| Fig {
+                name: (*name).to_owned(),
+                samples: Vec::new(),
+            })
+            .samples
+            .push(ns);
         if let (Some(a), Some(b)) = (value("allocs/op"), value("B/op")) {
-            run.allocs
-                .entry(group.to_owned())
-                .or_default()
-                .insert(name.to_owned(), (a, b));
+            run.allocs.insert((*name).to_owned(), (a, b));
         }
     }
-    if run.rows.is_empty() {
-        return Err(format!(
-            "no Go benchmark result in `{}`: row skipped",
-            path.display()
-        ));
+    if run.figs.is_empty() {
+        return Err(format!("no Go result in `{}`", path.display()));
     }
     Ok(run)
 }
 
-/// The allocation counts of `name` in `group`: the mimalloc runs of a fresh contender make the
-/// same requests as the system ones, and are counted under the system name.
-fn allocs_of(allocs: &Allocs, group: &str, name: &str) -> Option<(f64, f64)> {
-    let name = name.replacen("fresh_mimalloc_", "fresh_system_", 1);
-    allocs.get(group)?.get(&name).copied()
+/// A Go figure scaled to the time per operation per thread (`factor` 2 for `-cpu 2`'s
+/// `RunParallel`, whose ns/op is the wall time over both goroutines' operations).
+fn go_fig(go: &GoRun, bench: &str, factor: f64, name: &str) -> Option<Fig> {
+    go.figs.get(bench).map(|f| Fig {
+        name: name.to_owned(),
+        samples: f.samples.iter().map(|s| s * factor).collect(),
+    })
 }
 
 /// What kind of contender a name is (see `benches/common/mod.rs`).
-#[derive(PartialEq)]
+#[derive(PartialEq, Clone, Copy)]
 enum Kind {
     Ours,
     FreshSystem,
     FreshMimalloc,
     Floor,
-    /// Go's `sync.Pool` and Go's fresh allocation (`benches/go/`).
-    Go,
+    Handmade,
     Other,
 }
 
@@ -316,27 +268,19 @@ fn kind(name: &str) -> Kind {
         Kind::FreshMimalloc
     } else if name.starts_with("floor_") {
         Kind::Floor
-    } else if name.starts_with("go_") {
-        Kind::Go
+    } else if name.starts_with("handmade_") {
+        Kind::Handmade
     } else {
         Kind::Other
     }
 }
 
-/// The fastest row of a kind.
-fn fastest(rows: &[Row], k: Kind) -> Option<&Row> {
-    rows.iter().find(|r| kind(&r.name) == k)
-}
-
-fn find<'a>(rows: &'a [Row], name: &str) -> Option<&'a Row> {
-    rows.iter().find(|r| r.name == name)
-}
-
-fn time(ns: f64) -> String {
-    match ns {
-        ns if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
-        ns if ns >= 1e3 => format!("{:.2} µs", ns / 1e3),
-        ns => format!("{ns:.1} ns"),
+/// The reference row of a group's "ours is x times faster" column.
+fn reference(group: &str) -> &'static str {
+    match group.strip_suffix("_mimalloc").unwrap_or(group) {
+        "request_ctx" => "pool_core_Pool_RequestCtx",
+        "read_buffers_1thread" | "read_buffers_2threads" | "size_classes" => "pool_core_BufferPool",
+        _ => "pool_core_Pool",
     }
 }
 
@@ -344,242 +288,248 @@ fn time(ns: f64) -> String {
 struct Target {
     what: String,
     measured: String,
-    met: bool,
+    verdict: String,
 }
 
-impl Target {
-    /// "`a` is at least `want` times faster than `b`".
-    fn speedup(what: &str, a: Option<&Row>, b: Option<&Row>, want: f64) -> Self {
-        Self::speedup_or(what, a, b, want, "not measured")
-    }
+struct Ctx<'a> {
+    groups: &'a [(String, Group)],
+    allocs: &'a Allocs,
+}
 
-    /// [`Target::speedup`], with what to say when a row is missing.
-    fn speedup_or(what: &str, a: Option<&Row>, b: Option<&Row>, want: f64, missing: &str) -> Self {
-        match (a, b) {
-            (Some(a), Some(b)) => {
-                let x = b.median_ns / a.median_ns;
-                Target {
-                    what: what.to_owned(),
-                    measured: format!(
-                        "{x:.2}x (`{}` {} vs `{}` {})",
-                        a.name,
-                        time(a.median_ns),
-                        b.name,
-                        time(b.median_ns)
-                    ),
-                    met: x >= want,
-                }
+impl Ctx<'_> {
+    fn group(&self, g: &str) -> &[Fig] {
+        self.groups
+            .iter()
+            .find(|(n, _)| n == g)
+            .map_or(&[], |(_, g)| g.rows.as_slice())
+    }
+    fn fig(&self, g: &str, name: &str) -> Option<Fig> {
+        self.group(g).iter().find(|r| r.name == name).cloned()
+    }
+    /// The fastest (by median) of a kind, optionally restricted by name.
+    fn fastest(&self, g: &str, k: Kind, filter: impl Fn(&str) -> bool) -> Option<Fig> {
+        self.group(g)
+            .iter()
+            .find(|r| kind(&r.name) == k && filter(&r.name))
+            .cloned()
+    }
+}
+
+/// "`ours` is at least `want` times faster than `other`" (`want` < 1: "within 1/want").
+fn speedup_target(what: &str, ours: Option<Fig>, other: Option<Fig>, want: f64) -> Target {
+    match (ours, other) {
+        (Some(a), Some(b)) => {
+            let r = speedup(&a, &b);
+            // The target as printed (two decimals), e.g. "within 1.1x" is 0.91x.
+            let want = (want * 100.0_f64).round() / 100.0;
+            let verdict = if r.1 >= want {
+                "met".to_owned()
+            } else if r.2 < want {
+                "**not met**".to_owned()
+            } else {
+                "inside the spread".to_owned()
+            };
+            Target {
+                what: what.to_owned(),
+                measured: format!(
+                    "`{}` {} vs `{}` {}: {}; needs {want:.2}x",
+                    a.name,
+                    a.show(),
+                    b.name,
+                    b.show(),
+                    ratio_text(r)
+                ),
+                verdict,
             }
-            _ => Target {
-                what: what.to_owned(),
-                measured: missing.to_owned(),
-                met: false,
-            },
         }
-    }
-
-    /// "`name` in `group` allocates nothing per operation".
-    fn zero_allocs(what: &str, allocs: &Allocs, group: &str, name: &str) -> Self {
-        match allocs_of(allocs, group, name) {
-            Some((a, b)) => Target {
-                what: what.to_owned(),
-                measured: format!("{a:.3} allocations, {b:.1} bytes per op (`{name}`)"),
-                met: a == 0.0,
-            },
-            None => Target {
-                what: what.to_owned(),
-                measured: "not counted".to_owned(),
-                met: false,
-            },
-        }
+        _ => Target {
+            what: what.to_owned(),
+            measured: "not measured".to_owned(),
+            verdict: "**not measured**".to_owned(),
+        },
     }
 }
 
-/// `go_missing`: what to say for a Go row that is not there (Go not installed, not run).
-fn targets(groups: &BTreeMap<String, Vec<Row>>, allocs: &Allocs, go_missing: &str) -> Vec<Target> {
-    let empty = Vec::new();
-    let g = |name: &str| groups.get(name).unwrap_or(&empty);
-    let (ctx, json, read2, log) = (
-        g("request_ctx"),
-        g("json_encode"),
-        g("read_buffers_2threads"),
-        g("log_pipeline"),
-    );
-    let ours_ctx = find(ctx, "pool_core_Pool_RequestCtx");
-    let ours_json = find(json, "pool_core_Pool");
-    let ours_log = find(log, "pool_core_Pool");
-    let (ops1, ops2, cross) = (
-        g("pool_ops_1thread"),
-        g("pool_ops_2threads"),
-        g("pool_ops_cross_thread"),
-    );
-    let (pool1, pool2) = (find(ops1, "pool_core_Pool"), find(ops2, "pool_core_Pool"));
-    let (local1, refcell1) = (
-        find(ops1, "pool_core_LocalPool"),
-        find(ops1, "floor_refcell_stack"),
-    );
+fn zero_allocs(what: &str, allocs: &Allocs, group: &str, name: &str) -> Target {
+    match allocs_of(allocs, group, name) {
+        Some((a, b)) => Target {
+            what: what.to_owned(),
+            measured: format!("{a:.3} allocations, {b:.1} bytes per op (`{name}`)"),
+            verdict: if a == 0.0 { "met" } else { "**not met**" }.to_owned(),
+        },
+        None => Target {
+            what: what.to_owned(),
+            measured: "not counted".to_owned(),
+            verdict: "**not measured**".to_owned(),
+        },
+    }
+}
+
+fn targets(c: &Ctx<'_>, go: Option<&GoRun>) -> Vec<Target> {
+    let f = |g: &str, n: &str| c.fig(g, n);
+    let other = |g: &str| c.fastest(g, Kind::Other, |_| true);
+    let pool1 = f("pool_ops_1thread", "pool_core_Pool");
     let best_cross = [
-        find(cross, "pool_core_Pool"),
-        find(cross, "pool_core_Pool_get_owned"),
+        f("pool_ops_cross_thread", "pool_core_Pool"),
+        f("pool_ops_cross_thread", "pool_core_Pool_get_owned"),
     ]
     .into_iter()
     .flatten()
-    .min_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
-    vec![
-        Target::speedup(
+    .min_by(|a, b| a.median().total_cmp(&b.median()));
+    let mut t = vec![
+        speedup_target(
+            "pool_ops 1 thread: `Pool` within 1.1x of the owned `RefCell` stack (the floor)",
+            pool1.clone(),
+            f("pool_ops_1thread", "floor_refcell_stack"),
+            1.0 / 1.1,
+        ),
+        speedup_target(
             "pool_ops 1 thread: `Pool` no slower than the fastest other pool crate",
-            pool1,
-            fastest(ops1, Kind::Other),
+            pool1.clone(),
+            other("pool_ops_1thread"),
             1.0,
         ),
-        Target::speedup(
-            "pool_ops 1 thread: `Pool` within 1.2x of the thread-local floor",
-            pool1,
-            find(ops1, "floor_thread_local"),
-            1.0 / 1.2,
+        speedup_target(
+            "pool_ops 1 thread: `LocalPool` no slower than `Pool`",
+            f("pool_ops_1thread", "pool_core_LocalPool"),
+            pool1.clone(),
+            1.0,
         ),
-        Target::speedup_or(
-            "pool_ops 1 thread: `Pool` >= 1.5x faster than Go's `sync.Pool` (`benches/go`, same run)",
-            pool1,
-            find(ops1, "go_sync_Pool"),
-            1.5,
-            go_missing,
-        ),
-        Target::speedup(
-            "pool_ops 1 thread: `Pool` >= 1.6x faster than every other thread-safe pool crate",
-            pool1,
-            fastest(ops1, Kind::Other),
-            1.6,
-        ),
-        Target::speedup(
+        speedup_target(
             "pool_ops 1 thread: `Pool` >= 2x faster than fresh mimalloc",
-            pool1,
-            find(ops1, "fresh_mimalloc"),
+            pool1.clone(),
+            f("pool_ops_1thread", "fresh_mimalloc"),
             2.0,
         ),
-        Target::speedup(
-            "pool_ops 1 thread: `Pool` within 2x of an owned `RefCell` stack",
-            pool1,
-            refcell1,
-            0.5,
-        ),
-        Target::speedup(
-            "pool_ops 1 thread: `LocalPool` within 1.5x of an owned `RefCell` stack",
-            local1,
-            refcell1,
-            1.0 / 1.5,
-        ),
-        Target::speedup(
-            "pool_ops 2 threads: per-thread time at most 1.3x `Pool`'s own 1-thread time",
-            pool2,
-            pool1,
+        speedup_target(
+            "pool_ops 2 threads: `Pool`'s time per op per thread within 1.3x of its 1-thread time (two groups, not interleaved)",
+            f("pool_ops_2threads", "pool_core_Pool"),
+            pool1.clone(),
             1.0 / 1.3,
         ),
-        Target::speedup(
+        speedup_target(
             "pool_ops 2 threads: `Pool` >= 1.8x faster than the fastest other pool crate",
-            pool2,
-            fastest(ops2, Kind::Other),
+            f("pool_ops_2threads", "pool_core_Pool"),
+            other("pool_ops_2threads"),
             1.8,
         ),
-        Target::speedup_or(
-            "(for reference) pool_ops 2 threads: `Pool` no slower than Go's `sync.Pool`, per op per thread",
-            pool2,
-            find(ops2, "go_sync_Pool"),
-            1.0,
-            go_missing,
-        ),
-        Target::speedup(
+        speedup_target(
             "pool_ops cross-thread: `Pool` no slower than the fastest other pool crate",
             best_cross,
-            fastest(cross, Kind::Other),
+            other("pool_ops_cross_thread"),
             1.0,
         ),
-        Target::zero_allocs(
+        zero_allocs(
             "pool_ops cross-thread: 0 allocations per object when warm (`get_owned`)",
-            allocs,
+            c.allocs,
             "pool_ops_cross_thread",
             "pool_core_Pool_get_owned",
         ),
-        Target::zero_allocs(
-            "request_ctx: 0 allocations per request when warm",
-            allocs,
-            "request_ctx",
-            "pool_core_Pool_RequestCtx",
-        ),
-        Target::speedup(
-            "request_ctx: >= 1.5x faster than the fastest fresh (mimalloc)",
-            ours_ctx,
-            fastest(ctx, Kind::FreshMimalloc),
-            1.5,
-        ),
-        Target::speedup(
-            "request_ctx: >= 2.5x faster than the fastest fresh (system)",
-            ours_ctx,
-            fastest(ctx, Kind::FreshSystem),
-            2.5,
-        ),
-        Target::speedup(
-            "request_ctx: >= 1.5x faster than the fastest other pool",
-            ours_ctx,
-            fastest(ctx, Kind::Other),
-            1.5,
-        ),
-        Target::speedup(
-            "(for reference) request_ctx: the same, other pools holding `PlainRequestCtx` only",
-            ours_ctx,
-            ctx.iter()
-                .find(|r| kind(&r.name) == Kind::Other && r.name.ends_with("_PlainRequestCtx")),
-            1.5,
-        ),
-        Target::zero_allocs(
+        zero_allocs(
             "json_encode: 0 allocations per op",
-            allocs,
+            c.allocs,
             "json_encode",
             "pool_core_Pool",
         ),
-        Target::speedup(
-            "json_encode: >= 2.2x faster than a fresh `Vec::new()` (system)",
-            ours_json,
-            find(json, "fresh_system_Vec_new"),
+        speedup_target(
+            "json_encode: `Pool` >= 2.2x faster than a fresh `Vec::new()` (system)",
+            f("json_encode", "pool_core_Pool"),
+            f("json_encode", "fresh_system_Vec_new"),
             2.2,
         ),
-        Target::speedup(
-            "json_encode: no slower than `serde_json::to_vec` (system)",
-            ours_json,
-            find(json, "fresh_system_serde_json_to_vec"),
+        speedup_target(
+            "json_encode: `BufferPool` >= 1.3x faster than a fresh `Vec::with_capacity(256)` (system)",
+            f("json_encode", "pool_core_BufferPool"),
+            f("json_encode", "fresh_system_Vec_with_capacity_256"),
+            1.3,
+        ),
+        speedup_target(
+            "json_encode: `LocalPool` no slower than `Pool`",
+            f("json_encode", "pool_core_LocalPool"),
+            f("json_encode", "pool_core_Pool"),
             1.0,
         ),
-        Target::speedup(
-            "json_encode: no slower than the fastest other pool",
-            ours_json,
-            fastest(json, Kind::Other),
+        speedup_target(
+            "json_encode: `Pool` no slower than the fastest other pool",
+            f("json_encode", "pool_core_Pool"),
+            other("json_encode"),
             1.0,
         ),
-        Target::zero_allocs(
-            "read_buffers: 0 allocations when warm (BufferPool, 2 threads)",
-            allocs,
+        zero_allocs(
+            "request_ctx: 0 allocations per request when warm",
+            c.allocs,
+            "request_ctx",
+            "pool_core_Pool_RequestCtx",
+        ),
+        speedup_target(
+            "request_ctx: >= 2.5x faster than the fastest fresh (system)",
+            f("request_ctx", "pool_core_Pool_RequestCtx"),
+            c.fastest("request_ctx", Kind::FreshSystem, |_| true),
+            2.5,
+        ),
+        speedup_target(
+            "request_ctx: >= 1.5x faster than the fastest fresh (mimalloc; both under mimalloc)",
+            f("request_ctx_mimalloc", "pool_core_Pool_RequestCtx"),
+            c.fastest("request_ctx_mimalloc", Kind::FreshMimalloc, |_| true),
+            1.5,
+        ),
+        speedup_target(
+            "request_ctx: >= 1.5x faster than the fastest other pool",
+            f("request_ctx", "pool_core_Pool_RequestCtx"),
+            other("request_ctx"),
+            1.5,
+        ),
+        speedup_target(
+            "request_ctx: `LocalPool` no slower than `Pool`",
+            f("request_ctx", "pool_core_LocalPool_RequestCtx"),
+            f("request_ctx", "pool_core_Pool_RequestCtx"),
+            1.0,
+        ),
+        zero_allocs(
+            "read_buffers: 0 allocations when warm (`BufferPool`, 2 threads)",
+            c.allocs,
             "read_buffers_2threads",
             "pool_core_BufferPool",
         ),
-        Target::speedup(
-            "read_buffers: >= 2x faster than zeropool, 2 threads",
-            find(read2, "pool_core_BufferPool"),
-            find(read2, "zeropool"),
+        speedup_target(
+            "read_buffers: `BufferPool` >= 2x faster than zeropool, 1 thread",
+            f("read_buffers_1thread", "pool_core_BufferPool"),
+            f("read_buffers_1thread", "zeropool"),
             2.0,
         ),
-        Target::zero_allocs(
+        speedup_target(
+            "read_buffers: `BufferPool` >= 2x faster than zeropool, 2 threads",
+            f("read_buffers_2threads", "pool_core_BufferPool"),
+            f("read_buffers_2threads", "zeropool"),
+            2.0,
+        ),
+        speedup_target(
+            "read_buffers: `LocalPool` no slower than `Pool`, 1 thread",
+            f("read_buffers_1thread", "pool_core_LocalPool"),
+            f("read_buffers_1thread", "pool_core_Pool"),
+            1.0,
+        ),
+        zero_allocs(
             "log_pipeline: 0 allocations per line when warm",
-            allocs,
+            c.allocs,
             "log_pipeline",
             "pool_core_Pool",
         ),
-        Target::speedup(
-            "log_pipeline: lines/s >= 2x fresh `LogRecord::default()` (system)",
-            ours_log,
-            find(log, "fresh_system_LogRecord_default"),
+        speedup_target(
+            "log_pipeline: >= 2x faster than a fresh `LogRecord::default()` (system)",
+            f("log_pipeline", "pool_core_Pool"),
+            f("log_pipeline", "fresh_system_LogRecord_default"),
             2.0,
         ),
-    ]
+    ];
+    let go_pool = go.and_then(|g| go_fig(g, "BenchmarkSyncPool", 1.0, "go_sync_Pool"));
+    t.push(speedup_target(
+        "pool_ops 1 thread: `Pool` >= 1.5x faster than Go's `sync.Pool` (separate processes, run one after the other)",
+        pool1,
+        go_pool,
+        1.5,
+    ));
+    t
 }
 
 /// `(name, version)` of the packages named in `Cargo.lock`.
@@ -619,92 +569,103 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown CPU".to_owned())
 }
 
-/// `go`: the Go version the `go_*` rows ran on, or why there are none.
-fn machine(go: &str) -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
-    let model = cpu_model();
+fn rustc_version() -> String {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    let rustc = std::process::Command::new(rustc)
+    std::process::Command::new(rustc)
         .arg("--version")
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown rustc".to_owned());
-    let load = std::fs::read_to_string("/proc/loadavg").map_or(String::new(), |s| {
-        let l: Vec<&str> = s.split_whitespace().take(3).collect();
-        format!(
-            "- load average (1, 5, 15 min) when this report was written: {}; other processes shared the CPUs\n",
-            l.join(" ")
-        )
-    });
-    format!(
-        "- CPU: {model}, {cpus} logical CPUs (`nproc`)\n- toolchain: {rustc}, `bench` profile\n\
-         - Go (`benches/go`, the `go_*` rows of pool_ops): {go}\n{load}"
-    )
+        .unwrap_or_else(|| "unknown rustc".to_owned())
 }
 
-/// The ratio columns of a table, where it has them (the `pool_ops` groups: issue 13 states its
-/// targets as ratios).
-#[derive(Clone, Copy, Default)]
-struct Ratios<'a> {
-    /// "`Pool` speed-up": this row's median / `Pool`'s median in the same group.
-    ours: Option<&'a Row>,
-    /// "2 threads / 1 thread": this row's per-thread median / the same contender's 1-thread one.
-    one_thread: Option<&'a [Row]>,
+/// The crates whose versions the report names.
+const CRATES: [&str; 10] = [
+    "pool-core",
+    "criterion",
+    "serde_json",
+    "mimalloc",
+    "libmimalloc-sys",
+    "object-pool",
+    "lockfree-object-pool",
+    "opool",
+    "sharded-slab",
+    "zeropool",
+];
+
+/// The machine's 2-thread floor of one check: (when, 1 thread, 2 threads, per-round ratios).
+struct FloorCheck {
+    when: String,
+    one: Fig,
+    two: Fig,
+    ratio: Fig,
+}
+
+impl FloorCheck {
+    fn disturbed(&self) -> bool {
+        let r = self.ratio.median();
+        !(1.0 / 1.1..=1.1).contains(&r)
+    }
+}
+
+fn floor_checks(groups: &[(String, Group)]) -> Vec<FloorCheck> {
+    groups
+        .iter()
+        .filter_map(|(name, g)| {
+            let when = name.strip_prefix("machine_floor/")?;
+            let one = g.rows.iter().find(|r| r.name == "1_thread")?.clone();
+            let two = g.rows.iter().find(|r| r.name == "2_threads")?.clone();
+            let ratio = Fig {
+                name: "ratio".to_owned(),
+                samples: one
+                    .samples
+                    .iter()
+                    .zip(&two.samples)
+                    .map(|(a, b)| b / a)
+                    .collect(),
+            };
+            Some(FloorCheck {
+                when: when.to_owned(),
+                one,
+                two,
+                ratio,
+            })
+        })
+        .collect()
 }
 
 /// The Markdown table of one group.
-fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs, ratios: Ratios<'_>) {
-    let Some(best) = rows.first() else {
+fn group_table(out: &mut String, group: &str, g: &Group, allocs: &Allocs) {
+    let reference = reference(group);
+    let ours = g.rows.iter().find(|r| r.name == reference);
+    if ours.is_none() {
+        // No contender of ours to compare with (settings of one pool, one operation's phases).
+        let _ = writeln!(out, "| row | median [min–max] |\n|---|--:|");
+        for row in &g.rows {
+            let _ = writeln!(out, "| {} | {} |", row.name, row.show());
+        }
         return;
-    };
-    let fresh = fastest(rows, Kind::FreshSystem);
-    let throughput = rows.iter().any(|r| r.elements.is_some());
+    }
     let _ = writeln!(
         out,
-        "| contender | median | vs fastest | speed-up vs fresh (system) |{}{}{} allocations/op | bytes/op |",
-        if ratios.ours.is_some() {
-            " `Pool` speed-up |"
-        } else {
-            ""
-        },
-        if ratios.one_thread.is_some() {
-            " 2 threads / 1 thread |"
-        } else {
-            ""
-        },
-        if throughput { " lines/s |" } else { "" }
+        "| contender | median [min–max] | `{reference}` is x times faster: median (range) | verdict | allocations/op | bytes/op |\n|---|--:|--:|---|--:|--:|"
     );
-    let _ = writeln!(
-        out,
-        "|---|--:|--:|--:|{}{}{}--:|--:|",
-        if ratios.ours.is_some() { "--:|" } else { "" },
-        if ratios.one_thread.is_some() {
-            "--:|"
-        } else {
-            ""
-        },
-        if throughput { "--:|" } else { "" }
-    );
-    for row in rows {
-        let vs_fresh = fresh.map_or("".to_owned(), |f| {
-            format!("{:.2}x", f.median_ns / row.median_ns)
-        });
-        let vs_ours = ratios.ours.map_or(String::new(), |ours| {
-            format!(" {:.2}x |", row.median_ns / ours.median_ns)
-        });
-        let per_thread = ratios.one_thread.map_or(String::new(), |one| {
-            find(one, &row.name).map_or(" |".to_owned(), |one| {
-                format!(" {:.2}x |", row.median_ns / one.median_ns)
-            })
-        });
-        let lines = match row.elements {
-            Some(n) => format!(" {:.2} M |", n / row.median_ns * 1e3),
-            None if throughput => " |".to_owned(),
-            None => String::new(),
+    let mut notes = Vec::new();
+    for row in &g.rows {
+        let (ratio, verdict) = match ours {
+            Some(o) if o.name != row.name => {
+                let mut v = verdict(o, row).to_owned();
+                if kind(&row.name) == Kind::Floor && v == "win" {
+                    v.push_str(": **not a floor in this run**");
+                    notes.push(row.name.clone());
+                }
+                (ratio_text(speedup(o, row)), v)
+            }
+            Some(_) => ("(reference)".to_owned(), String::new()),
+            None => (String::new(), String::new()),
         };
         let (a, b) = allocs_of(allocs, group, &row.name)
-            .map_or(("".to_owned(), "".to_owned()), |(a, b)| {
+            .map_or((String::new(), String::new()), |(a, b)| {
                 (format!("{a:.3}"), format!("{b:.0}"))
             });
         let bold = if kind(&row.name) == Kind::Ours {
@@ -714,108 +675,293 @@ fn group_table(out: &mut String, group: &str, rows: &[Row], allocs: &Allocs, rat
         };
         let _ = writeln!(
             out,
-            "| {bold}{}{bold} | {} | {:.2}x | {vs_fresh} |{vs_ours}{per_thread}{lines} {a} | {b} |",
+            "| {bold}{}{bold} | {} | {ratio} | {verdict} | {a} | {b} |",
             row.name,
-            time(row.median_ns),
-            row.median_ns / best.median_ns,
+            row.show()
         );
     }
-    if let Some(f) = fresh {
+    for n in notes {
         let _ = writeln!(
             out,
-            "\n\"vs fastest\": median / fastest median (1.00x is the fastest). \"speed-up vs fresh\": the median of `{}`, the fastest fresh-allocation contender under the system allocator, / this median.",
-            f.name
-        );
-    }
-    if let Some(ours) = ratios.ours {
-        let _ = writeln!(
-            out,
-            "\"`Pool` speed-up\": this median / the median of `{}` (above 1.00x: `Pool` is faster).",
-            ours.name
-        );
-    }
-    if ratios.one_thread.is_some() {
-        let _ = writeln!(
-            out,
-            "\"2 threads / 1 thread\": this time per operation per thread / the same contender's time in `pool_ops_1thread` (1.00x: no slower with two threads)."
+            "\n`{n}` is meant as a lower bound, yet `{reference}` beat it outside the spread: read it as a reference, not a floor."
         );
     }
 }
 
-/// Below a `pool_ops` table: what the `go_*` rows are, or why they are missing.
-fn go_note(out: &mut String, group: &str, go: &Result<GoRun, String>) {
-    let per_thread = if group == "pool_ops_2threads" {
-        " Here they are `BenchmarkSyncPoolParallel` and `BenchmarkFreshParallel` under `-cpu 2`: \
-         `b.RunParallel` runs two goroutines on one pool, and Go's ns/op is the wall time divided \
-         by the operations of both, so the time per operation per thread shown is ns/op x 2."
-    } else {
-        " Here they are `BenchmarkSyncPool` and `BenchmarkFresh` under `-cpu 1`."
+/// The Go-beside-us rows: (workload, our group, our contender, Go pool bench, Go fresh bench,
+/// factor to time per operation per thread).
+const GO_ROWS: [(&str, &str, &str, &str, &str, f64); 6] = [
+    (
+        "get + write 64 B + put of a 4 KiB buffer, 1 thread",
+        "pool_ops_1thread",
+        "pool_core_Pool",
+        "BenchmarkSyncPool",
+        "BenchmarkFresh",
+        1.0,
+    ),
+    (
+        "the same, 2 threads on one pool (per op per thread)",
+        "pool_ops_2threads",
+        "pool_core_Pool",
+        "BenchmarkSyncPoolParallel-2",
+        "BenchmarkFreshParallel-2",
+        2.0,
+    ),
+    (
+        "JSON encode of the 82-byte object",
+        "json_encode",
+        "pool_core_Pool",
+        "BenchmarkJSONEncodeSyncPool",
+        "BenchmarkJSONEncodeFresh",
+        1.0,
+    ),
+    (
+        "request context (3 ids, 8 headers, 1 KiB body)",
+        "request_ctx",
+        "pool_core_Pool_RequestCtx",
+        "BenchmarkRequestCtxSyncPool",
+        "BenchmarkRequestCtxFresh",
+        1.0,
+    ),
+    (
+        "64 KiB read buffer, 16 KiB read, checksum",
+        "read_buffers_1thread",
+        "pool_core_BufferPool",
+        "BenchmarkReadBuffersSyncPool",
+        "BenchmarkReadBuffersFresh",
+        1.0,
+    ),
+    (
+        "size classes (1 KiB ... 1 MiB, cycling), 64 B written",
+        "size_classes",
+        "pool_core_BufferPool",
+        "BenchmarkSizeClassesSyncPool",
+        "BenchmarkSizeClassesFresh",
+        1.0,
+    ),
+];
+
+fn go_table(out: &mut String, c: &Ctx<'_>, go: &Result<GoRun, String>) {
+    let _ = writeln!(out, "## Go beside us\n");
+    let run = match go {
+        Ok(run) => run,
+        Err(why) => {
+            let _ = writeln!(out, "{why}.\n");
+            return;
+        }
     };
-    let _ = match go {
-        Ok(run) => writeln!(
+    let _ = writeln!(
+        out,
+        "{}, `benches/go/*_test.go` (the seed's workloads, standard library only), one `go test` sample \
+         per round (`-count`), each a mean over `-benchtime`. Go runs in its own process after the Rust \
+         benches, so these pairs are **not interleaved**: read their verdicts with the machine-floor \
+         checks above in mind. Go's request context stores its immutable strings by pointer where ours \
+         copies the bytes (see `benches/go/workloads_test.go`).\n",
+        run.version
+    );
+    let _ = writeln!(
+        out,
+        "| workload | ours: median [min–max] | Go `sync.Pool` | Go fresh | ours is x times faster than Go's `sync.Pool` | verdict | Go `sync.Pool` allocs/op |\n|---|--:|--:|--:|--:|---|--:|"
+    );
+    for (what, group, ours, pool, fresh, factor) in GO_ROWS {
+        let ours = c.fig(group, ours);
+        let gp = go_fig(run, pool, factor, "go_sync_Pool");
+        let gf = go_fig(run, fresh, factor, "go_fresh");
+        let show = |f: &Option<Fig>| f.as_ref().map_or("not run".to_owned(), Fig::show);
+        let (ratio, v) = match (&ours, &gp) {
+            (Some(o), Some(p)) => (ratio_text(speedup(o, p)), verdict(o, p).to_owned()),
+            _ => (String::new(), String::new()),
+        };
+        let a = run
+            .allocs
+            .get(pool)
+            .map_or(String::new(), |(a, _)| format!("{a:.0}"));
+        let _ = writeln!(
             out,
-            "`go_*`: Go's `sync.Pool` of `*[]byte` (4 KiB) on the same operation, and a fresh `make` per \
-             operation (zeroed, and freed by the GC) for reference: `benches/go/pool_test.go`, {}, the \
-             lowest ns/op of the rounds (each a mean over `-benchtime`, not a median).{per_thread}",
-            run.version
-        ),
-        Err(why) => writeln!(out, "`go_sync_Pool`: {why}."),
-    };
+            "| {what} (`{group}`, `{}`) | {} | {} | {} | {ratio} | {v} | {a} |",
+            ours.as_ref().map_or("-", |o| o.name.as_str()),
+            show(&ours),
+            show(&gp),
+            show(&gf)
+        );
+    }
+    out.push('\n');
 }
+
+/// A line of the README: "`a` is x times faster than `b` (range; verdict)".
+fn headline(c: &Ctx<'_>, group: &str, a: &str, b: &str) -> Option<String> {
+    let (fa, fb) = (c.fig(group, a)?, c.fig(group, b)?);
+    let r = speedup(&fa, &fb);
+    Some(format!(
+        "`{a}` {} vs `{b}` {}: {:.2}x faster ({:.2}–{:.2}x, {})",
+        time(fa.median()),
+        time(fb.median()),
+        r.0,
+        r.1,
+        r.2,
+        match verdict(&fa, &fb) {
+            "win" => "win",
+            "**loss**" => "loss",
+            _ => "tie",
+        }
+    ))
+}
+
+fn readme_section(c: &Ctx<'_>, cpu: &str, rounds: &str, floors: &[FloorCheck]) -> String {
+    let disturbed = floors.iter().any(FloorCheck::disturbed);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Figures from the committed `BENCHMARKS.md` (CPU: {cpu}; medians of {rounds} interleaved rounds; \
+         \"x faster\" with its range, least to most favourable pairing; overlapping ranges are a tie){}:\n",
+        if disturbed {
+            "; **the run was disturbed** (the machine's own 2-thread floor was not within 1.1x of one thread), so its multi-thread figures say little"
+        } else {
+            ""
+        }
+    );
+    let lines = [
+        (
+            "pool_ops 1 thread",
+            headline(
+                c,
+                "pool_ops_1thread",
+                "pool_core_Pool",
+                "lockfree_LinearObjectPool",
+            ),
+        ),
+        (
+            "pool_ops 1 thread",
+            headline(
+                c,
+                "pool_ops_1thread",
+                "pool_core_Pool",
+                "floor_refcell_stack",
+            ),
+        ),
+        (
+            "pool_ops 1 thread",
+            headline(c, "pool_ops_1thread", "pool_core_Pool", "fresh_mimalloc"),
+        ),
+        (
+            "pool_ops 2 threads",
+            headline(
+                c,
+                "pool_ops_2threads",
+                "pool_core_Pool",
+                "lockfree_LinearObjectPool",
+            ),
+        ),
+        (
+            "pool_ops cross-thread",
+            headline(
+                c,
+                "pool_ops_cross_thread",
+                "pool_core_Pool_get_owned",
+                "opool",
+            ),
+        ),
+        (
+            "json_encode",
+            headline(c, "json_encode", "pool_core_Pool", "fresh_system_Vec_new"),
+        ),
+        (
+            "json_encode",
+            headline(
+                c,
+                "json_encode",
+                "pool_core_BufferPool",
+                "fresh_system_Vec_with_capacity_256",
+            ),
+        ),
+        (
+            "request_ctx",
+            headline(
+                c,
+                "request_ctx",
+                "pool_core_Pool_RequestCtx",
+                "fresh_system_PlainRequestCtx_with_capacity",
+            ),
+        ),
+        (
+            "read_buffers 2 threads",
+            headline(
+                c,
+                "read_buffers_2threads",
+                "pool_core_BufferPool",
+                "zeropool",
+            ),
+        ),
+    ];
+    for (what, line) in lines {
+        if let Some(line) = line {
+            let _ = writeln!(out, "- {what}: {line}");
+        }
+    }
+    out
+}
+
+const README_BEGIN: &str =
+    "<!-- bench-report:begin (written by scripts/bench-report; do not edit) -->";
+const README_END: &str = "<!-- bench-report:end -->";
 
 fn main() {
     let write = std::env::args().any(|a| a == "--write");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let since = std::env::var("BENCH_REPORT_SINCE")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
-    let mut groups = criterion_rows(&target.join("criterion"), since);
-    let mut allocs = alloc_counts(&target.join("alloc_counts.json"));
-    let go = go_run(&target.join("go_bench.txt"), since);
-    if let Ok(run) = &go {
-        for (group, rows) in &run.rows {
-            let all = groups.entry(group.clone()).or_default();
-            all.extend(rows.iter().cloned());
-            all.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
-        }
-        for (group, counts) in &run.allocs {
-            allocs
-                .entry(group.clone())
-                .or_default()
-                .extend(counts.iter().map(|(k, v)| (k.clone(), *v)));
-        }
-    }
-    let go_missing = go.as_ref().err().map_or("not measured", String::as_str);
-    let go_version = match &go {
-        Ok(run) => run.version.clone(),
-        Err(why) => why.clone(),
-    };
+    let dir = target.join("bench-report");
+    let groups = interleaved(&dir.join("interleaved.jsonl"));
+    let allocs = alloc_counts(&target.join("alloc_counts.json"));
+    let go = go_run(&dir.join("go.txt"));
     let cpu = cpu_model();
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
     let versions =
         lock_versions(&std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default());
     let command = std::env::var("BENCH_REPORT_COMMAND")
         .unwrap_or_else(|_| "./scripts/bench-report".to_owned());
-    let criterion_args =
-        std::env::var("BENCH_CRITERION_ARGS").unwrap_or_else(|_| "(criterion defaults)".to_owned());
+    let rounds = std::env::var("BENCH_ROUNDS").unwrap_or_else(|_| "?".to_owned());
+    let sample_ms = std::env::var("BENCH_SAMPLE_MS").unwrap_or_else(|_| "?".to_owned());
+    let floors = floor_checks(&groups);
+    let disturbed = floors.iter().any(FloorCheck::disturbed);
+    let c = Ctx {
+        groups: &groups,
+        allocs: &allocs,
+    };
 
     let mut out = String::new();
-    let rounds = std::env::var("BENCH_ROUNDS").unwrap_or_else(|_| "1".to_owned());
     let _ = writeln!(out, "# Benchmarks\n");
     let _ = writeln!(
         out,
-        "Generated by `{command}` (criterion arguments `{criterion_args}`); do not edit by hand.\n\n\
-         **The claim is the ratios between contenders measured side by side in this one run, not the absolute times**, \
-         which depend on the machine and on what else it was running. The suite runs every bench {rounds} \
-         time(s) in a row and each figure is the lowest of those medians (other processes only ever slow a run \
-         down); differences of a few percent are noise, and on this shared 2-vCPU machine a single median can \
-         be off by much more. Allocations per operation are counted (not timed) by \
-         `benches/alloc_counts.rs`, after a warm-up, over 1000 operations.\n"
+        "Generated by `{command}`; do not edit by hand.\n\n\
+         **How to read it.** Within each group the contenders ran interleaved (A B C A B C ...) for {rounds} \
+         rounds, one sample of about {sample_ms} ms each per round, so that a slow moment of a shared \
+         machine falls on all of them alike. Each figure is the **median** of the rounds with its \
+         **[min–max]**. Every ratio reads \"how many times faster ours is\" (above 1.00x ours is faster), \
+         with its range: from the other's min over our max (least favourable) to the other's max over our \
+         min (most favourable). Ranges that overlap are a **tie**, never a win. A target is **met** when \
+         its least favourable ratio reaches it, **not met** when its most favourable one does not, and \
+         **inside the spread** otherwise. Allocations per operation are counted, not timed, by \
+         `benches/alloc_counts.rs`. Instruction counts of the hot paths, the stable evidence on a \
+         shared machine, are in `benches/instructions.baseline` (checked by `scripts/check-instructions`).\n"
     );
     let _ = writeln!(out, "## Machine and versions\n");
-    out.push_str(&machine(&go_version));
+    let _ = writeln!(out, "- CPU: {cpu}, {cpus} logical CPUs");
+    let _ = writeln!(out, "- toolchain: {}, `bench` profile", rustc_version());
+    let _ = writeln!(
+        out,
+        "- Go: {}",
+        go.as_ref()
+            .map_or_else(|e| e.clone(), |g| g.version.clone())
+    );
+    if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+        let l: Vec<&str> = l.split_whitespace().take(3).collect();
+        let _ = writeln!(
+            out,
+            "- load average (1, 5, 15 min) when the report was written: {}",
+            l.join(" ")
+        );
+    }
     let list: Vec<String> = CRATES
         .iter()
         .filter_map(|c| Some(format!("{c} {}", versions.get(*c)?)))
@@ -824,61 +970,105 @@ fn main() {
     let _ = writeln!(
         out,
         "- contenders: `pool_core_*` this workspace; `fresh_system_*` / `fresh_mimalloc_*` a new value per \
-         operation from the system allocator / mimalloc (a separate binary, `benches/workloads_mimalloc.rs`); \
-         `floor_*` one value reset in place, no pool; the rest other pool crates, each with the same reset as ours.\n"
+         operation from the system allocator / mimalloc (the `*_mimalloc` groups run in a binary whose \
+         global allocator is mimalloc, ours beside fresh mimalloc); `floor_*` a lower bound (one value \
+         reset in place, or an owned stack: no pool); `handmade_*` a hand-rolled alternative that is not \
+         a bound; the rest other pool crates, each with the same reset as ours.\n"
     );
 
-    let _ = writeln!(out, "## Targets\n\nCPU: {cpu}.\n");
-    let _ = writeln!(out, "| target | measured | met |\n|---|---|---|");
-    for t in targets(&groups, &allocs, go_missing) {
+    let _ = writeln!(out, "## The machine's own 2-thread floor\n");
+    let _ = writeln!(
+        out,
+        "Before and after the multi-thread groups, one private loop (no memory shared) on one thread and \
+         on two threads at once, interleaved. On a quiet 2-core machine the two run alike; when another \
+         process holds a core, the two threads time-slice and the multi-thread groups measure the \
+         scheduler, not the pools. A check whose median ratio is not within 1.1x marks the run \
+         **disturbed**.\n"
+    );
+    if floors.is_empty() {
+        let _ = writeln!(out, "Not measured in this run.\n");
+    } else {
         let _ = writeln!(
             out,
-            "| {} | {} | {} |",
-            t.what,
-            t.measured,
-            if t.met { "yes" } else { "**no**" }
+            "| when | 1 thread | 2 threads (per op per thread) | 2 threads / 1 thread: median [min–max] | state |\n|---|--:|--:|--:|---|"
         );
+        for f in &floors {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.2}x [{:.2}–{:.2}x] | {} |",
+                f.when,
+                f.one.show(),
+                f.two.show(),
+                f.ratio.median(),
+                f.ratio.min(),
+                f.ratio.max(),
+                if f.disturbed() {
+                    "**disturbed**"
+                } else {
+                    "quiet"
+                }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            if disturbed {
+                "**This run was disturbed**: its multi-thread figures (`*_2threads`, `pool_ops_cross_thread`, `pool_ops_trim_64x16`) depend on who else ran, and their verdicts are not evidence."
+            } else {
+                "The machine was quiet around the multi-thread groups."
+            }
+        );
+    }
+
+    let _ = writeln!(out, "## Targets\n\nCPU: {cpu}.\n");
+    let _ = writeln!(
+        out,
+        "| target | measured: median [min–max], ours x times faster: median (range) | verdict |\n|---|---|---|"
+    );
+    for t in targets(&c, go.as_ref().ok()) {
+        let _ = writeln!(out, "| {} | {} | {} |", t.what, t.measured, t.verdict);
     }
     out.push('\n');
 
-    let mut listed: Vec<&str> = GROUPS.iter().map(|(g, _)| *g).collect();
-    listed.extend(
-        groups
-            .keys()
-            .map(String::as_str)
-            .filter(|g| !GROUPS.iter().any(|(k, _)| k == g)),
-    );
-    for group in listed {
-        let Some(rows) = groups.get(group) else {
+    go_table(&mut out, &c, &go);
+
+    for (name, g) in &groups {
+        if name.starts_with("machine_floor/") {
             continue;
-        };
-        let _ = writeln!(out, "## {group}\n");
-        if let Some((_, what)) = GROUPS.iter().find(|(g, _)| *g == group) {
-            let _ = writeln!(out, "One operation: {what}. CPU: {cpu}.\n");
         }
-        let ratios = match group {
-            "pool_ops_1thread" => Ratios {
-                ours: find(rows, "pool_core_Pool"),
-                one_thread: None,
-            },
-            "pool_ops_2threads" => Ratios {
-                ours: find(rows, "pool_core_Pool"),
-                one_thread: groups.get("pool_ops_1thread").map(Vec::as_slice),
-            },
-            _ => Ratios::default(),
-        };
-        group_table(&mut out, group, rows, &allocs, ratios);
-        if matches!(group, "pool_ops_1thread" | "pool_ops_2threads") {
-            go_note(&mut out, group, &go);
+        let _ = writeln!(out, "## {name}\n");
+        let _ = writeln!(out, "One figure: {}. CPU: {cpu}.\n", g.what);
+        if disturbed
+            && (name.contains("2threads") || name.contains("cross_thread") || name.contains("trim"))
+        {
+            let _ = writeln!(
+                out,
+                "**Disturbed run**: see the machine's 2-thread floor above.\n"
+            );
         }
+        group_table(&mut out, name, g, &allocs);
         out.push('\n');
     }
 
+    let readme = readme_section(&c, &cpu, &rounds, &floors);
     if write {
         let path = root.join("BENCHMARKS.md");
         std::fs::write(&path, &out).expect("writing BENCHMARKS.md");
         println!("written: {}", path.display());
+        let readme_path = root.join("README.md");
+        let text = std::fs::read_to_string(&readme_path).expect("reading README.md");
+        match (text.find(README_BEGIN), text.find(README_END)) {
+            (Some(b), Some(e)) if b < e => {
+                let new = format!("{}{README_BEGIN}\n{readme}{}", &text[..b], &text[e..]);
+                std::fs::write(&readme_path, new).expect("writing README.md");
+                println!(
+                    "written: {} (its bench-report section)",
+                    readme_path.display()
+                );
+            }
+            _ => eprintln!("README.md has no bench-report markers: its figures were not updated"),
+        }
     } else {
-        print!("{out}");
+        print!("{out}\n---- README section ----\n{readme}");
     }
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 
 fn bench(c: &mut Criterion) {
     common::bench_group(
@@ -23,4 +23,24 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// With `BENCH_INTERLEAVED_OUT` set (`scripts/bench-report`), the interleaved harness
+/// (`common/harness.rs`) instead of criterion.
+fn main() {
+    if common::harness::callgrind(&common::request_ctx::contenders()) {
+        return;
+    }
+    if common::harness::out_path().is_some() {
+        use common::harness::{one_thread_entries, run_group};
+        let c = common::request_ctx::contenders();
+        run_group(
+            "request_ctx",
+            "one request: a context filled from a synthetic request (3 ids, 8 headers, 1 KiB body), read, released; one thread",
+            1,
+            one_thread_entries(&c, common::all),
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

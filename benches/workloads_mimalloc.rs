@@ -12,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod common;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 
 fn bench(c: &mut Criterion) {
     use common::{bench_group, bench_group_two_threads, fresh_as_mimalloc as mi};
@@ -44,4 +44,55 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// The `pool_core_*` and `fresh_mimalloc_*` contenders, for the interleaved groups under
+/// mimalloc: ours is timed beside fresh mimalloc in this binary, so the two are interleaved.
+fn ours_and_mimalloc(c: &common::Contender) -> Option<String> {
+    if c.name.starts_with("pool_core_") {
+        Some(c.name.clone())
+    } else {
+        common::fresh_as_mimalloc(c)
+    }
+}
+
+/// With `BENCH_INTERLEAVED_OUT` set (`scripts/bench-report`), the interleaved harness
+/// (`common/harness.rs`) instead of criterion: each workload's `pool_core_*` contenders beside
+/// its fresh ones, all with mimalloc as the global allocator (groups `<workload>_mimalloc`).
+fn main() {
+    if common::harness::out_path().is_some() {
+        use common::harness::{one_thread_entries, run_group};
+        let what =
+            "the workload of the same name (one thread), with mimalloc as the global allocator";
+        let json = common::json_encode::contenders();
+        run_group(
+            "json_encode_mimalloc",
+            what,
+            1,
+            one_thread_entries(&json, ours_and_mimalloc),
+        );
+        let ctx = common::request_ctx::contenders();
+        run_group(
+            "request_ctx_mimalloc",
+            what,
+            1,
+            one_thread_entries(&ctx, ours_and_mimalloc),
+        );
+        let read = common::read_buffers::contenders();
+        run_group(
+            "read_buffers_1thread_mimalloc",
+            what,
+            1,
+            one_thread_entries(&read, ours_and_mimalloc),
+        );
+        let log = common::log_pipeline::contenders();
+        run_group(
+            "log_pipeline_mimalloc",
+            what,
+            1,
+            one_thread_entries(&log, ours_and_mimalloc),
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -12,6 +12,7 @@
     reason = "each bench binary includes this module and uses a part of it"
 )]
 
+pub(crate) mod harness;
 pub(crate) mod json_encode;
 pub(crate) mod log_pipeline;
 pub(crate) mod read_buffers;

@@ -133,3 +133,31 @@ pub(crate) fn contenders() -> Vec<Contender> {
     all.extend(other_pools("", serve_read_buf));
     all
 }
+
+/// The sizes the `size_classes` group asks for, in turn: one in each default class of
+/// `BufferPool` (4 KiB, 64 KiB, 1 MiB) and two between them.
+pub(crate) const SIZES: [usize; 5] = [1 << 10, 16 << 10, 64 << 10, 200 << 10, 1 << 20];
+
+/// One size-class operation: 64 bytes written into the buffer, made observable.
+#[inline(always)]
+fn touch(buf: &mut Vec<u8>) {
+    buf.extend_from_slice(black_box(&[0xA5u8; 64]));
+    black_box(buf);
+}
+
+/// The `size_classes` contenders: `BufferPool::get(n)` against a fresh `Vec::with_capacity(n)`.
+pub(crate) fn size_class_contenders() -> Vec<Contender> {
+    let buffers = BufferPool::new();
+    vec![
+        Contender::shared("pool_core_BufferPool", move |n| {
+            for i in 0..n {
+                touch(&mut buffers.get(SIZES[i as usize % SIZES.len()]));
+            }
+        }),
+        Contender::shared("fresh_system_Vec_with_capacity", |n| {
+            for i in 0..n {
+                touch(&mut Vec::with_capacity(SIZES[i as usize % SIZES.len()]));
+            }
+        }),
+    ]
+}
