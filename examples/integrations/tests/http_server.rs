@@ -10,7 +10,8 @@
 //! cores (each worker thread may keep a few idle objects in its cache), and `--seconds 120` so
 //! that it stops by itself even if this test dies; the test stops it with `POST /shutdown`.
 
-mod common;
+#[path = "../../tests/support/mod.rs"]
+mod support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -187,7 +188,7 @@ fn read_address(stdout: &mut BufReader<ChildStdout>) -> SocketAddr {
 #[test]
 fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
     let started = Instant::now();
-    let child = Command::new(common::example("http_server"))
+    let child = Command::new(support::example("http_server"))
         .args(["--port", "0", "--workers", "4", "--seconds", "120"])
         .stdout(Stdio::piped())
         .spawn()
