@@ -102,7 +102,7 @@ pub(crate) struct AppState {
 impl AppState {
     pub(crate) fn new() -> Arc<Self> {
         let state = Self {
-            // get_async: add `.max_live(MAX_CONTEXTS)` here once `ingest` waits with `get_owned_async`.
+            // get_async: add `.max_live(1024)` here once `ingest` waits with `get_owned_async`.
             contexts: Arc::new(Pool::builder().metrics("contexts").build()),
             buffers: Arc::new(
                 BufferPool::builder()
@@ -198,34 +198,40 @@ async fn ingest(State(state): State<Arc<AppState>>, req: Request) -> Response {
             env: ctx.batch.labels.get("env").map(String::as_str),
         };
         let mut out = buffers.get_owned(256 + summary.request_id.len() + summary.source.len());
-        serde_json::to_writer(&mut *out, &summary).expect("serializing into a Vec<u8> cannot fail");
+        serde_json::to_writer(&mut out, &summary).expect("serializing into a Vec<u8> cannot fail");
         out // `ctx` is dropped here: reset, and back in the pool
     });
     let Ok(out) = work.await else {
         return error(&state, StatusCode::INTERNAL_SERVER_ERROR, "the batch's task failed");
     };
     state.served.fetch_add(1, Ordering::Relaxed);
-    respond(StatusCode::OK, "application/json", out)
+    pooled(StatusCode::OK, out)
 }
 
 /// `GET /metrics`: the pools' series in the Prometheus text format. The figures refresh here:
 /// each pool sums its per-thread counters into a `Stats` and publishes it, so the request path
-/// itself never writes a metric.
+/// itself never writes a metric. The text is a plain `String`, not a pooled buffer: a scrape
+/// comes every few seconds, and so the pools' figures describe the traffic, not the scrape.
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     state.publish();
     let handle = state.recorder.handle();
     handle.run_upkeep();
-    let mut out = state.buffers.get_owned(16 << 10);
-    handle
-        .render_to_write(&mut *out)
-        .expect("rendering into a Vec<u8> cannot fail");
-    respond(StatusCode::OK, "text/plain; version=0.0.4; charset=utf-8", out)
+    let text = handle.render();
+    respond(
+        StatusCode::OK,
+        "text/plain; version=0.0.4; charset=utf-8",
+        Body::from(text),
+    )
 }
 
 /// A response whose body is a pooled buffer: axum writes straight from it, and dropping the last
 /// `Bytes` handle returns it to its pool.
-fn respond(status: StatusCode, content_type: &'static str, buf: BufferOwned) -> Response {
-    let mut response = Response::new(Body::from(Bytes::from_owner(buf)));
+fn pooled(status: StatusCode, buf: BufferOwned) -> Response {
+    respond(status, "application/json", Body::from(Bytes::from_owner(buf)))
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Body) -> Response {
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -235,9 +241,9 @@ fn respond(status: StatusCode, content_type: &'static str, buf: BufferOwned) -> 
 
 fn error(state: &AppState, status: StatusCode, message: &str) -> Response {
     let mut out = state.buffers.get_owned(128 + message.len());
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "error": message }))
+    serde_json::to_writer(&mut out, &serde_json::json!({ "error": message }))
         .expect("serializing into a Vec<u8> cannot fail");
-    respond(status, "application/json", out)
+    pooled(status, out)
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
