@@ -1,38 +1,9 @@
 //! Feature `metrics`: a pool's [`Stats`] published through the [`metrics`] facade.
 //!
-//! Every field of [`Stats`] has a series (a test destructures `Stats` exhaustively, so a field
-//! added without one fails it), labelled `pool = name` (and `class = size` for a
-//! [`BufferPool`](crate::BufferPool)'s classes):
-//!
-//! | `Stats` field | series | kind |
-//! |---|---|---|
-//! | `gets` | `pool_gets_total` | counter |
-//! | `reuses` | `pool_reuses_total` | counter |
-//! | `creations` | the sum of `pool_creations_total` over `reason` | counter |
-//! | `creation_reasons.empty` | `pool_creations_total{reason="empty"}` | counter |
-//! | `creation_reasons.out_of_reach` | `pool_creations_total{reason="out_of_reach"}` | counter |
-//! | `prefilled` | `pool_creations_total{reason="prefill"}` | counter |
-//! | `factory_panicked` | `pool_factory_panics_total` | counter |
-//! | `returns` | `pool_returns_total` | counter |
-//! | `puts` | `pool_puts_total` | counter |
-//! | `in_use` | `pool_in_use_objects` | gauge |
-//! | `discards.over_idle_bound` | `pool_discards_total{reason="over_idle_bound"}` | counter |
-//! | `discards.oversized` | `pool_discards_total{reason="oversized"}` | counter |
-//! | `discards.reset_panicked` | `pool_discards_total{reason="reset_panicked"}` | counter |
-//! | `discards.over_idle_bytes` | `pool_discards_total{reason="over_idle_bytes"}` | counter |
-//! | `detached` | `pool_detached_total` | counter |
-//! | `trimmed` | `pool_releases_total{reason="trimmed"}` | counter |
-//! | `aged` | `pool_releases_total{reason="aged"}` | counter |
-//! | `idle` | `pool_idle_objects` | gauge (0 after the drop) |
-//! | `thread_caches` | `pool_thread_caches` | gauge (0 after the drop) |
-//! | `retained_bytes` | `pool_retained_bytes` | gauge (0 after the drop) |
-//! | `max_retained_bytes` | `pool_max_retained_bytes` | gauge (0: no limit) |
-//!
-//! Besides: `pool_releases_total{reason="pool_dropped"}` (the idle objects the pool's drop
-//! released), and for a `BufferPool`, `pool_buffer_unpooled_gets_total` and
-//! `pool_buffer_refused_gets_total` (gets no class serves). [`Stats::hit_rate`] has no series: it is
-//! `reuses / gets` since the pool was built, where a dashboard wants it over a window
-//! (`rate(pool_reuses_total[5m]) / rate(pool_gets_total[5m])`).
+//! Every field of [`Stats`] has a series; the guide's "On a dashboard" section
+//! ([`crate::guide`]) lists them, field by field: keep it in step. `publish` destructures `Stats`
+//! exhaustively and a test sets each field to a value of its own, so a field added without a
+//! series does not compile here.
 //!
 //! A [`Registration`] holds the pool's name and, from its first publish on, the handles of its
 //! series. Publishing reads nothing but a [`Stats`] snapshot the caller has summed, so the hit
