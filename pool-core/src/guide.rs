@@ -190,7 +190,7 @@
 //!
 //! Retained bytes after a burst (8 threads holding 32 bodies each, 1% of them 4 MiB, the rest
 //! 16 KiB), then nobody touching the pool but the background trimmer, with a 200 ms timeout
-//! (times in timeouts; `cargo bench --bench memory_over_time` prints this table):
+//! (times in timeouts; `cargo bench -p pool-suite --bench memory_over_time` prints this table):
 //!
 //! | time after the burst | aging off | idle_timeout | + max_idle_bytes(2 MiB) | + auto cut-off |
 //! |---|---:|---:|---:|---:|
