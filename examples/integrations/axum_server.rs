@@ -164,7 +164,11 @@ async fn ingest(State(state): State<Arc<AppState>>, req: Request) -> Response {
     // A `'static` guard: it moves into the spawned task below and goes back to the pool when
     // that task drops it, on whichever worker thread that is.
     let mut ctx = state.contexts.get_owned(); // get_async: state.contexts.get_owned_async().await
-    if let Some(id) = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+    if let Some(id) = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+    {
         ctx.request_id.push_str(id);
     }
     let mut json = serde_json::Deserializer::from_slice(&buf);
@@ -202,7 +206,11 @@ async fn ingest(State(state): State<Arc<AppState>>, req: Request) -> Response {
         out // `ctx` is dropped here: reset, and back in the pool
     });
     let Ok(out) = work.await else {
-        return error(&state, StatusCode::INTERNAL_SERVER_ERROR, "the batch's task failed");
+        return error(
+            &state,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the batch's task failed",
+        );
     };
     state.served.fetch_add(1, Ordering::Relaxed);
     pooled(StatusCode::OK, out)
@@ -227,7 +235,11 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 /// A response whose body is a pooled buffer: axum writes straight from it, and dropping the last
 /// `Bytes` handle returns it to its pool.
 fn pooled(status: StatusCode, buf: BufferOwned) -> Response {
-    respond(status, "application/json", Body::from(Bytes::from_owner(buf)))
+    respond(
+        status,
+        "application/json",
+        Body::from(Bytes::from_owner(buf)),
+    )
 }
 
 fn respond(status: StatusCode, content_type: &'static str, body: Body) -> Response {
@@ -293,10 +305,7 @@ fn main() {
         serve(listener, Arc::clone(&state), shutdown)
             .await
             .expect("serve");
-        println!(
-            "served {} batches",
-            state.served.load(Ordering::Relaxed)
-        );
+        println!("served {} batches", state.served.load(Ordering::Relaxed));
         println!("contexts: {}", state.contexts.stats());
         println!("buffers:  {}", state.buffers.stats());
     });

@@ -45,4 +45,3 @@ fn log_pipeline_on_a_file_counts_malformed_lines() {
     let _ = std::fs::remove_file(&path);
     line(&out, "lines: 100 parsed, 1 malformed");
 }
-

@@ -106,10 +106,11 @@ impl Registration {
             gets,
             reuses,
             creations: _, // the sum of the three `pool_creations_total` reasons
-            creation_reasons: Creations {
-                empty,
-                out_of_reach,
-            },
+            creation_reasons:
+                Creations {
+                    empty,
+                    out_of_reach,
+                },
             prefilled,
             factory_panicked,
             returns,
@@ -432,7 +433,10 @@ mod publish {
                 "pool_creations_total{pool=all,reason=prefill}",
                 stats.prefilled,
             ),
-            ("pool_factory_panics_total{pool=all}", stats.factory_panicked),
+            (
+                "pool_factory_panics_total{pool=all}",
+                stats.factory_panicked,
+            ),
             ("pool_returns_total{pool=all}", stats.returns),
             ("pool_puts_total{pool=all}", stats.puts),
             (
@@ -452,7 +456,10 @@ mod publish {
                 stats.discards.over_idle_bytes,
             ),
             ("pool_detached_total{pool=all}", stats.detached),
-            ("pool_releases_total{pool=all,reason=trimmed}", stats.trimmed),
+            (
+                "pool_releases_total{pool=all,reason=trimmed}",
+                stats.trimmed,
+            ),
             ("pool_releases_total{pool=all,reason=aged}", stats.aged),
         ];
         for (id, value) in counters {
@@ -472,7 +479,10 @@ mod publish {
             ("pool_idle_objects{pool=all}", stats.idle),
             ("pool_thread_caches{pool=all}", stats.thread_caches),
             ("pool_retained_bytes{pool=all}", stats.retained_bytes),
-            ("pool_max_retained_bytes{pool=all}", stats.max_retained_bytes),
+            (
+                "pool_max_retained_bytes{pool=all}",
+                stats.max_retained_bytes,
+            ),
         ];
         for (id, value) in gauges {
             assert_eq!(capture.gauge(id), Some(value as f64), "{id}");

@@ -6,8 +6,8 @@
 
 #![allow(dead_code, reason = "each test crate uses a part of this module")]
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use pool_core::Poolable;
 

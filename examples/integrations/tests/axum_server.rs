@@ -29,7 +29,9 @@ const BATCHES_PER_CONNECTION: usize = 100;
 
 /// A connection to the server, its driver spawned on the runtime.
 async fn connect(addr: SocketAddr) -> SendRequest<Full<Bytes>> {
-    let stream = TcpStream::connect(addr).await.expect("connect to the server");
+    let stream = TcpStream::connect(addr)
+        .await
+        .expect("connect to the server");
     let (sender, conn) = http1::handshake(TokioIo::new(stream))
         .await
         .expect("HTTP/1.1 handshake");
@@ -42,7 +44,10 @@ async fn connect(addr: SocketAddr) -> SendRequest<Full<Bytes>> {
 }
 
 /// Sends `req`; returns the status and the body.
-async fn send(sender: &mut SendRequest<Full<Bytes>>, req: Request<Full<Bytes>>) -> (StatusCode, Bytes) {
+async fn send(
+    sender: &mut SendRequest<Full<Bytes>>,
+    req: Request<Full<Bytes>>,
+) -> (StatusCode, Bytes) {
     sender.ready().await.expect("connection ready");
     let response = sender.send_request(req).await.expect("a response");
     let status = response.status();
@@ -79,7 +84,8 @@ async fn client(addr: SocketAddr, conn: usize) {
             json!({ "batch": id }) // no `env`: a stale one must not show
         };
         let batch = json!({ "source": format!("source-{conn}"), "lines": lines, "labels": labels });
-        let (status, body) = send(&mut sender, post(addr, &id, batch.to_string().into_bytes())).await;
+        let (status, body) =
+            send(&mut sender, post(addr, &id, batch.to_string().into_bytes())).await;
         assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
         let summary: Value = serde_json::from_slice(&body).expect("a JSON summary");
         let expected = json!({
@@ -145,7 +151,11 @@ fn leaves(value: &Value, prefix: &str, out: &mut Vec<(String, u64)>) {
     match value {
         Value::Object(map) => {
             for (key, value) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 leaves(value, &path, out);
             }
         }
@@ -156,9 +166,17 @@ fn leaves(value: &Value, prefix: &str, out: &mut Vec<(String, u64)>) {
 
 /// Compares every field of `stats` (found through its `Serialize`, so a field added later is
 /// included) with its series in `scraped`; returns how many fields were compared.
-fn assert_series_equal_stats(scraped: &BTreeMap<String, f64>, labels: &str, stats: &Stats) -> usize {
+fn assert_series_equal_stats(
+    scraped: &BTreeMap<String, f64>,
+    labels: &str,
+    stats: &Stats,
+) -> usize {
     let mut fields = Vec::new();
-    leaves(&serde_json::to_value(stats).expect("Stats serializes"), "", &mut fields);
+    leaves(
+        &serde_json::to_value(stats).expect("Stats serializes"),
+        "",
+        &mut fields,
+    );
     for (path, value) in &fields {
         match series_of(path, labels) {
             Some(series) => {
@@ -172,7 +190,10 @@ fn assert_series_equal_stats(scraped: &BTreeMap<String, f64>, labels: &str, stat
                     .iter()
                     .map(|r| scraped[&format!("pool_creations_total{{{labels},reason=\"{r}\"}}")])
                     .sum();
-                assert_eq!(sum, *value as f64, "creations vs the sum of pool_creations_total");
+                assert_eq!(
+                    sum, *value as f64,
+                    "creations vs the sum of pool_creations_total"
+                );
             }
         }
     }
@@ -187,7 +208,9 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
         .build()
         .expect("a tokio runtime");
     runtime.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("the bound address");
         let state = server::AppState::new();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -196,7 +219,9 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
         }));
 
         tokio::time::timeout(Duration::from_secs(60), async {
-            let clients: Vec<_> = (0..CONNECTIONS).map(|c| tokio::spawn(client(addr, c))).collect();
+            let clients: Vec<_> = (0..CONNECTIONS)
+                .map(|c| tokio::spawn(client(addr, c)))
+                .collect();
             for client in clients {
                 client.await.expect("a client task panicked");
             }
@@ -204,14 +229,22 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
             let mut sender = connect(addr).await;
             // A body that is not a batch: 400, and the context it was partly decoded into goes
             // back reset.
-            let (status, body) = send(&mut sender, post(addr, "bad", br#"{"source": 1}"#.to_vec())).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&body));
+            let (status, body) =
+                send(&mut sender, post(addr, "bad", br#"{"source": 1}"#.to_vec())).await;
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{}",
+                String::from_utf8_lossy(&body)
+            );
             // An announced size above `max_buffer`: refused before any byte of it is read (written
             // by hand: a client would insist on sending the 2 GiB it announced).
             let mut raw = TcpStream::connect(addr).await.expect("connect");
-            raw.write_all(b"POST /ingest HTTP/1.1\r\nhost: test\r\ncontent-length: 2147483648\r\n\r\n")
-                .await
-                .expect("send the request head");
+            raw.write_all(
+                b"POST /ingest HTTP/1.1\r\nhost: test\r\ncontent-length: 2147483648\r\n\r\n",
+            )
+            .await
+            .expect("send the request head");
             let mut head = [0u8; 12];
             raw.read_exact(&mut head).await.expect("the status line");
             assert_eq!(&head, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&head));
@@ -238,7 +271,11 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
 
             let contexts = state.contexts.stats();
             let batches = (CONNECTIONS * BATCHES_PER_CONNECTION) as u64;
-            assert_eq!(contexts.gets, batches + 1, "the malformed batch took one too");
+            assert_eq!(
+                contexts.gets,
+                batches + 1,
+                "the malformed batch took one too"
+            );
             assert_eq!(contexts.in_use, 0);
             assert!(contexts.reuses > batches * 9 / 10, "{contexts}");
             let fields = assert_series_equal_stats(&scraped, "pool=\"contexts\"", &contexts);

@@ -50,7 +50,13 @@ fn build_examples() -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
     let output = Command::new(&cargo)
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .args(["build", "--quiet", "-p", env!("CARGO_PKG_NAME"), "--examples"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            env!("CARGO_PKG_NAME"),
+            "--examples",
+        ])
         .arg("--profile")
         .arg(profile)
         .arg("--target-dir")
