@@ -137,7 +137,7 @@ pub(crate) fn app(state: Arc<AppState>) -> Router {
 
 /// `POST /ingest`: a JSON batch in, a JSON summary out.
 async fn ingest(State(state): State<Arc<AppState>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
+    let (parts, mut body) = req.into_parts();
     // The body, in a pooled buffer of the size the client announced (at least 4 KiB when it
     // does not say), refused above `max_buffer`.
     let announced = parts
@@ -148,7 +148,6 @@ async fn ingest(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let Ok(mut buf) = state.buffers.try_get_owned(announced) else {
         return error(&state, StatusCode::PAYLOAD_TOO_LARGE, "body over 1 MiB");
     };
-    let mut body = body;
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
             return error(&state, StatusCode::BAD_REQUEST, "could not read the body");

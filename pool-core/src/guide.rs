@@ -84,8 +84,9 @@
 //!
 //! # Zero allocations per request
 //!
-//! A pooled object allocates nothing once warm when every field keeps what a request writes into
-//! it. What each field type's reset keeps:
+//! A pooled object allocates nothing once warm (once it has held values as long as the current
+//! request's: a longer string grows its buffer once, then keeps it) when every field keeps what a
+//! request writes into it. What each field type's reset keeps:
 //!
 //! | field type | what its reset keeps |
 //! |---|---|

@@ -3,7 +3,8 @@
 //! summary checked against what was sent (pooled contexts never carry data across requests);
 //! a malformed batch and an oversized `content-length` get their errors. Then `/metrics` is
 //! scraped and every field of `Stats`, of the context pool and of each buffer class, is compared
-//! with its series: a field of `Stats` without a series fails the test.
+//! with its series: a field of `Stats` without a series fails the test. A counting allocator
+//! checks that decoding a batch into a warm pooled `Batch` allocates nothing.
 
 #[path = "../axum_server.rs"]
 #[allow(dead_code, reason = "the example's `main` is not called here")]
@@ -23,6 +24,46 @@ use pool_core::Stats;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+/// Counts this thread's allocating calls.
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static CALLS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn allocations() -> u64 {
+        CALLS.with(Cell::get)
+    }
+
+    pub(crate) struct Counting;
+
+    // SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
+    // touches only a `const`-initialised thread-local `Cell`, which never allocates.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let _ = CALLS.try_with(|n| n.set(n.get() + 1));
+            // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let _ = CALLS.try_with(|n| n.set(n.get() + 1));
+            // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: counting::Counting = counting::Counting;
 
 const CONNECTIONS: usize = 8;
 const BATCHES_PER_CONNECTION: usize = 100;
@@ -297,4 +338,37 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
         let _ = stop.send(());
         served.await.expect("the server task").expect("serve");
     });
+}
+
+/// What the example's docs promise: a warm pooled `Batch` decodes a batch of the same shape
+/// (no string longer than the ones it kept: a longer one grows its buffer once) without a single
+/// allocation (serde_derive's `deserialize_in_place`, and the recycling
+/// collections' own in-place impls).
+#[test]
+fn decoding_into_a_warm_batch_allocates_nothing() {
+    use pool_core::{Pool, deserialize_into};
+
+    let pool: Pool<server::Batch> = Pool::new();
+    let body = |i: usize| {
+        format!(
+            r#"{{"source": "web-{i:03}", "lines": ["GET /{i:03} 200", "GET /{i:03}/a 503", "POST /b 201"],
+                "labels": {{"env": "prod-{i:03}", "region": "eu-{i:03}"}}}}"#
+        )
+    };
+    let bodies: Vec<String> = (0..100).map(body).collect();
+    let decode = |text: &str| {
+        let mut batch = pool.get();
+        deserialize_into(&mut *batch, &mut serde_json::Deserializer::from_str(text))
+            .expect("a valid batch");
+    };
+    decode(&bodies[0]);
+    let per_decode: Vec<u64> = bodies[1..]
+        .iter()
+        .map(|text| {
+            let before = counting::allocations();
+            decode(text);
+            counting::allocations() - before
+        })
+        .collect();
+    assert!(per_decode.iter().all(|&n| n == 0), "{per_decode:?}");
 }
