@@ -15,7 +15,7 @@
 //! stops the server (in-flight requests finish).
 //!
 //! ```sh
-//! cargo run --release --example http_server -- --port 8080
+//! cargo run --release -p pool-examples-integrations --example http_server -- --port 8080
 //! curl -H 'x-request-id: 42' -d 'hello' http://127.0.0.1:8080/echo
 //! curl http://127.0.0.1:8080/stats
 //! curl http://127.0.0.1:8080/metrics

@@ -11,8 +11,8 @@
 //! repeated string and the nested message's strings.
 //!
 //! ```sh
-//! cargo run --release --example protobuf
-//! cargo run --release --example protobuf -- --messages 1000
+//! cargo run --release -p pool-examples-integrations --example protobuf
+//! cargo run --release -p pool-examples-integrations --example protobuf -- --messages 1000
 //! ```
 
 use std::hint::black_box;
