@@ -1,7 +1,7 @@
 //! Runs `http_server.rs` (this package's example) as a real process and fires 10,016 requests at
 //! it over 32 keep-alive connections (32 tasks × 313 requests, a hyper 1 client on tokio), each
-//! with a unique `x-request-id` and a unique body. Every response must echo its own id and body (pooled
-//! contexts and buffers never carry data across requests), and `/stats` must show that the pools
+//! with a unique `x-request-id` and a unique body. Every response must echo its own id and body
+//! (pooled contexts and buffers never carry data across requests), and `/stats` must show that the pools
 //! created a few dozen objects and reused them for everything else. `/metrics`, scraped before
 //! and after, must carry the pools' series in the Prometheus text format, labelled with each
 //! pool's name (and each buffer class), and show them moved by the requests.
