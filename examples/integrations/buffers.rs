@@ -15,7 +15,8 @@
 //!
 //! ```sh
 //! cargo run --release -p pool-examples-integrations --example buffers
-//! cargo run --release -p pool-examples-integrations --example buffers -- --messages 200   # frames per connection
+//! # 200 frames per connection:
+//! cargo run --release -p pool-examples-integrations --example buffers -- --messages 200
 //! ```
 
 use std::io;
