@@ -2,6 +2,7 @@
 //! heap allocation at all. The struct and the loop's body below are the README's, line for line
 //! (`the_readme_shows_this_code` checks that they still are, whitespace aside); a counting global
 //! allocator counts what each request allocates on this thread.
+
 use pool_core::{Pool, Poolable, StringMap};
 use pool_suite::counting::{self, CountingAllocator};
 

@@ -4,10 +4,11 @@
 //! contexts and buffers never carry data across requests), and `/stats` must show that the pools
 //! created a few dozen objects and reused them for everything else. `/metrics`, scraped before and
 //! after, must carry the pools' series in the Prometheus text format, labelled with each pool's
-//! name (and each buffer class), and show them moved by the requests.  The server gets `--workers
-//! 4` so that the bound on creations does not depend on the number of cores (each worker thread may
-//! keep a few idle objects in its cache), and `--seconds 120` so that it stops by itself even if
-//! this test dies; the test stops it with `POST /shutdown`.
+//! name (and each buffer class), and show them moved by the requests.
+//!
+//! The server gets `--workers 4` so that the bound on creations does not depend on the number of
+//! cores (each worker thread may keep a few idle objects in its cache), and `--seconds 120` so that
+//! it stops by itself even if this test dies; the test stops it with `POST /shutdown`.
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
