@@ -8,27 +8,154 @@
 //! - **pooled, plain map**: a `PlainRequestCtx` from a `Pool`, whose headers are a plain
 //!   `HashMap<String, String>`: the pool keeps the table, but `clear()` frees every key and value.
 //!
-//! Allocations are counted by a `#[global_allocator]` that wraps the system allocator.
+//! Allocations are counted by a `#[global_allocator]` that wraps the system allocator (at the end
+//! of this file). The file is self-contained: it needs `pool-core` and nothing else.
 //!
 //! ```sh
 //! cargo run --release --example demo                      # 400,000 requests per mode
 //! cargo run --release --example demo -- --requests 10000  # fewer
 //! ```
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
-use pool_core::{Pool, Stats};
-use pool_suite::counting::{self, CountingAllocator};
-use pool_suite::workloads::{PlainRequestCtx, RequestCtx, SyntheticRequest, synthetic_requests};
+use pool_core::{Pool, Poolable, Stats, StringMap};
 
-/// Counts this thread's allocations (see `pool_suite::counting`).
+use counting::allocations;
+
+/// Counts this thread's allocations (see [`counting`]).
 #[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+static GLOBAL: counting::CountingAllocator = counting::CountingAllocator;
 
-fn allocations() -> u64 {
-    counting::snapshot().allocations
+/// The headers every synthetic request carries: 8, as in a typical API call.
+const HEADER_NAMES: [&str; 8] = [
+    "host",
+    "user-agent",
+    "accept",
+    "accept-encoding",
+    "content-type",
+    "authorization",
+    "x-request-id",
+    "x-forwarded-for",
+];
+
+/// One incoming request, as a server would see it before copying it into its context.
+struct SyntheticRequest {
+    /// User, session and trace ids (about 24 bytes each).
+    ids: [String; 3],
+    /// 8 header name/value pairs.
+    headers: Vec<(String, String)>,
+    /// A 1 KiB body.
+    body: Vec<u8>,
+}
+
+/// `n` different requests (ids, header values and body bytes vary with the index).
+fn synthetic_requests(n: usize) -> Vec<SyntheticRequest> {
+    (0..n)
+        .map(|i| SyntheticRequest {
+            ids: [
+                format!("user-{i:019}"),
+                format!("session-{i:016}"),
+                format!("trace-{i:018}"),
+            ],
+            headers: HEADER_NAMES
+                .iter()
+                .enumerate()
+                .map(|(h, name)| (name.to_string(), format!("value-{h}-{i:012}")))
+                .collect(),
+            body: (0..1024).map(|b| (b + i) as u8).collect(),
+        })
+        .collect()
+}
+
+/// The state of one web request, generic over how it stores headers (the derive infers the
+/// bound `H: Poolable` from the `headers` field).
+#[derive(Poolable, Default)]
+struct RequestContext<H> {
+    user_id: String,
+    session_id: String,
+    trace_id: String,
+    headers: H,
+    /// Shrunk after reset if a huge request grew it past 64 KiB.
+    #[poolable(max_capacity = 65536)]
+    body: Vec<u8>,
+}
+
+/// A request context whose reset keeps every allocation, the headers' keys and values included
+/// (a `StringMap`): 0 allocations per request once warm.
+type RequestCtx = RequestContext<StringMap>;
+
+/// The same context with a plain `HashMap<String, String>`: its reset keeps the table but frees
+/// every key and value, so each request allocates 16 strings again.
+type PlainRequestCtx = RequestContext<HashMap<String, String>>;
+
+/// A header map a [`RequestContext`] can be filled into.
+trait Headers {
+    fn set(&mut self, name: &str, value: &str);
+    fn value(&self, name: &str) -> Option<&str>;
+    fn count(&self) -> usize;
+}
+
+/// Copies into spare strings: allocates nothing when warm.
+impl Headers for StringMap {
+    fn set(&mut self, name: &str, value: &str) {
+        self.insert(name, value);
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Allocates a new key and value `String` per header.
+impl Headers for HashMap<String, String> {
+    fn set(&mut self, name: &str, value: &str) {
+        self.insert(name.to_owned(), value.to_owned());
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<H: Headers> RequestContext<H> {
+    /// Copies `req` in.
+    fn fill(&mut self, req: &SyntheticRequest) {
+        self.user_id.push_str(&req.ids[0]);
+        self.session_id.push_str(&req.ids[1]);
+        self.trace_id.push_str(&req.ids[2]);
+        for (name, value) in &req.headers {
+            self.headers.set(name, value);
+        }
+        self.body.extend_from_slice(&req.body);
+    }
+
+    /// A value that depends on every field, so the work cannot be optimised away.
+    fn checksum(&self) -> usize {
+        self.user_id.len()
+            + self.session_id.len()
+            + self.trace_id.len()
+            + self.headers.value("host").map_or(0, str::len)
+            + self.headers.count()
+            + self.body.len()
+    }
+}
+
+impl PlainRequestCtx {
+    /// A context sized for a typical request: body capacity 4096, room for 16 headers.
+    fn with_capacity() -> Self {
+        Self {
+            body: Vec::with_capacity(4096),
+            headers: HashMap::with_capacity(16),
+            ..Self::default()
+        }
+    }
 }
 
 /// Requests per mode unless `--requests N` says otherwise: about 1 to 3 s in all, in release.
@@ -144,4 +271,55 @@ fn main() {
 
 fn print_stats(name: &str, stats: &Stats) {
     println!("\n{name}:\n  {stats}");
+}
+
+/// A global allocator that forwards to `System` and counts this thread's allocating calls.
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Allocating calls (`alloc`, `alloc_zeroed`, `realloc`) made by this thread.
+        static CALLS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// This thread's allocating calls so far.
+    pub(crate) fn allocations() -> u64 {
+        CALLS.with(Cell::get)
+    }
+
+    fn count() {
+        // `try_with`: the allocator also runs while this thread's locals are being torn down.
+        let _ = CALLS.try_with(|n| n.set(n.get() + 1));
+    }
+
+    pub(crate) struct CountingAllocator;
+
+    // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so
+    // `System`'s guarantees hold; counting touches only a `const`-initialised thread-local
+    // `Cell`, which never allocates.
+    unsafe impl GlobalAlloc for CountingAllocator {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            count();
+            // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            count();
+            // SAFETY: as for `alloc`.
+            unsafe { System.alloc_zeroed(layout) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            count();
+            // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
 }

@@ -12,15 +12,17 @@
 //! cargo run --release --example log_pipeline -- --lines 10000    # a smaller synthetic log
 //! ```
 //!
-//! The format is the synthetic one of `pool_suite::workloads::synthetic_log`:
-//! `IP METHOD PATH STATUS BYTES MICROS key=value... tags=a,b,c`.
+//! The format is the synthetic one of `synthetic_log` below:
+//! `IP METHOD PATH STATUS BYTES MICROS key=value... tags=a,b,c`. The file is self-contained: it
+//! needs `pool-core` and nothing else.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::time::Instant;
 
-use pool_core::LocalPool;
-use pool_suite::workloads::{Aggregate, LogRecord, synthetic_log};
+use pool_core::{LocalPool, Poolable, RecycleVec, StringMap};
 
 const DEFAULT_LINES: usize = 500_000;
 
@@ -117,4 +119,155 @@ fn main() {
 fn usage() -> ! {
     eprintln!("usage: log_pipeline [FILE] [--lines N]   (N: synthetic lines when no FILE)");
     std::process::exit(2);
+}
+
+/// One parsed access-log line.
+#[derive(Poolable, Default, Debug, PartialEq)]
+struct LogRecord {
+    /// Client address.
+    ip: String,
+    /// HTTP method.
+    method: String,
+    /// Request path, without the query string.
+    path: String,
+    /// Response status.
+    status: u16,
+    /// Response size in bytes.
+    bytes: u64,
+    /// Time taken, in microseconds.
+    micros: u64,
+    /// The `key=value` fields after the fixed part (user agent, region, ...).
+    fields: StringMap,
+    /// The comma-separated `tags=` list.
+    tags: RecycleVec<String>,
+}
+
+/// Why a log line could not be parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ParseError {
+    /// The 0-based field that was missing or malformed.
+    field: usize,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "malformed log line: field {} is missing or invalid",
+            self.field
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl LogRecord {
+    /// Parses one line of the synthetic access-log format into `self` (which should be fresh):
+    /// `IP METHOD PATH STATUS BYTES MICROS key=value... tags=a,b,c`. Allocates nothing when
+    /// `self` is a warm pooled record.
+    ///
+    /// # Errors
+    /// [`ParseError`] names the first missing or malformed field.
+    fn parse_into(&mut self, line: &str) -> Result<(), ParseError> {
+        let mut parts = line.split_ascii_whitespace();
+        let mut next = |field: usize| parts.next().ok_or(ParseError { field });
+        self.ip.push_str(next(0)?);
+        self.method.push_str(next(1)?);
+        let path = next(2)?;
+        self.path.push_str(path.split('?').next().unwrap_or(path));
+        self.status = next(3)?.parse().map_err(|_| ParseError { field: 3 })?;
+        self.bytes = next(4)?.parse().map_err(|_| ParseError { field: 4 })?;
+        self.micros = next(5)?.parse().map_err(|_| ParseError { field: 5 })?;
+        for (i, kv) in parts.enumerate() {
+            let (key, value) = kv.split_once('=').ok_or(ParseError { field: 6 + i })?;
+            if key == "tags" {
+                for tag in value.split(',').filter(|t| !t.is_empty()) {
+                    self.tags.push_with(|slot| slot.push_str(tag));
+                }
+            } else {
+                self.fields.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `lines` lines of a synthetic access log (deterministic for a given `seed`), newline-separated.
+fn synthetic_log(lines: usize, seed: u64) -> String {
+    const PATHS: [&str; 6] = [
+        "/",
+        "/api/v1/users",
+        "/api/v1/orders",
+        "/static/app.js",
+        "/healthz",
+        "/api/v1/search",
+    ];
+    const METHODS: [&str; 4] = ["GET", "GET", "POST", "PUT"];
+    const STATUS: [u16; 6] = [200, 200, 200, 304, 404, 500];
+    const AGENTS: [&str; 3] = ["curl/8.5", "Mozilla/5.0", "okhttp/4.12"];
+    const REGIONS: [&str; 3] = ["eu-west-1", "us-east-1", "ap-south-1"];
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut rand = move |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    let mut out = String::with_capacity(lines * 160);
+    for i in 0..lines {
+        let _ = writeln!(
+            out,
+            "10.{}.{}.{} {} {}?page={} {} {} {} ua={} region={} request_id=req-{:012} tags=web,{},v{}",
+            rand(256),
+            rand(256),
+            rand(256),
+            METHODS[rand(METHODS.len())],
+            PATHS[rand(PATHS.len())],
+            rand(10),
+            STATUS[rand(STATUS.len())],
+            rand(1 << 20),
+            rand(100_000),
+            AGENTS[rand(AGENTS.len())],
+            REGIONS[rand(REGIONS.len())],
+            i,
+            REGIONS[rand(REGIONS.len())],
+            rand(3),
+        );
+    }
+    out
+}
+
+/// Requests and bytes per status class and per path: what a log pipeline reports.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Aggregate {
+    /// Lines per status class: index 1 = 1xx ... 5 = 5xx, 0 = anything else.
+    by_status_class: [u64; 6],
+    /// `(lines, bytes)` per path. A path seen before costs no allocation.
+    by_path: HashMap<String, (u64, u64)>,
+    /// Lines that did not parse.
+    malformed: u64,
+}
+
+impl Aggregate {
+    /// Counts one record.
+    fn add(&mut self, rec: &LogRecord) {
+        let class = usize::from(rec.status / 100);
+        self.by_status_class[if class < 6 { class } else { 0 }] += 1;
+        match self.by_path.get_mut(rec.path.as_str()) {
+            Some((lines, bytes)) => {
+                *lines += 1;
+                *bytes += rec.bytes;
+            }
+            None => {
+                self.by_path.insert(rec.path.clone(), (1, rec.bytes));
+            }
+        }
+    }
+
+    /// Total lines counted (parsed or not).
+    fn lines(&self) -> u64 {
+        self.by_status_class.iter().sum::<u64>() + self.malformed
+    }
 }

@@ -1,4 +1,4 @@
-//! A counting global allocator for the examples, benches and tests that report allocations per
+//! A counting global allocator for the benches and tests that report allocations per
 //! operation: it forwards to `System` and counts, per thread, the calls that allocate and the
 //! bytes they ask for.
 //!

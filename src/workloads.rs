@@ -1,6 +1,7 @@
-//! The workloads our users run, shared by the benches, the examples and the tests so that each
-//! measures the same thing: a web request context and an access-log record, with the synthetic
-//! inputs that fill them.
+//! The workloads our users run, shared by the benches and the tests so that each measures the
+//! same thing: a web request context and an access-log record, with the synthetic inputs that
+//! fill them. The examples (`examples/demo.rs`, `examples/log_pipeline.rs`) carry their own copies
+//! of these types, so that each one is a single file a user can copy; keep them in step.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -82,6 +82,61 @@
 //! # }
 //! ```
 //!
+//! # Zero allocations per request
+//!
+//! A pooled object allocates nothing once warm (once it has held values as long as the current
+//! request's: a longer string grows its buffer once, then keeps it) when every field keeps what a
+//! request writes into it. What each field type's reset keeps:
+//!
+//! | field type | what its reset keeps |
+//! |---|---|
+//! | `String`, `Vec<T>` of plain values, `VecDeque`, `BinaryHeap`, `Box<T: Poolable>` | the buffer, cleared in place (`#[poolable(max_capacity = N)]` drops one grown past `N`) |
+//! | `HashMap`, `HashSet`, and the [third-party](#third-party-types) `IndexMap`, `HeaderMap` | the table only: keys and values that own memory (`String`, `HeaderValue`) are freed, and the next request allocates them again |
+//! | [`RecycleMap`](crate::RecycleMap) / [`StringMap`](crate::StringMap), [`RecycleVec`](crate::RecycleVec) | the table **and** the elements' allocations: cleared elements wait as spares for the next inserts. Write with borrowed data (`map.insert("host", value)`, `vec.push_from("tag")`, `vec.push_with(\|s\| ...)`): a warm one copies into a spare |
+//! | `BTreeMap`, `BTreeSet`, `serde_json::Value`, `Bytes` | nothing (nodes freed; the value becomes `Null`; a `Bytes` is never refilled): keep them out of per-request state, or decode into a typed struct |
+//! | `Option<T>` | nothing: the reset sets `None`, dropping the `T` (a fresh value is `None`, and the reset must make it observably fresh). Instead of `Option<String>`, use a `String` whose emptiness means "absent", or a `T` beside a `bool` |
+//! | integers, floats, `bool`, `char`, `Uuid`, `Method`, chrono types | nothing to keep: reset to their default |
+//!
+//! Decode requests into the pooled object rather than into a new value that is then copied:
+//! [`deserialize_into`](crate::deserialize_into) (feature `serde`) calls serde's
+//! `Deserialize::deserialize_in_place`, which refills `String`s, `Vec`s, `RecycleVec`s and
+//! `RecycleMap`s in place, copying from borrowed input (`serde_json::from_slice`'s deserializer
+//! borrows from the body) without allocating. For your own `#[derive(Deserialize)]` structs that
+//! needs serde_derive's `deserialize_in_place` feature (`serde_derive = { version = "1", features
+//! = ["deserialize_in_place"] }` in your dependencies): without it, serde deserializes a new value
+//! and drops the pooled one's allocations. A missing field or a type error leaves the object
+//! partly filled; the guard's reset clears it on return.
+//!
+//! ```
+//! # #[cfg(all(feature = "derive", feature = "serde"))] {
+//! use pool_core::{Pool, Poolable, RecycleVec, StringMap, deserialize_into};
+//!
+//! #[derive(Poolable, Default, serde::Deserialize)]
+//! struct Batch {
+//!     source: String,
+//!     lines: RecycleVec<String>,
+//!     labels: StringMap,
+//! }
+//!
+//! let pool: Pool<Batch> = Pool::new();
+//! for body in [
+//!     r#"{"source": "web-1", "lines": ["GET / 200", "GET /a 404"], "labels": {"env": "prod"}}"#,
+//!     r#"{"source": "web-2", "lines": ["POST /b 201"], "labels": {}}"#,
+//! ] {
+//!     let mut batch = pool.get();
+//!     deserialize_into(&mut *batch, &mut serde_json::Deserializer::from_str(body))?;
+//!     assert!(batch.source.starts_with("web-") && !batch.lines.is_empty());
+//! } // reset on return: the lines' and labels' strings stay as spares
+//! let batch = pool.get();
+//! assert!(batch.lines.is_empty() && batch.lines.spare_len() >= 1);
+//! # }
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! To check, count: a `#[global_allocator]` that counts `alloc` calls (see
+//! [Profiling allocations](#profiling-allocations)) around one warm request should read 0. The
+//! README's first example is measured that way by a test of the repository (`tests/readme.rs`).
+//!
 //! # Reading `stats()`
 //!
 //! [`Stats`](crate::Stats) is cheap to keep (no counter is shared on the hot path) and costs a
@@ -136,7 +191,7 @@
 //!
 //! Retained bytes after a burst (8 threads holding 32 bodies each, 1% of them 4 MiB, the rest
 //! 16 KiB), then nobody touching the pool but the background trimmer, with a 200 ms timeout
-//! (times in timeouts; `cargo bench --bench memory_over_time` prints this table):
+//! (times in timeouts; `cargo bench -p pool-suite --bench memory_over_time` prints this table):
 //!
 //! | time after the burst | aging off | idle_timeout | + max_idle_bytes(2 MiB) | + auto cut-off |
 //! |---|---:|---:|---:|---:|
@@ -170,17 +225,51 @@
 //! up). The figures refresh when the pool publishes, on
 //! [`publish_metrics()`](crate::Pool#method.publish_metrics), [`trim()`](crate::Pool::trim) and its
 //! drop, never on a get or a put: call `publish_metrics()` in the `/metrics` handler or from the
-//! trim timer, and take `rate()` over at least two publish periods. The `http_server` example
-//! serves them to Prometheus. A small dashboard, with what each bad value means and which
-//! setting answers it:
+//! trim timer, and take `rate()` over at least two publish periods. The `axum_server` and
+//! `http_server` examples (`examples/integrations/` in the repository) serve them to Prometheus.
+//!
+//! Every field of [`Stats`](crate::Stats) has a series:
+//!
+//! | `Stats` field | series | kind |
+//! |---|---|---|
+//! | `gets` | `pool_gets_total` | counter |
+//! | `reuses` | `pool_reuses_total` | counter |
+//! | `creations` | the sum of `pool_creations_total` over `reason` | counter |
+//! | `creation_reasons.empty` | `pool_creations_total{reason="empty"}` | counter |
+//! | `creation_reasons.out_of_reach` | `pool_creations_total{reason="out_of_reach"}` | counter |
+//! | `prefilled` | `pool_creations_total{reason="prefill"}` | counter |
+//! | `factory_panicked` | `pool_factory_panics_total` | counter |
+//! | `returns` | `pool_returns_total` | counter |
+//! | `puts` | `pool_puts_total` | counter |
+//! | `in_use` | `pool_in_use_objects` | gauge |
+//! | `discards.over_idle_bound` | `pool_discards_total{reason="over_idle_bound"}` | counter |
+//! | `discards.oversized` | `pool_discards_total{reason="oversized"}` | counter |
+//! | `discards.reset_panicked` | `pool_discards_total{reason="reset_panicked"}` | counter |
+//! | `discards.over_idle_bytes` | `pool_discards_total{reason="over_idle_bytes"}` | counter |
+//! | `detached` | `pool_detached_total` | counter |
+//! | `trimmed` | `pool_releases_total{reason="trimmed"}` | counter |
+//! | `aged` | `pool_releases_total{reason="aged"}` | counter |
+//! | `idle` | `pool_idle_objects` | gauge (0 after the drop) |
+//! | `thread_caches` | `pool_thread_caches` | gauge (0 after the drop) |
+//! | `retained_bytes` | `pool_retained_bytes` | gauge (0 after the drop) |
+//! | `max_retained_bytes` | `pool_max_retained_bytes` | gauge (0: no limit) |
+//!
+//! Besides: `pool_releases_total{reason="pool_dropped"}` (the idle objects the pool's drop
+//! released), and for a `BufferPool`, `pool_buffer_unpooled_gets_total` and
+//! `pool_buffer_refused_gets_total` (gets no class serves).
+//! [`hit_rate()`](crate::Stats::hit_rate) has no series: it is `reuses / gets` since the pool was
+//! built, where a dashboard wants it over a window (the first panel below).
+//!
+//! A small dashboard, with what each bad value means and which setting answers it:
 //!
 //! | panel | PromQL | bad value: meaning, and what answers it |
 //! |---|---|---|
 //! | hit rate | `sum by (pool) (rate(pool_reuses_total[5m])) / sum by (pool) (rate(pool_gets_total[5m]))` | below ~0.95 after warm-up: objects do not come back. Read the discards panel for why; with no discards, look at `rate(pool_detached_total[5m])` (guards detached or leaked) |
-//! | discards by reason | `sum by (pool, reason) (rate(pool_discards_total[5m]))` | `over_idle_bound`: the idle bound is below the concurrency, raise [`max_idle`](crate::PoolBuilder::max_idle) (or [`thread_cache`](crate::PoolBuilder::thread_cache)); `oversized`: objects outgrow [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes), raise it or bound the field with `#[poolable(max_capacity = N)]`; `reset_panicked` above 0: a bug in a `reset` |
+//! | discards by reason | `sum by (pool, reason) (rate(pool_discards_total[5m]))` | `over_idle_bound`: the idle bound is below the concurrency, raise [`max_idle`](crate::PoolBuilder::max_idle) (or [`thread_cache`](crate::PoolBuilder::thread_cache)); `oversized`: objects outgrow [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes), raise it or bound the field with `#[poolable(max_capacity = N)]`; `reset_panicked` above 0: a bug in a `reset`; `over_idle_bytes`: the idle objects hit [`max_idle_bytes`](crate::PoolBuilder::max_idle_bytes) |
 //! | creations per second | `sum by (pool, reason) (rate(pool_creations_total[5m]))` | should fall to about 0 after warm-up. `empty` that stays up while `rate(pool_releases_total{reason="trimmed"}[5m])` is up too: the trim period is shorter than the traffic's quiet spells, call [`trim`](crate::Pool::trim) less often; `empty` alone: the concurrency keeps growing. `out_of_reach` while `pool_idle_objects` stays high: idle objects are stranded in caches of threads that no longer take from them, lower [`thread_cache`](crate::PoolBuilder::thread_cache) so more of them reach the shared tier |
 //! | retained bytes | `sum by (pool) (pool_retained_bytes)` | the memory the pool pins. Climbing with the traffic's peaks and never coming down: aging is off or the pool is never touched; check [`idle_timeout`](crate::PoolBuilder::idle_timeout), add [`background_trim`](crate::PoolBuilder::background_trim), bound [`max_idle_bytes`](crate::PoolBuilder::max_idle_bytes) |
 //! | average idle object | `sum by (pool) (pool_retained_bytes) / sum by (pool) (pool_idle_objects)` | far above what a request needs: a few huge requests left their capacity behind; set [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes) or `max_capacity` on the field |
+//! | objects in use | `sum by (pool) (pool_in_use_objects)` | climbing with flat traffic: guards are kept (stored in long-lived structures, or held by tasks that never finish); near a [`max_live`](crate::PoolBuilder::max_live) cap, gets wait |
 //! | factory panics | `sum by (pool) (rate(pool_factory_panics_total[5m]))` | above 0: the factory fails (a bug, or an allocation it cannot make) |
 //!
 //! # Profiling allocations

@@ -1,5 +1,10 @@
 //! Feature `metrics`: a pool's [`Stats`] published through the [`metrics`] facade.
 //!
+//! Every field of [`Stats`] has a series; the guide's "On a dashboard" section
+//! ([`crate::guide`]) lists them, field by field: keep it in step. `publish` destructures `Stats`
+//! exhaustively and a test sets each field to a value of its own, so a field added without a
+//! series does not compile here.
+//!
 //! A [`Registration`] holds the pool's name and, from its first publish on, the handles of its
 //! series. Publishing reads nothing but a [`Stats`] snapshot the caller has summed, so the hit
 //! path keeps its per-thread counters and writes no shared metric: the figures refresh when the
@@ -10,7 +15,7 @@ use std::sync::OnceLock;
 
 use metrics::{Counter, Gauge, Label, Unit};
 
-use crate::Stats;
+use crate::{Creations, Discards, Stats};
 
 /// Every series' name, kind, reason label, unit and help text: the contract with dashboards
 /// (the list in [`PoolBuilder::metrics`](crate::PoolBuilder::metrics) repeats it).
@@ -20,12 +25,15 @@ mod names {
     pub(super) const CREATIONS: &str = "pool_creations_total";
     pub(super) const FACTORY_PANICS: &str = "pool_factory_panics_total";
     pub(super) const RETURNS: &str = "pool_returns_total";
+    pub(super) const PUTS: &str = "pool_puts_total";
+    pub(super) const IN_USE: &str = "pool_in_use_objects";
     pub(super) const DISCARDS: &str = "pool_discards_total";
     pub(super) const DETACHED: &str = "pool_detached_total";
     pub(super) const RELEASES: &str = "pool_releases_total";
     pub(super) const IDLE: &str = "pool_idle_objects";
     pub(super) const RETAINED_BYTES: &str = "pool_retained_bytes";
     pub(super) const THREAD_CACHES: &str = "pool_thread_caches";
+    pub(super) const MAX_RETAINED_BYTES: &str = "pool_max_retained_bytes";
     pub(super) const UNPOOLED_GETS: &str = "pool_buffer_unpooled_gets_total";
     pub(super) const REFUSED_GETS: &str = "pool_buffer_refused_gets_total";
 }
@@ -45,21 +53,23 @@ struct Handles {
     reuses: Counter,
     created_empty: Counter,
     created_out_of_reach: Counter,
+    created_prefill: Counter,
     factory_panics: Counter,
     returns: Counter,
+    puts: Counter,
+    in_use: Gauge,
     discarded_over_idle_bound: Counter,
     discarded_oversized: Counter,
     discarded_reset_panicked: Counter,
-    // The byte budget's refusals (`Discards::over_idle_bytes`, `max_idle_bytes`) go here, as
-    // `pool_discards_total{reason="over_idle_bytes"}`.
+    discarded_over_idle_bytes: Counter,
     detached: Counter,
     released_trimmed: Counter,
+    released_aged: Counter,
     released_pool_dropped: Counter,
-    // What aging releases (`Stats::aged`, `idle_timeout`) goes here, as
-    // `pool_releases_total{reason="aged"}`.
     idle: Gauge,
     retained_bytes: Gauge,
     thread_caches: Gauge,
+    max_retained_bytes: Gauge,
 }
 
 impl Registration {
@@ -90,25 +100,57 @@ impl Registration {
     /// Publishes `stats`: counters as absolute values, gauges set.
     pub(crate) fn publish(&self, stats: &Stats) {
         let h = self.handles();
-        h.gets.absolute(stats.gets);
-        h.reuses.absolute(stats.reuses);
-        h.created_empty.absolute(stats.creation_reasons.empty);
-        h.created_out_of_reach
-            .absolute(stats.creation_reasons.out_of_reach);
-        h.factory_panics.absolute(stats.factory_panicked);
-        h.returns.absolute(stats.returns);
-        h.discarded_over_idle_bound
-            .absolute(stats.discards.over_idle_bound);
-        h.discarded_oversized.absolute(stats.discards.oversized);
-        h.discarded_reset_panicked
-            .absolute(stats.discards.reset_panicked);
-        // With the byte budget: `h.discarded_over_idle_bytes.absolute(stats.discards.over_idle_bytes)`.
-        h.detached.absolute(stats.detached);
-        h.released_trimmed.absolute(stats.trimmed);
-        // With aging: `h.released_aged.absolute(stats.aged)`.
-        h.idle.set(stats.idle as f64);
-        h.retained_bytes.set(stats.retained_bytes as f64);
-        h.thread_caches.set(stats.thread_caches as f64);
+        // Exhaustive on purpose: a field added to `Stats` does not compile here until it has a
+        // series (and a line in the module's table).
+        let Stats {
+            gets,
+            reuses,
+            creations: _, // the sum of the three `pool_creations_total` reasons
+            creation_reasons:
+                Creations {
+                    empty,
+                    out_of_reach,
+                },
+            prefilled,
+            factory_panicked,
+            returns,
+            puts,
+            in_use,
+            discards:
+                Discards {
+                    over_idle_bound,
+                    oversized,
+                    reset_panicked,
+                    over_idle_bytes,
+                },
+            detached,
+            trimmed,
+            aged,
+            idle,
+            thread_caches,
+            retained_bytes,
+            max_retained_bytes,
+        } = *stats;
+        h.gets.absolute(gets);
+        h.reuses.absolute(reuses);
+        h.created_empty.absolute(empty);
+        h.created_out_of_reach.absolute(out_of_reach);
+        h.created_prefill.absolute(prefilled);
+        h.factory_panics.absolute(factory_panicked);
+        h.returns.absolute(returns);
+        h.puts.absolute(puts);
+        h.in_use.set(in_use as f64);
+        h.discarded_over_idle_bound.absolute(over_idle_bound);
+        h.discarded_oversized.absolute(oversized);
+        h.discarded_reset_panicked.absolute(reset_panicked);
+        h.discarded_over_idle_bytes.absolute(over_idle_bytes);
+        h.detached.absolute(detached);
+        h.released_trimmed.absolute(trimmed);
+        h.released_aged.absolute(aged);
+        h.idle.set(idle as f64);
+        h.retained_bytes.set(retained_bytes as f64);
+        h.thread_caches.set(thread_caches as f64);
+        h.max_retained_bytes.set(max_retained_bytes as f64);
     }
 
     /// The pool's last publish, from its drop: `stats` taken just before it released its
@@ -144,17 +186,23 @@ impl Handles {
             reuses: counter(names::REUSES),
             created_empty: with_reason(names::CREATIONS, "empty"),
             created_out_of_reach: with_reason(names::CREATIONS, "out_of_reach"),
+            created_prefill: with_reason(names::CREATIONS, "prefill"),
             factory_panics: counter(names::FACTORY_PANICS),
             returns: counter(names::RETURNS),
+            puts: counter(names::PUTS),
+            in_use: gauge(names::IN_USE),
             discarded_over_idle_bound: with_reason(names::DISCARDS, "over_idle_bound"),
             discarded_oversized: with_reason(names::DISCARDS, "oversized"),
             discarded_reset_panicked: with_reason(names::DISCARDS, "reset_panicked"),
+            discarded_over_idle_bytes: with_reason(names::DISCARDS, "over_idle_bytes"),
             detached: counter(names::DETACHED),
             released_trimmed: with_reason(names::RELEASES, "trimmed"),
+            released_aged: with_reason(names::RELEASES, "aged"),
             released_pool_dropped: with_reason(names::RELEASES, "pool_dropped"),
             idle: gauge(names::IDLE),
             retained_bytes: gauge(names::RETAINED_BYTES),
             thread_caches: gauge(names::THREAD_CACHES),
+            max_retained_bytes: gauge(names::MAX_RETAINED_BYTES),
         }
     }
 }
@@ -204,8 +252,8 @@ fn describe() {
     describe_counter!(
         CREATIONS,
         Unit::Count,
-        "Gets that called the factory, by reason: empty (nothing idle anywhere), out_of_reach \
-         (some thread caches were not searched)"
+        "Objects the factory made, by reason: empty (a get found nothing idle anywhere), \
+         out_of_reach (a get did not search some thread caches), prefill (made ahead of any get)"
     );
     describe_counter!(FACTORY_PANICS, Unit::Count, "Factory calls that panicked");
     describe_counter!(
@@ -214,9 +262,20 @@ fn describe() {
         "Objects offered back (guards dropped, put)"
     );
     describe_counter!(
+        PUTS,
+        Unit::Count,
+        "Objects offered with put (not created by the pool; counted in returns too)"
+    );
+    describe_gauge!(
+        IN_USE,
+        Unit::Count,
+        "Objects handed out and not yet given back or detached"
+    );
+    describe_counter!(
         DISCARDS,
         Unit::Count,
-        "Returned objects dropped instead of kept, by reason"
+        "Returned objects dropped instead of kept, by reason: over_idle_bound, oversized, \
+         reset_panicked, over_idle_bytes"
     );
     describe_counter!(
         DETACHED,
@@ -226,7 +285,7 @@ fn describe() {
     describe_counter!(
         RELEASES,
         Unit::Count,
-        "Idle objects the pool let go of, by reason"
+        "Idle objects the pool let go of, by reason: trimmed, aged (idle_timeout), pool_dropped"
     );
     describe_gauge!(IDLE, Unit::Count, "Idle objects held now");
     describe_gauge!(
@@ -238,6 +297,11 @@ fn describe() {
         THREAD_CACHES,
         Unit::Count,
         "Per-thread caches the pool holds"
+    );
+    describe_gauge!(
+        MAX_RETAINED_BYTES,
+        Unit::Bytes,
+        "Per-object byte limit in force (0: none)"
     );
     describe_counter!(
         UNPOOLED_GETS,
@@ -316,8 +380,118 @@ pub(crate) mod tests {
 
 #[cfg(test)]
 mod publish {
+    use super::Registration;
     use super::tests::Capture;
-    use crate::{BufferPool, Pool, Poolable};
+    use crate::{BufferPool, Creations, Discards, Pool, Poolable, Stats};
+
+    /// Each field of `Stats` (a struct literal: a new field does not compile until it is listed
+    /// here) set to a value of its own, published, and read back from its series.
+    #[test]
+    fn every_stats_field_has_its_own_series() {
+        let stats = Stats {
+            gets: 1,
+            reuses: 2,
+            creations: 3 + 4 + 5,
+            creation_reasons: Creations {
+                empty: 3,
+                out_of_reach: 4,
+            },
+            prefilled: 5,
+            factory_panicked: 6,
+            returns: 7,
+            puts: 8,
+            in_use: 9,
+            discards: Discards {
+                over_idle_bound: 10,
+                oversized: 11,
+                reset_panicked: 12,
+                over_idle_bytes: 13,
+            },
+            detached: 14,
+            trimmed: 15,
+            aged: 16,
+            idle: 17,
+            thread_caches: 18,
+            retained_bytes: 19,
+            max_retained_bytes: 20,
+        };
+        let capture = Capture::default();
+        let registration = Registration::new("all".into());
+        metrics::with_local_recorder(&capture, || registration.publish(&stats));
+        let counters = [
+            ("pool_gets_total{pool=all}", stats.gets),
+            ("pool_reuses_total{pool=all}", stats.reuses),
+            (
+                "pool_creations_total{pool=all,reason=empty}",
+                stats.creation_reasons.empty,
+            ),
+            (
+                "pool_creations_total{pool=all,reason=out_of_reach}",
+                stats.creation_reasons.out_of_reach,
+            ),
+            (
+                "pool_creations_total{pool=all,reason=prefill}",
+                stats.prefilled,
+            ),
+            (
+                "pool_factory_panics_total{pool=all}",
+                stats.factory_panicked,
+            ),
+            ("pool_returns_total{pool=all}", stats.returns),
+            ("pool_puts_total{pool=all}", stats.puts),
+            (
+                "pool_discards_total{pool=all,reason=over_idle_bound}",
+                stats.discards.over_idle_bound,
+            ),
+            (
+                "pool_discards_total{pool=all,reason=oversized}",
+                stats.discards.oversized,
+            ),
+            (
+                "pool_discards_total{pool=all,reason=reset_panicked}",
+                stats.discards.reset_panicked,
+            ),
+            (
+                "pool_discards_total{pool=all,reason=over_idle_bytes}",
+                stats.discards.over_idle_bytes,
+            ),
+            ("pool_detached_total{pool=all}", stats.detached),
+            (
+                "pool_releases_total{pool=all,reason=trimmed}",
+                stats.trimmed,
+            ),
+            ("pool_releases_total{pool=all,reason=aged}", stats.aged),
+        ];
+        for (id, value) in counters {
+            assert_eq!(capture.counter(id), Some(value), "{id}");
+        }
+        let creations: u64 = ["empty", "out_of_reach", "prefill"]
+            .iter()
+            .map(|r| {
+                capture
+                    .counter(&format!("pool_creations_total{{pool=all,reason={r}}}"))
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(creations, stats.creations);
+        let gauges = [
+            ("pool_in_use_objects{pool=all}", stats.in_use),
+            ("pool_idle_objects{pool=all}", stats.idle),
+            ("pool_thread_caches{pool=all}", stats.thread_caches),
+            ("pool_retained_bytes{pool=all}", stats.retained_bytes),
+            (
+                "pool_max_retained_bytes{pool=all}",
+                stats.max_retained_bytes,
+            ),
+        ];
+        for (id, value) in gauges {
+            assert_eq!(capture.gauge(id), Some(value as f64), "{id}");
+        }
+        // 20 fields with a series of their own (`creations` is their sum), and the release
+        // reason of the pool's drop, registered with the others.
+        assert_eq!(counters.len() + gauges.len(), 20);
+        assert_eq!(capture.len(), 21);
+    }
 
     /// A `Vec<u8>` whose reset panics once it holds the byte 0xFF.
     #[derive(Default)]

@@ -278,10 +278,21 @@ impl Stats {
         self
     }
 
-    /// The share of gets served by an idle object, from 0.0 to 1.0 (1.0 before the first get).
+    /// The share of gets served by an idle object, from 0.0 to 1.0: `reuses / gets`. A pool
+    /// that has served nothing reports 0.0, not a perfect score.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<String> = Pool::new();
+    /// assert_eq!(pool.stats().hit_rate(), 0.0); // nothing served yet
+    /// drop(pool.get()); // a creation
+    /// drop(pool.get()); // a reuse
+    /// assert_eq!(pool.stats().hit_rate(), 0.5);
+    /// ```
     pub fn hit_rate(&self) -> f64 {
         if self.gets == 0 {
-            1.0
+            0.0
         } else {
             self.reuses as f64 / self.gets as f64
         }

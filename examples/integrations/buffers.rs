@@ -14,8 +14,9 @@
 //! `1` error), then the echoed bytes or the error's message.
 //!
 //! ```sh
-//! cargo run --release --example buffers
-//! cargo run --release --example buffers -- --messages 200   # frames per connection
+//! cargo run --release -p pool-examples-integrations --example buffers
+//! # 200 frames per connection:
+//! cargo run --release -p pool-examples-integrations --example buffers -- --messages 200
 //! ```
 
 use std::io;

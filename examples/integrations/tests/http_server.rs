@@ -1,16 +1,17 @@
-//! Runs `examples/http_server.rs` as a real process and fires 10,016 requests at it over 32
-//! keep-alive connections (32 tasks × 313 requests, a hyper 1 client on tokio), each with a
+//! Runs `http_server.rs` (this package's example) as a real process and fires 10,016 requests at it
+//! over 32 keep-alive connections (32 tasks × 313 requests, a hyper 1 client on tokio), each with a
 //! unique `x-request-id` and a unique body. Every response must echo its own id and body (pooled
 //! contexts and buffers never carry data across requests), and `/stats` must show that the pools
-//! created a few dozen objects and reused them for everything else. `/metrics`, scraped before
-//! and after, must carry the pools' series in the Prometheus text format, labelled with each
-//! pool's name (and each buffer class), and show them moved by the requests.
+//! created a few dozen objects and reused them for everything else. `/metrics`, scraped before and
+//! after, must carry the pools' series in the Prometheus text format, labelled with each pool's
+//! name (and each buffer class), and show them moved by the requests.
 //!
 //! The server gets `--workers 4` so that the bound on creations does not depend on the number of
-//! cores (each worker thread may keep a few idle objects in its cache), and `--seconds 120` so
-//! that it stops by itself even if this test dies; the test stops it with `POST /shutdown`.
+//! cores (each worker thread may keep a few idle objects in its cache), and `--seconds 120` so that
+//! it stops by itself even if this test dies; the test stops it with `POST /shutdown`.
 
-mod common;
+#[path = "../../tests/support/mod.rs"]
+mod support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -187,7 +188,7 @@ fn read_address(stdout: &mut BufReader<ChildStdout>) -> SocketAddr {
 #[test]
 fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
     let started = Instant::now();
-    let child = Command::new(common::example("http_server"))
+    let child = Command::new(support::example("http_server"))
         .args(["--port", "0", "--workers", "4", "--seconds", "120"])
         .stdout(Stdio::piped())
         .spawn()

@@ -15,7 +15,7 @@
 //! stops the server (in-flight requests finish).
 //!
 //! ```sh
-//! cargo run --release --example http_server -- --port 8080
+//! cargo run --release -p pool-examples-integrations --example http_server -- --port 8080
 //! curl -H 'x-request-id: 42' -d 'hello' http://127.0.0.1:8080/echo
 //! curl http://127.0.0.1:8080/stats
 //! curl http://127.0.0.1:8080/metrics
@@ -41,8 +41,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use pool_core::{BufferOwned, BufferPool, Pool};
-use pool_suite::workloads::RequestCtx;
+use pool_core::{BufferOwned, BufferPool, Pool, Poolable, StringMap};
 use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -51,6 +50,20 @@ use tokio::task::JoinSet;
 /// Bodies above this are refused (413): the pooled body keeps at most 64 KiB anyway
 /// (`#[poolable(max_capacity = 65536)]` on `RequestCtx::body`).
 const MAX_BODY: usize = 1 << 20;
+
+/// The state of one request: its reset keeps every allocation, the headers' keys and values
+/// included (a `StringMap` keeps its cleared strings as spares), so a warm context copies a
+/// request in without allocating.
+#[derive(Poolable, Default)]
+struct RequestCtx {
+    /// The `x-request-id` header.
+    trace_id: String,
+    /// Every UTF-8 header.
+    headers: StringMap,
+    /// The request body; shrunk after reset if a huge request grew it past 64 KiB.
+    #[poolable(max_capacity = 65536)]
+    body: Vec<u8>,
+}
 
 /// What every connection shares.
 struct State {
