@@ -1,8 +1,10 @@
 //! An axum 0.8 service that ingests JSON log batches in pooled memory:
 //!
-//! - the router's `State` holds an `Arc<Pool<Ctx>>`; each request takes a context with
-//!   `get_owned()`, a `'static`, `Send` guard, so the batch can be handed to `tokio::spawn`
-//!   (a borrowed `Pooled<'_, Ctx>` cannot: the task may outlive the borrow);
+//! - the router's `State` holds an `Arc<Pool<Ctx>>` capped at `MAX_IN_FLIGHT` contexts
+//!   (`max_live`); each request awaits one with `get_owned_async()`, which waits at the cap
+//!   without blocking the runtime's worker (the blocking `get` would stall every task on it),
+//!   and gets a `'static`, `Send` guard, so the batch can be handed to `tokio::spawn` (a
+//!   borrowed `Pooled<'_, Ctx>` cannot: the task may outlive the borrow);
 //! - the request body is read into a buffer from a `BufferPool` (its size comes from the
 //!   client's `content-length`, so it goes through `try_get_owned`, which refuses a size above
 //!   `max_buffer` instead of aborting), then deserialized *in place* into the context with
@@ -53,6 +55,9 @@ use tokio::net::TcpListener;
 /// The largest body accepted: the body pool's `max_buffer`.
 const MAX_BODY: usize = 1 << 20;
 
+/// The most request contexts that exist at once (idle and in use): the cap of `max_live`.
+const MAX_IN_FLIGHT: usize = 256;
+
 /// One batch of log lines, as the client sends it. Every field keeps its allocations across
 /// reuses: `String` (cleared), `RecycleVec<String>` and `StringMap` (their cleared strings stay
 /// as spares that the next batch's elements are written into).
@@ -101,9 +106,20 @@ pub(crate) struct AppState {
 
 impl AppState {
     pub(crate) fn new() -> Arc<Self> {
+        Self::with_max_in_flight(MAX_IN_FLIGHT)
+    }
+
+    /// A service whose context pool is capped at `max_in_flight` (the tests use a small cap,
+    /// so that requests wait at it).
+    pub(crate) fn with_max_in_flight(max_in_flight: usize) -> Arc<Self> {
         let state = Self {
-            // get_async: add `.max_live(1024)` here once `ingest` waits with `get_owned_async`.
-            contexts: Arc::new(Pool::builder().metrics("contexts").build()),
+            // At most `max_in_flight` contexts exist; a request beyond them awaits a return.
+            contexts: Arc::new(
+                Pool::builder()
+                    .max_live(max_in_flight)
+                    .metrics("contexts")
+                    .build(),
+            ),
             buffers: Arc::new(
                 BufferPool::builder()
                     .max_buffer(MAX_BODY)
@@ -161,8 +177,9 @@ async fn ingest(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
 
     // A `'static` guard: it moves into the spawned task below and goes back to the pool when
-    // that task drops it, on whichever worker thread that is.
-    let mut ctx = state.contexts.get_owned(); // get_async: state.contexts.get_owned_async().await
+    // that task drops it, on whichever worker thread that is. At the cap this awaits a return
+    // without blocking the worker.
+    let mut ctx = state.contexts.get_owned_async().await;
     if let Some(id) = parts
         .headers
         .get("x-request-id")

@@ -210,9 +210,10 @@
 //! fixed [`max_retained_bytes`](crate::PoolBuilder::max_retained_bytes), or size its buffer per
 //! request, as the bench's bodies do.
 //!
-//! Two more identities hold once the pool is quiet: `gets == reuses + creations`, and
+//! Beside [the identity that accounts for every object](crate::Stats), two more hold once the
+//! pool is quiet: `gets == reuses + creations - prefilled`, and
 //! `returns == kept + discards.total()`, where *kept*, the returns whose object became idle,
-//! is `idle + reuses + trimmed`. `creation_reasons` splits `creations` into `empty` (the get
+//! is `idle + reuses + trimmed + aged`. `creation_reasons` splits `creations` into `empty` (the get
 //! looked in every cache and the tier: nothing was idle) and `out_of_reach` (it probed only a
 //! few other threads' caches, as it does when more threads use the pool than it probes).
 //!

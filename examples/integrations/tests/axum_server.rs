@@ -253,7 +253,8 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("the bound address");
-        let state = server::AppState::new();
+        // Fewer contexts than connections: requests wait at the cap (without blocking a worker).
+        let state = server::AppState::with_max_in_flight(2);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let served = tokio::spawn(server::serve(listener, Arc::clone(&state), async {
             let _ = stopped.await;
@@ -318,6 +319,7 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
                 "the malformed batch took one too"
             );
             assert_eq!(contexts.in_use, 0);
+            assert!(contexts.creations <= 2, "the cap of 2 held: {contexts}");
             assert!(contexts.reuses > batches * 9 / 10, "{contexts}");
             let fields = assert_series_equal_stats(&scraped, "pool=\"contexts\"", &contexts);
             assert!(fields >= 21, "only {fields} fields of Stats compared");

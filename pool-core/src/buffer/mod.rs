@@ -338,6 +338,24 @@ impl<B: ByteBuffer> BufferPool<B> {
     #[inline]
     fn put_boxed(&self, buf: Slot<B>, from: Option<u32>) -> Option<usize> {
         let capacity = buf.capacity();
+        // The common return: the buffer still fits the class it came from (it did not grow
+        // past the next class), so it goes back there without a scan of the classes.
+        if let Some(from) = from.map(|from| from as usize)
+            && let Some(class) = self.classes.get(from)
+            && class.size <= capacity
+            && capacity < self.classes.get(from + 1).map_or(class.size.saturating_add(1), |next| next.size)
+        {
+            class.pool.put_boxed(buf);
+            return Some(from);
+        }
+        self.put_filed(buf, from, capacity)
+    }
+
+    /// [`put_boxed`](Self::put_boxed) for a buffer that no longer fits its class, or came from
+    /// none: filed by its capacity now.
+    #[cold]
+    #[inline(never)]
+    fn put_filed(&self, buf: Slot<B>, from: Option<u32>, capacity: usize) -> Option<usize> {
         let to = match self.classes.iter().rposition(|c| c.size <= capacity) {
             Some(to) if capacity <= self.largest() => Some(to),
             _ => None,
