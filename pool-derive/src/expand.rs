@@ -265,7 +265,7 @@ fn trait_call(
     first: Span,
     last: Span,
 ) -> TokenStream {
-    let krate = respan(krate, first);
+    let krate = relocate(krate, first);
     let trait_name = Ident::new(trait_name, first);
     let method = Ident::new(method, last);
     quote_spanned!(first=> #krate::#trait_name::#method)
@@ -284,7 +284,7 @@ fn poolable_call(
     let Some(helper) = hint::feature_trait(field.ty) else {
         return trait_call(krate, "Poolable", method, first, last);
     };
-    let krate = respan(krate, first);
+    let krate = relocate(krate, first);
     let private = Ident::new("__private", first);
     let helper = Ident::new(helper, first);
     let method = Ident::new(method, last);
@@ -315,22 +315,32 @@ pub(crate) fn at(location: Span) -> Span {
 }
 
 /// `tokens` with every span moved to `span`'s location, each keeping its own resolution: the
-/// crate path and the field name of a trait call spanned at the field type, so that the whole
-/// call expression, and so the error a missing impl causes, covers the type alone (not
-/// `name: Type`, nor the `derive` line), while `crate = path` and the field name resolve as the
-/// user wrote them.
+/// crate path of a trait call spanned at the field type, so that the whole call expression, and
+/// so the error a missing impl causes, covers the type alone (not `name: Type`, nor the `derive`
+/// line), while a `crate = $crate::...` path still resolves as the user wrote it.
+fn relocate(tokens: &impl ToTokens, span: Span) -> TokenStream {
+    respan_with(tokens, |old| old.located_at(span))
+}
+
+/// `tokens` with every span set to `span` (location and resolution): the field name in
+/// `self.field`, which must share the resolution of the `self` before it for rustc to join the
+/// two into one span (field names do not resolve hygienically).
 fn respan(tokens: &impl ToTokens, span: Span) -> TokenStream {
-    fn walk(tokens: TokenStream, span: Span) -> TokenStream {
+    respan_with(tokens, |_| span)
+}
+
+fn respan_with(tokens: &impl ToTokens, span: impl Fn(Span) -> Span + Copy) -> TokenStream {
+    fn walk(tokens: TokenStream, span: impl Fn(Span) -> Span + Copy) -> TokenStream {
         tokens
             .into_iter()
             .map(|tt| match tt {
                 TokenTree::Group(group) => {
                     let mut respanned = Group::new(group.delimiter(), walk(group.stream(), span));
-                    respanned.set_span(group.span().located_at(span));
+                    respanned.set_span(span(group.span()));
                     TokenTree::Group(respanned)
                 }
                 mut other => {
-                    other.set_span(other.span().located_at(span));
+                    other.set_span(span(other.span()));
                     other
                 }
             })
