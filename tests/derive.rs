@@ -640,3 +640,27 @@ fn a_saturated_object_is_discarded_as_oversized_not_as_a_panicked_reset() {
     assert_eq!(stats.discards.reset_panicked, 0, "{stats:?}");
     assert_eq!(stats.idle, 0, "{stats:?}");
 }
+
+/// A `#[cfg]`'d field marked `default`: the assignment the derive writes for it must not carry
+/// the attribute on an expression statement (unstable, E0658); found by the generator.
+#[derive(Poolable, Default, PartialEq, Debug)]
+struct CfgDefault {
+    #[cfg(all())]
+    #[poolable(default)]
+    tag: String,
+    #[cfg(any())]
+    #[poolable(default)]
+    gone: String,
+    body: Vec<u8>,
+}
+
+#[test]
+fn a_cfg_field_marked_default() {
+    let mut value = CfgDefault {
+        tag: "x".repeat(40),
+        body: vec![1; 8],
+    };
+    value.reset();
+    assert_eq!(value, CfgDefault::default());
+    assert_eq!(value.tag.capacity(), 0);
+}

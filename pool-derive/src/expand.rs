@@ -165,14 +165,10 @@ pub(crate) fn reset_in_place(
             (Access::Binding(binding), Some(fresh)) => quote_spanned! {span=>
                 #(#cfgs)* ::core::mem::swap(#binding, #fresh);
             },
-            (Access::Binding(binding), None) => quote_spanned! {span=>
-                #(#cfgs)* *#binding = ::core::default::Default::default();
-            },
+            (Access::Binding(binding), None) => assign_default(cfgs, quote!(*#binding), span),
             (Access::SelfField(member), _) => {
                 let member = respan(member, last);
-                quote_spanned! {span=>
-                    #(#cfgs)* self.#member = ::core::default::Default::default();
-                }
+                assign_default(cfgs, quote_spanned!(span=> self.#member), span)
             }
         });
     } else if let Some(reset_with) = &attrs.reset_with {
@@ -201,6 +197,21 @@ pub(crate) fn reset_in_place(
         });
     }
     out
+}
+
+/// `place = Default::default();`. Behind a `#[cfg]`, written as a `let` of the replaced value
+/// (dropped at once, as the assignment drops it): an attribute on an assignment expression
+/// statement is unstable (E0658), on a `let` it is not.
+fn assign_default(cfgs: &[&syn::Attribute], place: TokenStream, span: Span) -> TokenStream {
+    if cfgs.is_empty() {
+        quote_spanned! {span=>
+            #place = ::core::default::Default::default();
+        }
+    } else {
+        quote_spanned! {span=>
+            #(#cfgs)* let _ = ::core::mem::replace(&mut #place, ::core::default::Default::default());
+        }
+    }
 }
 
 /// What one field adds to `retained_bytes`: its `retained_bytes = path`, or its own
