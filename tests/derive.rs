@@ -645,7 +645,7 @@ fn a_saturated_object_is_discarded_as_oversized_not_as_a_panicked_reset() {
 /// the attribute on an expression statement (unstable, E0658); found by the generator.
 #[derive(Poolable, Default, PartialEq, Debug)]
 struct CfgDefault {
-    #[cfg(all())]
+    #[cfg(test)]
     #[poolable(default)]
     tag: String,
     #[cfg(any())]

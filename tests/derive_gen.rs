@@ -8,7 +8,7 @@
 mod grammar;
 
 /// The seed and the number of shapes of the committed file.
-const SEED: u64 = 0x5eed_0f_5ba9e5;
+const SEED: u64 = 0x5eed_0f5b_a9e5;
 const STRUCTS: usize = 750;
 const ENUMS: usize = 250;
 

@@ -54,9 +54,11 @@ fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
     let (_, plain_ty_generics, _) = input.original.generics.split_for_impl();
     if fresh && !input.original.generics.params.is_empty() {
         // The reset calls `Default::default()`: for a generic enum, the impl holds where that
-        // does (a non-generic enum without `Default` is reported at its name instead).
+        // does (a non-generic enum without `Default` is reported at its name instead). Stated
+        // with `Default` itself, so that a use at a type without it is told of `Default`, not
+        // of the helper trait.
         predicates.push(syn::parse_quote_spanned!(at(ident.span())=>
-            #ident #plain_ty_generics: ResetToDefault
+            #ident #plain_ty_generics: ::core::default::Default
         ));
     }
     if !predicates.is_empty() {

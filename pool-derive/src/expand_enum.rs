@@ -336,7 +336,7 @@ mod tests {
         });
         assert!(out.contains("const _ : () ="), "{out}");
         assert!(
-            out.contains("where Vec < T > : :: pool_core :: Poolable , E < T > : ResetToDefault"),
+            out.contains("where Vec < T > : :: pool_core :: Poolable , E < T > : :: core :: default :: Default"),
             "{out}"
         );
         assert!(

@@ -781,10 +781,9 @@ fn gen_struct(
         // The field types come from the macro's body, the derive from its invocation.
         let _ = writeln!(
             out,
-            "macro_rules! write_s{k} {{\n    ($(#[$m:meta])*) => {{\n        $(#[$m])*\n        {crate_attr_inline}{bound_inline}{body}\n    }};\n}}\nwrite_s{k}!({derive_inline});\n",
+            "macro_rules! write_s{k} {{\n    ($(#[$m:meta])*) => {{\n        $(#[$m])*\n        {crate_attr_inline}{bound_inline}{body}\n    }};\n}}\nwrite_s{k}!({derive});\n",
             crate_attr_inline = crate_attr.replace('\n', " "),
             bound_inline = bound_attr.replace('\n', " "),
-            derive_inline = "#[derive(Poolable, Debug, Default, Clone, PartialEq)]",
         );
     } else {
         let _ = writeln!(out, "{derive}\n{crate_attr}{bound_attr}{body}\n");
