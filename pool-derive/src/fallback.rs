@@ -16,10 +16,12 @@ pub(crate) fn expand(input: &DeriveInput, krate: &Path) -> TokenStream {
     // pool-core) to the derive's own, which already says to use a `LocalPool`. The stub
     // declares it `Send` so that the derive's error is the one error. Sound because it never
     // reaches a program: it is only emitted beside a `compile_error!`, which fails the build.
+    // No `#[allow(unsafe_code)]` on it: rustc's `unsafe_code` lint does not look inside the
+    // expansion, and an `allow` would itself be an error (E0453) under `#![forbid(unsafe_code)]`
+    // (tests/ui/rc-field-forbid-unsafe.rs).
     let send = refuses_a_not_send_field(input).then(|| {
         quote! {
             #[automatically_derived]
-            #[allow(unsafe_code)]
             unsafe impl #impl_generics ::core::marker::Send for #ident #ty_generics #where_clause {}
         }
     });
