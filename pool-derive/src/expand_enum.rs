@@ -9,12 +9,14 @@ use syn::Path;
 use crate::ast::{Enum, Field, Variant};
 use crate::expand::{Access, at, reset_in_place, retained_term, sum, type_ends, wipe_field};
 
-/// `ResetToDefault`, the trait through which an enum's reset calls `Default::default()`: a
-/// blanket impl over `T: Default` whose `on_unimplemented` tells how to give the enum a
-/// `Default`, at the enum's name. Emitted in the `const _` block beside the impl; named so that
-/// rustc's "required for `E` to implement `ResetToDefault`" note under the message reads as what
-/// it is (not `Default` itself, which would capture the user's `Default` in copied where-clauses).
-/// The advice fits variants with data: std's `#[default]` only takes a unit variant.
+/// `ResetToDefault`, the trait through which a non-generic enum's reset calls
+/// `Default::default()`: a blanket impl over `T: Default` whose `on_unimplemented` tells how to
+/// give the enum a `Default`, at the enum's name. Emitted in the `const _` block beside the
+/// impl. The blanket impl is `do_not_recommend`, so that rustc stops at the message instead of
+/// adding a "required for `E` to implement `ResetToDefault`" note and a "consider manually
+/// implementing `ResetToDefault`" help (the wrong advice); not named `Default`, which would
+/// capture the user's `Default` in copied where-clauses. The advice fits variants with data:
+/// std's `#[default]` only takes a unit variant.
 pub(crate) fn fresh_trait(span: Span) -> TokenStream {
     quote_spanned! {span=>
         #[diagnostic::on_unimplemented(
@@ -28,6 +30,7 @@ pub(crate) fn fresh_trait(span: Span) -> TokenStream {
         }
 
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl<__T: ::core::default::Default> ResetToDefault for __T {
             #[inline]
             fn __fresh() -> Self {
