@@ -953,6 +953,24 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
     let style = rng.below(3); // 0: unit #[default], 1: hand-written Default, 2: one variant
     let nvariants = if style == 2 { 1 } else { 2 + rng.below(4) };
     let fresh = rng.below(nvariants);
+    // Generic in a quarter of the enums, over the same concrete types as the structs.
+    let nparams = if rng.chance(25) { 1 + rng.below(2) } else { 0 };
+    let params: Vec<&'static str> = (0..nparams).map(|_| *rng.pick(PARAM_TYPES)).collect();
+    let cx = &Ctx {
+        params: &params,
+        shapes: cx.shapes,
+    };
+    let decl: Vec<String> = (0..nparams).map(|p| format!("T{p}")).collect();
+    let generics = if decl.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", decl.join(", "))
+    };
+    let concrete = if params.is_empty() {
+        name.clone()
+    } else {
+        format!("{name}<{}>", params.join(", "))
+    };
     struct Variant {
         fields: Vec<Field>,
         named: bool,
@@ -970,8 +988,14 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
         let named = rng.chance(50);
         let fields = (0..nfields)
             .map(|i| {
-                let ty = gen_ty(rng, 2, 0, cx.shapes, &pure_nestable);
+                let ty = gen_ty(rng, 2, nparams, cx.shapes, &pure_nestable);
                 let mut attrs = Attrs::draw(rng, &ty, true);
+                if attrs.reset_with && ty.mentions_param() {
+                    // As in a struct: the derive does not infer `T: Default` for a user's
+                    // function.
+                    attrs.reset_with = false;
+                    attrs.default = true;
+                }
                 if style == 0 {
                     // Beside a unit `#[default]`, only `zeroize` means anything.
                     attrs = Attrs {
@@ -989,13 +1013,34 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
             .collect();
         variants.push(Variant { fields, named });
     }
+    // Every declared parameter is used: a `PhantomData` in a variant with fields (or that will
+    // have one) when no field drew it.
+    let holder = if style == 0 {
+        (fresh + 1) % nvariants
+    } else {
+        fresh
+    };
+    for p in 0..nparams {
+        if !variants
+            .iter()
+            .any(|v| v.fields.iter().any(|f| uses_param(&f.ty, p)))
+        {
+            let i = variants[holder].fields.len();
+            let named = variants[holder].named;
+            variants[holder].fields.push(Field {
+                name: named.then(|| format!("f{i}")),
+                ty: Ty::Phantom(Box::new(Ty::Param(p))),
+                attrs: Attrs::default(),
+            });
+        }
+    }
     let mut out = String::new();
     let derive = if style == 0 {
         "#[derive(Poolable, Debug, Default, Clone, PartialEq)]"
     } else {
         "#[derive(Poolable, Debug, Clone, PartialEq)]"
     };
-    let _ = writeln!(out, "{derive}\npub enum {name} {{");
+    let _ = writeln!(out, "{derive}\npub enum {name}{generics} {{");
     for (v, variant) in variants.iter().enumerate() {
         let marker = if style == 0 && v == fresh {
             "#[default] "
@@ -1048,7 +1093,13 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
         let defaults = vec!["Default::default()".to_string(); variants[fresh].fields.len()];
         let _ = writeln!(
             out,
-            "impl Default for {name} {{\n    fn default() -> Self {{\n        {}\n    }}\n}}\n",
+            "impl{} Default for {name}{generics} {{\n    fn default() -> Self {{\n        {}\n    }}\n}}\n",
+            if decl.is_empty() {
+                String::new()
+            } else {
+                let bounded: Vec<String> = decl.iter().map(|p| format!("{p}: Default")).collect();
+                format!("<{}>", bounded.join(", "))
+            },
             value(fresh, defaults)
         );
     }
@@ -1060,7 +1111,7 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
         .collect();
     let _ = writeln!(
         out,
-        "pub fn fill_e{k}() -> {name} {{\n    {}\n}}\n",
+        "pub fn fill_e{k}() -> {concrete} {{\n    {}\n}}\n",
         value(filled, fills)
     );
 
@@ -1105,7 +1156,7 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
     }
     let _ = writeln!(
         out,
-        "pub fn retained_e{k}(v: &{name}) -> usize {{\n    #[allow(unreachable_patterns)]\n    match v {{\n{arms}        _ => 0,\n    }}\n}}\n"
+        "pub fn retained_e{k}(v: &{concrete}) -> usize {{\n    #[allow(unreachable_patterns)]\n    match v {{\n{arms}        _ => 0,\n    }}\n}}\n"
     );
     // Capacity kept when the value already is the fresh variant (style 1 and 2).
     let kept: Vec<String> = if style != 0 && filled == fresh {
@@ -1154,7 +1205,7 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
     let _ = writeln!(check, "    v.reset();");
     let _ = writeln!(
         check,
-        "    assert_eq!(v, {name}::default(), \"E{k}: reset\");"
+        "    assert_eq!(v, <{concrete}>::default(), \"E{k}: reset\");"
     );
     let _ = writeln!(
         check,
@@ -1173,7 +1224,7 @@ fn gen_enum(rng: &mut Rng, k: usize, cx: &Ctx<'_>, nestable: &[usize]) -> String
     let _ = writeln!(check, "    v.reset();");
     let _ = writeln!(
         check,
-        "    assert_eq!(v, {name}::default(), \"E{k}: second reset\");"
+        "    assert_eq!(v, <{concrete}>::default(), \"E{k}: second reset\");"
     );
     let _ = writeln!(check, "}}\n");
     out.push_str(&check);

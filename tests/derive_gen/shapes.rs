@@ -26121,7 +26121,7 @@ pub fn check_s749() {
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E0 {
-    V0([std::collections::HashSet<u64>; 2], #[poolable(retained_bytes = rb_seven)] std::collections::HashMap<u64, Option<usize>>, std::collections::LinkedList<u32>, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] std::cell::Cell<u32>),
+    V0(std::cell::Cell<u32>, #[cfg(all())] (std::collections::HashMap<u64, u64>, Vec<S484>, std::time::Duration), #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] Vec<std::cell::Cell<u32>>, std::collections::HashMap<String, [std::cell::Cell<u32>; 3]>),
 }
 
 impl Default for E0 {
@@ -26131,13 +26131,13 @@ impl Default for E0 {
 }
 
 pub fn fill_e0() -> E0 {
-    E0::V0([{ let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(12); s }, { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(28); s.insert(7u64); s.insert(1007u64); s }], { let mut m: std::collections::HashMap<u64, Option<usize>> = std::collections::HashMap::with_capacity(17); m.insert(7u64, Some(12usize)); m.insert(1007u64, Some(12usize)); m }, { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s }, std::cell::Cell::new(339u32))
+    E0::V0(std::cell::Cell::new(338u32), ({ let mut m: std::collections::HashMap<u64, u64> = std::collections::HashMap::with_capacity(5); m.insert(7u64, 1u64 << 40); m }, { let mut v: Vec<S484> = Vec::with_capacity(23); v.extend([fill_s484()]); v }, std::time::Duration::from_millis(1500),), { let v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(33); v }, { let mut m: std::collections::HashMap<String, [std::cell::Cell<u32>; 3]> = std::collections::HashMap::with_capacity(17); m.insert(String::from("k0"), [std::cell::Cell::new(126u32), std::cell::Cell::new(177u32), std::cell::Cell::new(400u32)]); m.insert(String::from("k1"), [std::cell::Cell::new(957u32), std::cell::Cell::new(432u32), std::cell::Cell::new(677u32)]); m })
 }
 
 pub fn retained_e0(v: &E0) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E0::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_huge(b3)),
+        E0::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26145,35 +26145,32 @@ pub fn retained_e0(v: &E0) -> usize {
 pub fn check_e0() {
     let mut v = fill_e0();
     assert_eq!(v.retained_bytes(), retained_e0(&v), "E0: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E0::V0(_, x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E0::V0(_, _, _, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E0::default(), "E0: reset");
-    let kept_after: [usize; 1] = [match &v { E0::V0(_, x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E0>::default(), "E0: reset");
+    let kept_after: [usize; 1] = [match &v { E0::V0(_, _, _, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E0: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e0(&v), "E0: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E0::default(), "E0: second reset");
+    assert_eq!(v, <E0>::default(), "E0: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E1 {
-    V0 { f0: std::cell::RefCell<S391> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E1<T0, T1> {
+    V0,
+    V1(T0),
+    #[default] V2,
+    V3(std::marker::PhantomData<T1>),
+    V4(T0, std::collections::HashMap<String, Option<T0>>, std::marker::PhantomData<char>),
 }
 
-impl Default for E1 {
-    fn default() -> Self {
-        E1::V0 { f0: Default::default() }
-    }
+pub fn fill_e1() -> E1<u32, u32> {
+    E1::V0
 }
 
-pub fn fill_e1() -> E1 {
-    E1::V0 { f0: std::cell::RefCell::new(fill_s391()) }
-}
-
-pub fn retained_e1(v: &E1) -> usize {
+pub fn retained_e1(v: &E1<u32, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E1::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -26183,33 +26180,37 @@ pub fn check_e1() {
     assert_eq!(v.retained_bytes(), retained_e1(&v), "E1: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E1::default(), "E1: reset");
+    assert_eq!(v, <E1<u32, u32>>::default(), "E1: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E1: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e1(&v), "E1: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E1::default(), "E1: second reset");
+    assert_eq!(v, <E1<u32, u32>>::default(), "E1: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E2 {
-    V0(String, #[poolable(retained_bytes = rb_seven)] f64, #[poolable(retained_bytes = rb_seven)] std::collections::HashSet<u32>),
+    V0(Box<std::collections::HashSet<String>>, [std::time::Duration; 1], std::collections::BTreeMap<u64, std::collections::HashMap<u64, String>>, (std::collections::BTreeSet<u64>,)),
+    V1([std::collections::VecDeque<chrono::NaiveDate>; 1], std::collections::BTreeSet<String>, std::cell::RefCell<usize>),
+    V2(std::collections::HashSet<String>, String, #[poolable(retained_bytes = rb_huge)] std::collections::VecDeque<S700>, u32),
 }
 
 impl Default for E2 {
     fn default() -> Self {
-        E2::V0(Default::default(), Default::default(), Default::default())
+        E2::V2(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e2() -> E2 {
-    E2::V0({ let mut s = String::with_capacity(47); s.push_str("hello"); s }, 2.5f64, { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(10); s.insert(0u32); s })
+    E2::V2({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(18); s.insert(String::from("k0")); s }, { let mut s = String::with_capacity(42); s.push_str(""); s }, { let mut v: std::collections::VecDeque<S700> = std::collections::VecDeque::with_capacity(58); v.extend([fill_s700()]); v }, 70_000u32)
 }
 
 pub fn retained_e2(v: &E2) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E2::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(rb_seven(b2)),
+        E2::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E2::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E2::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26217,41 +26218,34 @@ pub fn retained_e2(v: &E2) -> usize {
 pub fn check_e2() {
     let mut v = fill_e2();
     assert_eq!(v.retained_bytes(), retained_e2(&v), "E2: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E2::V0(x, _, _) => x.capacity(), _ => 0 }, match &v { E2::V0(_, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 3] = [match &v { E2::V2(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E2::V2(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E2::V2(_, _, x, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E2::default(), "E2: reset");
-    let kept_after: [usize; 2] = [match &v { E2::V0(x, _, _) => x.capacity(), _ => 0 }, match &v { E2::V0(_, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E2>::default(), "E2: reset");
+    let kept_after: [usize; 3] = [match &v { E2::V2(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E2::V2(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E2::V2(_, _, x, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E2: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e2(&v), "E2: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E2::default(), "E2: second reset");
+    assert_eq!(v, <E2>::default(), "E2: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E3 {
-    V0 { f0: Option<std::cell::RefCell<u8>>, #[cfg(all())] #[poolable(max_capacity = 0)] f1: String, f2: std::collections::BTreeSet<String> },
-    V1 { f0: Option<std::time::Duration> },
-    V2(std::cell::Cell<u32>, std::cell::RefCell<std::collections::HashSet<u64>>, [std::collections::BTreeSet<String>; 2]),
-    V3 { f0: std::marker::PhantomData<[u8; 3]>, f1: (u16,) },
+    V0 { #[cfg(all())] #[poolable(default)] f0: u16 },
 }
 
 impl Default for E3 {
     fn default() -> Self {
-        E3::V1 { f0: Default::default() }
+        E3::V0 { f0: Default::default() }
     }
 }
 
 pub fn fill_e3() -> E3 {
-    E3::V3 { f0: std::marker::PhantomData, f1: (300u16,) }
+    E3::V0 { f0: 300u16 }
 }
 
 pub fn retained_e3(v: &E3) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E3::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E3::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E3::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E3::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -26261,27 +26255,41 @@ pub fn check_e3() {
     assert_eq!(v.retained_bytes(), retained_e3(&v), "E3: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E3::default(), "E3: reset");
+    assert_eq!(v, <E3>::default(), "E3: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E3: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e3(&v), "E3: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E3::default(), "E3: second reset");
+    assert_eq!(v, <E3>::default(), "E3: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E4 {
-    V0 { f0: std::collections::VecDeque<Box<String>> },
-    #[default] V1,
+    V0(f64, std::collections::VecDeque<std::cell::RefCell<S389>>, std::collections::HashSet<String>),
+    V1(std::collections::HashMap<String, bool>, String, #[poolable(max_capacity = 16)] std::collections::HashSet<u32>, std::collections::BTreeMap<u64, std::collections::HashSet<String>>),
+    V2 { #[cfg(all())] f0: std::collections::HashSet<u64>, #[poolable(max_capacity = 4)] f1: String },
+    V3 { f0: Vec<String> },
+    V4(std::collections::LinkedList<u64>),
+}
+
+impl Default for E4 {
+    fn default() -> Self {
+        E4::V3 { f0: Default::default() }
+    }
 }
 
 pub fn fill_e4() -> E4 {
-    E4::V1
+    E4::V2 { f0: { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(29); s.insert(7u64); s.insert(1007u64); s }, f1: { let mut s = String::with_capacity(11); s.push_str("a"); s } }
 }
 
 pub fn retained_e4(v: &E4) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E4::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E4::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E4::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E4::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E4::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -26291,33 +26299,32 @@ pub fn check_e4() {
     assert_eq!(v.retained_bytes(), retained_e4(&v), "E4: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E4::default(), "E4: reset");
+    assert_eq!(v, <E4>::default(), "E4: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E4: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e4(&v), "E4: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E4::default(), "E4: second reset");
+    assert_eq!(v, <E4>::default(), "E4: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E5 {
-    V0 { f0: Option<std::collections::HashMap<u64, String>>, f1: String },
+    V0(#[poolable(default)] (std::collections::HashMap<u64, String>, std::collections::HashMap<u64, String>)),
 }
 
 impl Default for E5 {
     fn default() -> Self {
-        E5::V0 { f0: Default::default(), f1: Default::default() }
+        E5::V0(Default::default())
     }
 }
 
 pub fn fill_e5() -> E5 {
-    E5::V0 { f0: Some({ let mut m: std::collections::HashMap<u64, String> = std::collections::HashMap::with_capacity(4); m.insert(7u64, { let mut s = String::with_capacity(25); s.push_str("hello"); s }); m.insert(1007u64, { let mut s = String::with_capacity(18); s.push_str("hello"); s }); m }), f1: { let mut s = String::with_capacity(28); s.push_str("hello"); s } }
+    E5::V0(({ let mut m: std::collections::HashMap<u64, String> = std::collections::HashMap::with_capacity(25); m.insert(7u64, { let mut s = String::with_capacity(42); s.push_str("hello"); s }); m.insert(1007u64, { let mut s = String::with_capacity(51); s.push_str(""); s }); m }, { let mut m: std::collections::HashMap<u64, String> = std::collections::HashMap::with_capacity(16); m.insert(7u64, { let mut s = String::with_capacity(10); s.push_str("a"); s }); m },))
 }
 
 pub fn retained_e5(v: &E5) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E5::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -26325,43 +26332,30 @@ pub fn retained_e5(v: &E5) -> usize {
 pub fn check_e5() {
     let mut v = fill_e5();
     assert_eq!(v.retained_bytes(), retained_e5(&v), "E5: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E5::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E5::default(), "E5: reset");
-    let kept_after: [usize; 1] = [match &v { E5::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E5>::default(), "E5: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E5: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e5(&v), "E5: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E5::default(), "E5: second reset");
+    assert_eq!(v, <E5>::default(), "E5: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E6 {
-    V0 { #[cfg(all())] #[poolable(retained_bytes = rb_seven)] f0: (), f1: String, f2: Vec<f64>, f3: std::collections::VecDeque<std::cell::RefCell<S389>> },
-    V1 { f0: () },
-    V2 { f0: std::cell::Cell<u32>, f1: std::collections::BTreeMap<String, String>, #[poolable(max_capacity = 16)] f2: String, f3: std::collections::BTreeMap<u64, std::collections::HashSet<String>> },
-    V3 { #[cfg(all())] f0: std::collections::HashSet<u64>, #[poolable(max_capacity = 4)] f1: String },
-    V4 { f0: Vec<String> },
-}
-
-impl Default for E6 {
-    fn default() -> Self {
-        E6::V1 { f0: Default::default() }
-    }
+    V0 { f0: std::collections::HashMap<u64, std::cell::Cell<u32>>, f1: ([S526; 3], std::collections::BTreeSet<String>, std::collections::BTreeSet<u32>), f2: u8 },
+    #[default] V1,
+    V2(Vec<Box<i32>>, u64, Box<std::collections::HashMap<u32, usize>>),
 }
 
 pub fn fill_e6() -> E6 {
-    E6::V2 { f0: std::cell::Cell::new(967u32), f1: { let mut m: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), { let mut s = String::with_capacity(49); s.push_str("a longer string of text"); s }); m }, f2: { let mut s = String::with_capacity(41); s.push_str("hello"); s }, f3: { let mut m: std::collections::BTreeMap<u64, std::collections::HashSet<String>> = std::collections::BTreeMap::new(); m.insert(7u64, { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(29); s.insert(String::from("k0")); s.insert(String::from("k1")); s }); m } }
+    E6::V1
 }
 
 pub fn retained_e6(v: &E6) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E6::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E6::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E6::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E6::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E6::V4 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -26371,33 +26365,33 @@ pub fn check_e6() {
     assert_eq!(v.retained_bytes(), retained_e6(&v), "E6: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E6::default(), "E6: reset");
+    assert_eq!(v, <E6>::default(), "E6: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E6: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e6(&v), "E6: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E6::default(), "E6: second reset");
+    assert_eq!(v, <E6>::default(), "E6: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E7 {
-    V0(std::collections::VecDeque<Option<S565>>, String),
+    V0 { f0: Vec<std::time::Duration>, f1: [std::collections::LinkedList<u64>; 1], f2: std::collections::LinkedList<u64>, #[poolable(retained_bytes = rb_seven)] f3: std::collections::LinkedList<u64> },
 }
 
 impl Default for E7 {
     fn default() -> Self {
-        E7::V0(Default::default(), Default::default())
+        E7::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e7() -> E7 {
-    E7::V0({ let mut v: std::collections::VecDeque<Option<S565>> = std::collections::VecDeque::with_capacity(13); v.extend([Some(fill_s565())]); v }, { let mut s = String::with_capacity(61); s.push_str("a"); s })
+    E7::V0 { f0: { let mut v: Vec<std::time::Duration> = Vec::with_capacity(40); v.extend([std::time::Duration::from_millis(1500), std::time::Duration::from_millis(1500)]); v }, f1: [{ let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s }], f2: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s }, f3: { let s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s } }
 }
 
 pub fn retained_e7(v: &E7) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E7::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E7::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
         _ => 0,
     }
 }
@@ -26405,35 +26399,43 @@ pub fn retained_e7(v: &E7) -> usize {
 pub fn check_e7() {
     let mut v = fill_e7();
     assert_eq!(v.retained_bytes(), retained_e7(&v), "E7: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E7::V0(x, _) => x.capacity(), _ => 0 }, match &v { E7::V0(_, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E7::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E7::default(), "E7: reset");
-    let kept_after: [usize; 2] = [match &v { E7::V0(x, _) => x.capacity(), _ => 0 }, match &v { E7::V0(_, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E7>::default(), "E7: reset");
+    let kept_after: [usize; 1] = [match &v { E7::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E7: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e7(&v), "E7: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E7::default(), "E7: second reset");
+    assert_eq!(v, <E7>::default(), "E7: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E8 {
-    V0(String, std::collections::VecDeque<Vec<std::cell::Cell<u32>>>, String),
+    V0(#[poolable(default)] Vec<std::cell::RefCell<std::cell::Cell<u32>>>, #[poolable(retained_bytes = rb_seven)] std::marker::PhantomData<bool>, std::marker::PhantomData<std::marker::PhantomData<arrayvec::ArrayVec<u8, 4>>>),
+    V1 { #[poolable(reset_with = reset_default)] f0: (std::collections::BTreeSet<u32>, Option<u16>, String), f1: Box<Option<i64>>, f2: std::collections::BTreeMap<String, S21>, f3: std::collections::VecDeque<std::cell::RefCell<S488>> },
+    V2(#[cfg(all())] std::collections::BTreeMap<u32, String>),
+    V3 { #[poolable(zeroize)] f0: String, f1: std::collections::LinkedList<String>, f2: S322 },
+    V4 { f0: Option<std::time::Duration>, f1: std::cell::Cell<u32>, #[poolable(default)] f2: u64, #[cfg(all())] #[poolable(retained_bytes = rb_seven)] f3: Box<std::collections::BTreeMap<String, std::time::Duration>> },
 }
 
 impl Default for E8 {
     fn default() -> Self {
-        E8::V0(Default::default(), Default::default(), Default::default())
+        E8::V3 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e8() -> E8 {
-    E8::V0({ let mut s = String::with_capacity(17); s.push_str("hello"); s }, { let mut v: std::collections::VecDeque<Vec<std::cell::Cell<u32>>> = std::collections::VecDeque::with_capacity(30); v.extend([{ let mut v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(30); v.extend([std::cell::Cell::new(521u32)]); v }, { let v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(30); v }]); v }, { let mut s = String::with_capacity(62); s.push_str("hello"); s })
+    E8::V3 { f0: { let mut s = String::with_capacity(13); s.push_str(""); s }, f1: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, f2: fill_s322() }
 }
 
 pub fn retained_e8(v: &E8) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E8::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E8::V0(_, b1, b2) => 0usize.saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E8::V1 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E8::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E8::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E8::V4 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b3)),
         _ => 0,
     }
 }
@@ -26441,34 +26443,43 @@ pub fn retained_e8(v: &E8) -> usize {
 pub fn check_e8() {
     let mut v = fill_e8();
     assert_eq!(v.retained_bytes(), retained_e8(&v), "E8: retained_bytes, filled");
-    let kept_before: [usize; 3] = [match &v { E8::V0(x, _, _) => x.capacity(), _ => 0 }, match &v { E8::V0(_, x, _) => x.capacity(), _ => 0 }, match &v { E8::V0(_, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E8::default(), "E8: reset");
-    let kept_after: [usize; 3] = [match &v { E8::V0(x, _, _) => x.capacity(), _ => 0 }, match &v { E8::V0(_, x, _) => x.capacity(), _ => 0 }, match &v { E8::V0(_, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E8>::default(), "E8: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E8: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e8(&v), "E8: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E8::default(), "E8: second reset");
+    assert_eq!(v, <E8>::default(), "E8: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E9 {
-    V0(#[poolable(reset_with = reset_default)] S60),
+    V0(S445),
+    V1(#[poolable(retained_bytes = rb_seven)] std::collections::LinkedList<u64>),
+    V2 { #[poolable(retained_bytes = rb_seven)] f0: std::marker::PhantomData<std::collections::LinkedList<String>> },
+    V3 { #[poolable(retained_bytes = rb_seven)] f0: Vec<String>, #[poolable(retained_bytes = rb_seven)] f1: std::collections::HashSet<u32> },
+    V4 { f0: std::marker::PhantomData<Vec<S28>>, f1: Option<std::collections::LinkedList<u32>>, #[cfg(all())] f2: std::collections::LinkedList<u64>, #[poolable(retained_bytes = rb_huge)] f3: std::collections::LinkedList<u32> },
 }
 
 impl Default for E9 {
     fn default() -> Self {
-        E9::V0(Default::default())
+        E9::V3 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e9() -> E9 {
-    E9::V0(fill_s60())
+    E9::V3 { f0: { let v: Vec<String> = Vec::with_capacity(54); v }, f1: { let s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(18); s } }
 }
 
 pub fn retained_e9(v: &E9) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E9::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E9::V1(b0) => 0usize.saturating_add(rb_seven(b0)),
+        E9::V2 { f0: b0, .. } => 0usize.saturating_add(rb_seven(b0)),
+        E9::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(rb_seven(b1)),
+        E9::V4 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_huge(b3)),
         _ => 0,
     }
 }
@@ -26476,35 +26487,32 @@ pub fn retained_e9(v: &E9) -> usize {
 pub fn check_e9() {
     let mut v = fill_e9();
     assert_eq!(v.retained_bytes(), retained_e9(&v), "E9: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E9::V3 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E9::V3 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E9::default(), "E9: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E9>::default(), "E9: reset");
+    let kept_after: [usize; 2] = [match &v { E9::V3 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E9::V3 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E9: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e9(&v), "E9: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E9::default(), "E9: second reset");
+    assert_eq!(v, <E9>::default(), "E9: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E10 {
-    V0(Vec<Box<i32>>, u64, #[cfg(all())] Box<std::collections::HashMap<u32, usize>>, String),
-}
-
-impl Default for E10 {
-    fn default() -> Self {
-        E10::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    V0(std::collections::LinkedList<u64>, std::collections::LinkedList<String>, Vec<std::collections::LinkedList<u32>>),
+    #[default] V1,
+    V2 { f0: u16, f1: Box<S264> },
+    V3 { f0: Option<S69>, f1: std::cell::Cell<u32>, f2: (std::collections::HashSet<u64>, [char; 1], std::marker::PhantomData<String>) },
+    V4 { f0: ((u32, u64),), f1: std::collections::HashSet<u64>, f2: Box<compact_str::CompactString> },
 }
 
 pub fn fill_e10() -> E10 {
-    E10::V0({ let mut v: Vec<Box<i32>> = Vec::with_capacity(20); v.extend([Box::new(-5i32)]); v }, 1u64 << 40, Box::new({ let mut m: std::collections::HashMap<u32, usize> = std::collections::HashMap::with_capacity(17); m.insert(0u32, 12usize); m.insert(1u32, 12usize); m }), { let mut s = String::with_capacity(62); s.push_str(""); s })
+    E10::V1
 }
 
 pub fn retained_e10(v: &E10) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E10::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26512,37 +26520,37 @@ pub fn retained_e10(v: &E10) -> usize {
 pub fn check_e10() {
     let mut v = fill_e10();
     assert_eq!(v.retained_bytes(), retained_e10(&v), "E10: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E10::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E10::V0(_, _, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E10::default(), "E10: reset");
-    let kept_after: [usize; 2] = [match &v { E10::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E10::V0(_, _, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E10>::default(), "E10: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E10: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e10(&v), "E10: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E10::default(), "E10: second reset");
+    assert_eq!(v, <E10>::default(), "E10: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E11 {
-    V0(std::cell::Cell<u32>, Option<String>),
-    V1(#[cfg(all())] Option<http::HeaderMap>),
+pub enum E11<T0, T1> {
+    V0(Option<std::marker::PhantomData<serde_json::Value>>, std::collections::LinkedList<u64>, Vec<Option<S593>>),
+    V1(Option<std::collections::LinkedList<String>>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E11 {
+impl<T0: Default, T1: Default> Default for E11<T0, T1> {
     fn default() -> Self {
-        E11::V0(Default::default(), Default::default())
+        E11::V1(Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e11() -> E11 {
-    E11::V0(std::cell::Cell::new(849u32), Some({ let mut s = String::with_capacity(62); s.push_str("a longer string of text"); s }))
+pub fn fill_e11() -> E11<String, String> {
+    E11::V0(None, { let s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s }, { let mut v: Vec<Option<S593>> = Vec::with_capacity(6); v.extend([Some(fill_s593())]); v })
 }
 
-pub fn retained_e11(v: &E11) -> usize {
+pub fn retained_e11(v: &E11<String, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E11::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E11::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E11::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E11::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -26552,38 +26560,40 @@ pub fn check_e11() {
     assert_eq!(v.retained_bytes(), retained_e11(&v), "E11: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E11::default(), "E11: reset");
+    assert_eq!(v, <E11<String, String>>::default(), "E11: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E11: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e11(&v), "E11: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E11::default(), "E11: second reset");
+    assert_eq!(v, <E11<String, String>>::default(), "E11: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E12 {
-    V0(std::collections::LinkedList<u64>, S512, #[poolable(default)] std::collections::HashSet<u64>, std::marker::PhantomData<std::collections::VecDeque<usize>>),
-    V1 { f0: f64 },
-    V2 { #[poolable(reset_with = reset_default)] f0: String },
-    V3 { f0: Option<String>, f1: std::collections::BTreeMap<String, S21>, f2: std::collections::VecDeque<std::cell::RefCell<S488>>, f3: Option<std::collections::BTreeMap<u32, std::cell::Cell<u32>>> },
+    V0 { #[poolable(default)] f0: u16, #[cfg(all())] #[poolable(retained_bytes = rb_seven)] f1: std::collections::HashSet<String>, #[poolable(default)] f2: std::marker::PhantomData<std::collections::BTreeMap<u64, std::cell::Cell<u32>>>, f3: (bool, std::collections::LinkedList<u32>, Box<bytes::Bytes>) },
+    V1([std::cell::RefCell<i32>; 3], std::time::Duration),
+    V2(#[cfg(all())] Box<u32>, std::collections::LinkedList<u64>, Option<Vec<hashbrown::HashSet<u64>>>, S328),
+    V3 { #[poolable(default)] f0: std::cell::RefCell<Option<std::cell::Cell<u32>>> },
+    V4(std::cell::RefCell<std::cell::Cell<u32>>, std::collections::HashMap<u32, String>, #[poolable(default)] (std::collections::BTreeSet<u32>, String, Vec<http::StatusCode>), std::cell::Cell<u32>),
 }
 
 impl Default for E12 {
     fn default() -> Self {
-        E12::V2 { f0: Default::default() }
+        E12::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e12() -> E12 {
-    E12::V0({ let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s }, fill_s512(), { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(5); s.insert(7u64); s }, std::marker::PhantomData)
+    E12::V1([std::cell::RefCell::new(-5i32), std::cell::RefCell::new(-5i32), std::cell::RefCell::new(-5i32)], std::time::Duration::from_millis(1500))
 }
 
 pub fn retained_e12(v: &E12) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E12::V0(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
-        E12::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E12::V3 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E12::V0 { f1: b1, f3: b3, .. } => 0usize.saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E12::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E12::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E12::V4(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26593,17 +26603,17 @@ pub fn check_e12() {
     assert_eq!(v.retained_bytes(), retained_e12(&v), "E12: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E12::default(), "E12: reset");
+    assert_eq!(v, <E12>::default(), "E12: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E12: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e12(&v), "E12: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E12::default(), "E12: second reset");
+    assert_eq!(v, <E12>::default(), "E12: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E13 {
-    V0(std::cell::Cell<u32>, (Option<String>,)),
+    V0(std::collections::BTreeMap<u32, std::collections::LinkedList<u64>>, String),
 }
 
 impl Default for E13 {
@@ -26613,7 +26623,7 @@ impl Default for E13 {
 }
 
 pub fn fill_e13() -> E13 {
-    E13::V0(std::cell::Cell::new(364u32), (Some({ let mut s = String::with_capacity(37); s.push_str(""); s }),))
+    E13::V0({ let m: std::collections::BTreeMap<u32, std::collections::LinkedList<u64>> = std::collections::BTreeMap::new(); m }, { let mut s = String::with_capacity(14); s.push_str("a"); s })
 }
 
 pub fn retained_e13(v: &E13) -> usize {
@@ -26627,43 +26637,43 @@ pub fn retained_e13(v: &E13) -> usize {
 pub fn check_e13() {
     let mut v = fill_e13();
     assert_eq!(v.retained_bytes(), retained_e13(&v), "E13: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E13::V0(_, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E13::default(), "E13: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E13>::default(), "E13: reset");
+    let kept_after: [usize; 1] = [match &v { E13::V0(_, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E13: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e13(&v), "E13: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E13::default(), "E13: second reset");
+    assert_eq!(v, <E13>::default(), "E13: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E14 {
-    V0 { f0: std::collections::BTreeMap<u32, [u64; 3]>, #[cfg(all())] #[poolable(max_capacity = 0)] f1: std::collections::HashMap<u64, std::time::Duration> },
-    V1 { f0: Vec<std::collections::VecDeque<hashbrown::HashSet<u64>>>, f1: std::cell::Cell<u32> },
-    V2(#[poolable(retained_bytes = rb_seven)] std::collections::LinkedList<u64>),
-    V3 { #[poolable(retained_bytes = rb_seven)] f0: std::marker::PhantomData<std::collections::LinkedList<String>> },
-    V4 { #[poolable(retained_bytes = rb_seven)] f0: Vec<String>, #[poolable(retained_bytes = rb_seven)] f1: std::collections::HashSet<u32> },
+pub enum E14<T0> {
+    V0 { f0: std::collections::LinkedList<u64>, #[poolable(reset_with = reset_default)] f1: [std::collections::LinkedList<u64>; 1], f2: std::cell::RefCell<std::cell::RefCell<char>> },
+    V1 { f0: Vec<std::marker::PhantomData<std::cell::Cell<u32>>>, #[cfg(all())] f1: hashbrown::HashSet<u64>, f2: String },
+    V2(u8, std::marker::PhantomData<f64>, u8, #[cfg(all())] std::collections::VecDeque<std::collections::BTreeSet<String>>),
+    V3 { f0: u16 },
+    V4 { #[poolable(retained_bytes = rb_seven)] f0: std::collections::HashMap<String, std::collections::HashMap<String, String>>, f1: (S241, T0), f2: Box<String> },
 }
 
-impl Default for E14 {
+impl<T0: Default> Default for E14<T0> {
     fn default() -> Self {
         E14::V3 { f0: Default::default() }
     }
 }
 
-pub fn fill_e14() -> E14 {
-    E14::V1 { f0: { let mut v: Vec<std::collections::VecDeque<hashbrown::HashSet<u64>>> = Vec::with_capacity(52); v.extend([{ let v: std::collections::VecDeque<hashbrown::HashSet<u64>> = std::collections::VecDeque::with_capacity(47); v }, { let mut v: std::collections::VecDeque<hashbrown::HashSet<u64>> = std::collections::VecDeque::with_capacity(19); v.extend([{ let mut s = hashbrown::HashSet::new(); s.insert(9u64); s }, { let mut s = hashbrown::HashSet::new(); s.insert(9u64); s }]); v }]); v }, f1: std::cell::Cell::new(572u32) }
+pub fn fill_e14() -> E14<u32> {
+    E14::V0 { f0: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s }, f1: [{ let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s }], f2: std::cell::RefCell::new(std::cell::RefCell::new('q')) }
 }
 
-pub fn retained_e14(v: &E14) -> usize {
+pub fn retained_e14(v: &E14<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E14::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E14::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E14::V2(b0) => 0usize.saturating_add(rb_seven(b0)),
-        E14::V3 { f0: b0, .. } => 0usize.saturating_add(rb_seven(b0)),
-        E14::V4 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(rb_seven(b1)),
+        E14::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E14::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E14::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E14::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E14::V4 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -26673,27 +26683,23 @@ pub fn check_e14() {
     assert_eq!(v.retained_bytes(), retained_e14(&v), "E14: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E14::default(), "E14: reset");
+    assert_eq!(v, <E14<u32>>::default(), "E14: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E14: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e14(&v), "E14: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E14::default(), "E14: second reset");
+    assert_eq!(v, <E14<u32>>::default(), "E14: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E15 {
-    V0 { #[poolable(reset_with = reset_default)] f0: std::cell::RefCell<std::marker::PhantomData<String>> },
-}
-
-impl Default for E15 {
-    fn default() -> Self {
-        E15::V0 { f0: Default::default() }
-    }
+    V0,
+    V1,
+    #[default] V2,
 }
 
 pub fn fill_e15() -> E15 {
-    E15::V0 { f0: std::cell::RefCell::new(std::marker::PhantomData) }
+    E15::V1
 }
 
 pub fn retained_e15(v: &E15) -> usize {
@@ -26708,33 +26714,27 @@ pub fn check_e15() {
     assert_eq!(v.retained_bytes(), retained_e15(&v), "E15: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E15::default(), "E15: reset");
+    assert_eq!(v, <E15>::default(), "E15: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E15: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e15(&v), "E15: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E15::default(), "E15: second reset");
+    assert_eq!(v, <E15>::default(), "E15: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E16 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::collections::LinkedList<u32>, #[poolable(reset_with = reset_default)] f1: u8, f2: String, f3: std::collections::LinkedList<u64> },
-}
-
-impl Default for E16 {
-    fn default() -> Self {
-        E16::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+    #[default] V0,
+    V1,
 }
 
 pub fn fill_e16() -> E16 {
-    E16::V0 { f0: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, f1: 7u8, f2: { let mut s = String::with_capacity(22); s.push_str("hello"); s }, f3: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s } }
+    E16::V0
 }
 
 pub fn retained_e16(v: &E16) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E16::V0 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26742,19 +26742,19 @@ pub fn retained_e16(v: &E16) -> usize {
 pub fn check_e16() {
     let mut v = fill_e16();
     assert_eq!(v.retained_bytes(), retained_e16(&v), "E16: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E16::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E16::default(), "E16: reset");
-    let kept_after: [usize; 1] = [match &v { E16::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E16>::default(), "E16: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E16: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e16(&v), "E16: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E16::default(), "E16: second reset");
+    assert_eq!(v, <E16>::default(), "E16: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E17 {
-    V0(Vec<std::collections::BTreeMap<u64, http::StatusCode>>, std::marker::PhantomData<()>, std::collections::BTreeMap<u32, u64>, S69),
+    V0(std::collections::HashSet<u32>, std::collections::BTreeSet<String>, String, u8),
 }
 
 impl Default for E17 {
@@ -26764,7 +26764,7 @@ impl Default for E17 {
 }
 
 pub fn fill_e17() -> E17 {
-    E17::V0({ let v: Vec<std::collections::BTreeMap<u64, http::StatusCode>> = Vec::with_capacity(33); v }, std::marker::PhantomData, { let mut m: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new(); m.insert(0u32, 1u64 << 40); m }, fill_s69())
+    E17::V0({ let s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(7); s }, { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, { let mut s = String::with_capacity(8); s.push_str(""); s }, 7u8)
 }
 
 pub fn retained_e17(v: &E17) -> usize {
@@ -26778,20 +26778,23 @@ pub fn retained_e17(v: &E17) -> usize {
 pub fn check_e17() {
     let mut v = fill_e17();
     assert_eq!(v.retained_bytes(), retained_e17(&v), "E17: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E17::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 2] = [match &v { E17::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E17::V0(_, _, x, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E17::default(), "E17: reset");
-    let kept_after: [usize; 1] = [match &v { E17::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E17>::default(), "E17: reset");
+    let kept_after: [usize; 2] = [match &v { E17::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E17::V0(_, _, x, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E17: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e17(&v), "E17: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E17::default(), "E17: second reset");
+    assert_eq!(v, <E17>::default(), "E17: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E18 {
-    V0([[char; 1]; 1], #[cfg(all())] #[poolable(reset_with = reset_default)] std::collections::HashSet<u64>, Option<Box<u32>>),
-    V1 { f0: std::collections::HashSet<u64> },
+    V0(std::collections::BTreeMap<u32, String>),
+    V1 { f0: Box<std::marker::PhantomData<String>> },
+    V2 { #[poolable(retained_bytes = rb_huge)] f0: f64 },
+    V3 { f0: u8 },
+    V4(std::collections::BTreeSet<u32>),
 }
 
 impl Default for E18 {
@@ -26801,14 +26804,17 @@ impl Default for E18 {
 }
 
 pub fn fill_e18() -> E18 {
-    E18::V1 { f0: { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(21); s.insert(7u64); s } }
+    E18::V0({ let mut m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s = String::with_capacity(55); s.push_str(""); s }); m })
 }
 
 pub fn retained_e18(v: &E18) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E18::V0(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E18::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         E18::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E18::V2 { f0: b0, .. } => 0usize.saturating_add(rb_huge(b0)),
+        E18::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E18::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -26816,32 +26822,37 @@ pub fn retained_e18(v: &E18) -> usize {
 pub fn check_e18() {
     let mut v = fill_e18();
     assert_eq!(v.retained_bytes(), retained_e18(&v), "E18: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E18::V1 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E18::default(), "E18: reset");
-    let kept_after: [usize; 1] = [match &v { E18::V1 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E18>::default(), "E18: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E18: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e18(&v), "E18: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E18::default(), "E18: second reset");
+    assert_eq!(v, <E18>::default(), "E18: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E19 {
-    V0(std::collections::LinkedList<String>, usize, std::marker::PhantomData<std::collections::VecDeque<()>>),
-    V1(Vec<Vec<String>>, Option<std::cell::RefCell<u8>>, std::time::Duration),
-    #[default] V2,
-    V3(f64, u16),
-    V4,
+    V0 { f0: S609, f1: std::marker::PhantomData<bool> },
+    V1(#[poolable(retained_bytes = rb_seven)] std::collections::HashMap<String, std::cell::Cell<u32>>, Vec<S699>),
+}
+
+impl Default for E19 {
+    fn default() -> Self {
+        E19::V0 { f0: Default::default(), f1: Default::default() }
+    }
 }
 
 pub fn fill_e19() -> E19 {
-    E19::V0({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, 12usize, std::marker::PhantomData)
+    E19::V0 { f0: fill_s609(), f1: std::marker::PhantomData }
 }
 
 pub fn retained_e19(v: &E19) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E19::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E19::V1(b0, b1) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -26851,33 +26862,33 @@ pub fn check_e19() {
     assert_eq!(v.retained_bytes(), retained_e19(&v), "E19: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E19::default(), "E19: reset");
+    assert_eq!(v, <E19>::default(), "E19: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E19: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e19(&v), "E19: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E19::default(), "E19: second reset");
+    assert_eq!(v, <E19>::default(), "E19: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E20 {
-    V0(std::cell::RefCell<std::collections::BTreeMap<String, std::cell::Cell<u32>>>),
+pub enum E20<T0> {
+    V0(#[poolable(max_capacity = 16)] String, Option<(std::cell::Cell<u32>, u8)>, std::marker::PhantomData<T0>),
 }
 
-impl Default for E20 {
+impl<T0: Default> Default for E20<T0> {
     fn default() -> Self {
-        E20::V0(Default::default())
+        E20::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e20() -> E20 {
-    E20::V0(std::cell::RefCell::new({ let mut m: std::collections::BTreeMap<String, std::cell::Cell<u32>> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), std::cell::Cell::new(14u32)); m.insert(String::from("k1"), std::cell::Cell::new(304u32)); m }))
+pub fn fill_e20() -> E20<String> {
+    E20::V0({ let mut s = String::with_capacity(9); s.push_str(""); s }, None, std::marker::PhantomData)
 }
 
-pub fn retained_e20(v: &E20) -> usize {
+pub fn retained_e20(v: &E20<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E20::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E20::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -26887,35 +26898,33 @@ pub fn check_e20() {
     assert_eq!(v.retained_bytes(), retained_e20(&v), "E20: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E20::default(), "E20: reset");
+    assert_eq!(v, <E20<String>>::default(), "E20: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E20: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e20(&v), "E20: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E20::default(), "E20: second reset");
+    assert_eq!(v, <E20<String>>::default(), "E20: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E21 {
-    V0(std::collections::HashMap<String, usize>),
-    V1(#[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_seven)] std::collections::BTreeMap<u32, uuid::Uuid>, std::collections::HashMap<u64, usize>, http::StatusCode, std::collections::LinkedList<u64>),
+    V0(std::collections::LinkedList<String>, #[poolable(reset_with = reset_default)] String, Vec<[String; 3]>, #[cfg(all())] Vec<Box<u8>>),
 }
 
 impl Default for E21 {
     fn default() -> Self {
-        E21::V1(Default::default(), Default::default(), Default::default(), Default::default())
+        E21::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e21() -> E21 {
-    E21::V1({ let m: std::collections::BTreeMap<u32, uuid::Uuid> = std::collections::BTreeMap::new(); m }, { let m: std::collections::HashMap<u64, usize> = std::collections::HashMap::with_capacity(12); m }, http::StatusCode::NOT_FOUND, { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s })
+    E21::V0({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s }, { let mut s = String::with_capacity(63); s.push_str("a"); s }, { let mut v: Vec<[String; 3]> = Vec::with_capacity(52); v.extend([[{ let mut s = String::with_capacity(19); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(26); s.push_str(""); s }, { let mut s = String::with_capacity(17); s.push_str("a"); s }]]); v }, { let v: Vec<Box<u8>> = Vec::with_capacity(43); v })
 }
 
 pub fn retained_e21(v: &E21) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E21::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E21::V1(b0, b1, b2, b3) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E21::V0(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26923,19 +26932,20 @@ pub fn retained_e21(v: &E21) -> usize {
 pub fn check_e21() {
     let mut v = fill_e21();
     assert_eq!(v.retained_bytes(), retained_e21(&v), "E21: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E21::V1(_, x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 2] = [match &v { E21::V0(_, _, x, _) => x.capacity(), _ => 0 }, match &v { E21::V0(_, _, _, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E21::default(), "E21: reset");
-    let kept_after: [usize; 1] = [match &v { E21::V1(_, x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E21>::default(), "E21: reset");
+    let kept_after: [usize; 2] = [match &v { E21::V0(_, _, x, _) => x.capacity(), _ => 0 }, match &v { E21::V0(_, _, _, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E21: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e21(&v), "E21: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E21::default(), "E21: second reset");
+    assert_eq!(v, <E21>::default(), "E21: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E22 {
-    V0 { f0: std::marker::PhantomData<char>, f1: Option<Vec<bytes::Bytes>>, f2: chrono::TimeDelta },
+    V0 { f0: Box<[String; 3]>, f1: std::cell::Cell<u32>, #[cfg(all())] f2: arrayvec::ArrayString<16> },
+    V1(Box<std::collections::VecDeque<String>>, std::collections::VecDeque<Box<std::time::Duration>>, #[poolable(default)] std::collections::BTreeMap<String, std::collections::BTreeSet<String>>, #[cfg(all())] [std::collections::BTreeSet<String>; 3]),
 }
 
 impl Default for E22 {
@@ -26945,13 +26955,14 @@ impl Default for E22 {
 }
 
 pub fn fill_e22() -> E22 {
-    E22::V0 { f0: std::marker::PhantomData, f1: None, f2: chrono::TimeDelta::milliseconds(1500) }
+    E22::V0 { f0: Box::new([{ let mut s = String::with_capacity(22); s.push_str("a"); s }, { let mut s = String::with_capacity(38); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(52); s.push_str("hello"); s }]), f1: std::cell::Cell::new(350u32), f2: arrayvec::ArrayString::from("short").unwrap_or_default() }
 }
 
 pub fn retained_e22(v: &E22) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         E22::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E22::V1(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -26961,40 +26972,39 @@ pub fn check_e22() {
     assert_eq!(v.retained_bytes(), retained_e22(&v), "E22: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E22::default(), "E22: reset");
+    assert_eq!(v, <E22>::default(), "E22: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E22: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e22(&v), "E22: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E22::default(), "E22: second reset");
+    assert_eq!(v, <E22>::default(), "E22: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E23 {
-    V0(bytes::BytesMut, #[poolable(retained_bytes = rb_huge)] std::cell::RefCell<String>, Box<std::cell::Cell<u32>>, #[cfg(all())] [String; 2]),
-    V1(#[poolable(default)] std::cell::RefCell<Option<String>>),
-    V2 { f0: Option<u16>, f1: arrayvec::ArrayVec<u8, 4>, f2: http::StatusCode, #[poolable(default)] f3: std::collections::LinkedList<u64> },
-    V3(std::collections::VecDeque<Vec<http::StatusCode>>, Box<std::collections::HashMap<u32, std::cell::Cell<u32>>>, #[cfg(all())] hashbrown::HashSet<u64>),
-    V4(Option<(S742, char, String)>),
+    V0 { #[poolable(retained_bytes = rb_seven)] f0: std::collections::BTreeMap<u64, std::cell::RefCell<std::cell::Cell<u32>>>, f1: char, f2: char },
+    V1 { f0: std::collections::LinkedList<String>, #[poolable(default)] f1: [Vec<indexmap::IndexSet<u32>>; 2] },
+    V2(char, std::collections::BTreeMap<u32, std::cell::Cell<u32>>, std::collections::LinkedList<String>, S396),
+    V3 { f0: (Option<compact_str::CompactString>,), f1: S336 },
 }
 
 impl Default for E23 {
     fn default() -> Self {
-        E23::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E23::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e23() -> E23 {
-    E23::V0({ let mut b = bytes::BytesMut::with_capacity(64); b.extend_from_slice(b"abc"); b }, std::cell::RefCell::new({ let mut s = String::with_capacity(11); s.push_str("a"); s }), Box::new(std::cell::Cell::new(628u32)), [{ let mut s = String::with_capacity(26); s.push_str("a"); s }, { let mut s = String::with_capacity(33); s.push_str("hello"); s }])
+    E23::V1 { f0: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, f1: [{ let mut v: Vec<indexmap::IndexSet<u32>> = Vec::with_capacity(19); v.extend([{ let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }]); v }, { let mut v: Vec<indexmap::IndexSet<u32>> = Vec::with_capacity(42); v.extend([{ let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }, { let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }]); v }] }
 }
 
 pub fn retained_e23(v: &E23) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E23::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E23::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E23::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E23::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E23::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E23::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E23::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E23::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -27004,30 +27014,33 @@ pub fn check_e23() {
     assert_eq!(v.retained_bytes(), retained_e23(&v), "E23: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E23::default(), "E23: reset");
+    assert_eq!(v, <E23>::default(), "E23: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E23: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e23(&v), "E23: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E23::default(), "E23: second reset");
+    assert_eq!(v, <E23>::default(), "E23: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E24 {
-    #[default] V0,
-    V1 { f0: std::collections::BTreeSet<String>, f1: u8, f2: std::cell::Cell<u32> },
-    V2 { f0: std::collections::HashMap<String, http::StatusCode>, f1: std::collections::LinkedList<u64> },
-    V3,
-    V4,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E24<T0, T1> {
+    V0 { #[poolable(retained_bytes = rb_seven)] f0: String, f1: std::cell::RefCell<[String; 1]>, f2: std::marker::PhantomData<T0>, f3: std::marker::PhantomData<T1> },
 }
 
-pub fn fill_e24() -> E24 {
-    E24::V4
+impl<T0: Default, T1: Default> Default for E24<T0, T1> {
+    fn default() -> Self {
+        E24::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
-pub fn retained_e24(v: &E24) -> usize {
+pub fn fill_e24() -> E24<String, u32> {
+    E24::V0 { f0: { let mut s = String::with_capacity(19); s.push_str("hello"); s }, f1: std::cell::RefCell::new([{ let mut s = String::with_capacity(23); s.push_str("a longer string of text"); s }]), f2: std::marker::PhantomData, f3: std::marker::PhantomData }
+}
+
+pub fn retained_e24(v: &E24<String, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E24::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -27035,43 +27048,39 @@ pub fn retained_e24(v: &E24) -> usize {
 pub fn check_e24() {
     let mut v = fill_e24();
     assert_eq!(v.retained_bytes(), retained_e24(&v), "E24: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E24::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E24::default(), "E24: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E24<String, u32>>::default(), "E24: reset");
+    let kept_after: [usize; 1] = [match &v { E24::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E24: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e24(&v), "E24: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E24::default(), "E24: second reset");
+    assert_eq!(v, <E24<String, u32>>::default(), "E24: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E25 {
-    V0 { f0: Vec<std::collections::HashSet<String>> },
-    V1 { f0: usize },
-    V2 { f0: std::collections::LinkedList<u64>, #[poolable(reset_with = reset_default)] f1: Option<(String, S65)>, f2: Vec<Vec<std::cell::Cell<u32>>> },
-    V3 { f0: String },
-    V4(#[cfg(all())] #[poolable(retained_bytes = rb_huge)] std::collections::HashSet<u64>, #[cfg(all())] Option<std::marker::PhantomData<std::time::Duration>>),
+    V0(String, #[poolable(max_capacity = 0)] String, [String; 3]),
+    V1 { #[poolable(reset_with = reset_default)] f0: http::Method, f1: std::cell::Cell<u32>, f2: (String, std::collections::BTreeSet<u32>, std::collections::VecDeque<i64>) },
+    V2(Option<String>, #[poolable(default)] S199, Vec<Option<std::cell::Cell<u32>>>),
 }
 
 impl Default for E25 {
     fn default() -> Self {
-        E25::V0 { f0: Default::default() }
+        E25::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e25() -> E25 {
-    E25::V0 { f0: { let v: Vec<std::collections::HashSet<String>> = Vec::with_capacity(30); v } }
+    E25::V0({ let mut s = String::with_capacity(60); s.push_str("a"); s }, { let mut s = String::with_capacity(31); s.push_str("hello"); s }, [{ let mut s = String::with_capacity(11); s.push_str("a"); s }, { let mut s = String::with_capacity(36); s.push_str("a"); s }, { let mut s = String::with_capacity(61); s.push_str(""); s }])
 }
 
 pub fn retained_e25(v: &E25) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E25::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E25::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E25::V2 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E25::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E25::V4(b0, b1) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E25::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E25::V1 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E25::V2(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27079,35 +27088,43 @@ pub fn retained_e25(v: &E25) -> usize {
 pub fn check_e25() {
     let mut v = fill_e25();
     assert_eq!(v.retained_bytes(), retained_e25(&v), "E25: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E25::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E25::default(), "E25: reset");
-    let kept_after: [usize; 1] = [match &v { E25::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E25>::default(), "E25: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E25: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e25(&v), "E25: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E25::default(), "E25: second reset");
+    assert_eq!(v, <E25>::default(), "E25: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E26 {
-    V0(#[cfg(all())] std::collections::HashSet<String>, #[poolable(retained_bytes = rb_seven)] [(f64, std::cell::Cell<u32>); 3]),
+    V0(#[cfg(all())] String, std::cell::RefCell<std::collections::HashSet<String>>, std::collections::HashSet<u32>, std::collections::BTreeMap<String, arrayvec::ArrayString<16>>),
+    V1 { f0: Box<arrayvec::ArrayString<16>>, f1: Option<[S508; 1]>, f2: Option<std::collections::HashMap<u32, std::cell::Cell<u32>>>, f3: std::collections::BTreeSet<u64> },
+    V2(std::cell::Cell<u32>, std::cell::RefCell<(std::cell::Cell<u32>,)>),
+    V3(#[poolable(reset_with = reset_default)] Option<std::collections::VecDeque<char>>, Option<std::collections::LinkedList<u64>>),
+    V4 { #[poolable(default)] f0: (u64, Vec<http::Method>), f1: String, #[poolable(retained_bytes = rb_huge)] f2: std::marker::PhantomData<std::collections::LinkedList<u32>>, f3: std::marker::PhantomData<Option<String>> },
 }
 
 impl Default for E26 {
     fn default() -> Self {
-        E26::V0(Default::default(), Default::default())
+        E26::V4 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e26() -> E26 {
-    E26::V0({ let s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(21); s }, [(2.5f64, std::cell::Cell::new(885u32),), (2.5f64, std::cell::Cell::new(983u32),), (2.5f64, std::cell::Cell::new(539u32),)])
+    E26::V4 { f0: (1u64 << 40, { let v: Vec<http::Method> = Vec::with_capacity(33); v },), f1: { let mut s = String::with_capacity(25); s.push_str("hello"); s }, f2: std::marker::PhantomData, f3: std::marker::PhantomData }
 }
 
 pub fn retained_e26(v: &E26) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E26::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
+        E26::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E26::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E26::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E26::V3(_, b1) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
+        E26::V4 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -27115,29 +27132,35 @@ pub fn retained_e26(v: &E26) -> usize {
 pub fn check_e26() {
     let mut v = fill_e26();
     assert_eq!(v.retained_bytes(), retained_e26(&v), "E26: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E26::V0(x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E26::V4 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E26::default(), "E26: reset");
-    let kept_after: [usize; 1] = [match &v { E26::V0(x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E26>::default(), "E26: reset");
+    let kept_after: [usize; 1] = [match &v { E26::V4 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E26: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e26(&v), "E26: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E26::default(), "E26: second reset");
+    assert_eq!(v, <E26>::default(), "E26: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E27 {
-    #[default] V0,
-    V1 { f0: std::cell::RefCell<std::collections::LinkedList<String>>, f1: Vec<std::collections::LinkedList<String>>, f2: usize },
+    V0 { f0: std::marker::PhantomData<String>, f1: std::marker::PhantomData<std::collections::LinkedList<u64>>, f2: std::marker::PhantomData<String> },
+}
+
+impl Default for E27 {
+    fn default() -> Self {
+        E27::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e27() -> E27 {
-    E27::V1 { f0: std::cell::RefCell::new({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }), f1: { let v: Vec<std::collections::LinkedList<String>> = Vec::with_capacity(32); v }, f2: 12usize }
+    E27::V0 { f0: std::marker::PhantomData, f1: std::marker::PhantomData, f2: std::marker::PhantomData }
 }
 
 pub fn retained_e27(v: &E27) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E27::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27147,29 +27170,33 @@ pub fn check_e27() {
     assert_eq!(v.retained_bytes(), retained_e27(&v), "E27: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E27::default(), "E27: reset");
+    assert_eq!(v, <E27>::default(), "E27: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E27: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e27(&v), "E27: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E27::default(), "E27: second reset");
+    assert_eq!(v, <E27>::default(), "E27: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E28 {
-    V0 { f0: String, f1: S699, f2: std::cell::RefCell<std::collections::BTreeSet<String>> },
-    #[default] V1,
-    V2 { f0: Option<String>, f1: Option<std::collections::HashMap<u32, String>>, f2: std::cell::Cell<u32> },
-    V3(std::collections::LinkedList<String>, String, Vec<[String; 3]>),
+    V0(i32, #[cfg(all())] std::cell::RefCell<indexmap::IndexMap<String, u32>>, std::cell::RefCell<[String; 3]>),
+}
+
+impl Default for E28 {
+    fn default() -> Self {
+        E28::V0(Default::default(), Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e28() -> E28 {
-    E28::V0 { f0: { let mut s = String::with_capacity(42); s.push_str("a longer string of text"); s }, f1: fill_s699(), f2: std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }) }
+    E28::V0(-5i32, std::cell::RefCell::new({ let mut m = indexmap::IndexMap::with_capacity(8); m.insert(String::from("a"), 1); m }), std::cell::RefCell::new([{ let mut s = String::with_capacity(22); s.push_str("hello"); s }, { let mut s = String::with_capacity(22); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(59); s.push_str("a longer string of text"); s }]))
 }
 
 pub fn retained_e28(v: &E28) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E28::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27179,27 +27206,33 @@ pub fn check_e28() {
     assert_eq!(v.retained_bytes(), retained_e28(&v), "E28: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E28::default(), "E28: reset");
+    assert_eq!(v, <E28>::default(), "E28: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E28: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e28(&v), "E28: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E28::default(), "E28: second reset");
+    assert_eq!(v, <E28>::default(), "E28: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E29 {
-    V0 { f0: [Box<http::HeaderMap>; 2], f1: Box<u16> },
-    #[default] V1,
+    V0 { f0: std::collections::HashSet<u32>, #[cfg(all())] f1: Vec<std::marker::PhantomData<String>>, f2: std::collections::HashMap<String, std::marker::PhantomData<i64>> },
+}
+
+impl Default for E29 {
+    fn default() -> Self {
+        E29::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e29() -> E29 {
-    E29::V0 { f0: [Box::new({ let mut h = http::HeaderMap::new(); h.insert(http::header::HOST, http::HeaderValue::from_static("example.com")); h }), Box::new({ let mut h = http::HeaderMap::new(); h.insert(http::header::HOST, http::HeaderValue::from_static("example.com")); h })], f1: Box::new(300u16) }
+    E29::V0 { f0: { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(18); s.insert(0u32); s.insert(1u32); s }, f1: { let v: Vec<std::marker::PhantomData<String>> = Vec::with_capacity(56); v }, f2: { let mut m: std::collections::HashMap<String, std::marker::PhantomData<i64>> = std::collections::HashMap::with_capacity(18); m.insert(String::from("k0"), std::marker::PhantomData); m } }
 }
 
 pub fn retained_e29(v: &E29) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E29::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27207,35 +27240,35 @@ pub fn retained_e29(v: &E29) -> usize {
 pub fn check_e29() {
     let mut v = fill_e29();
     assert_eq!(v.retained_bytes(), retained_e29(&v), "E29: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 3] = [match &v { E29::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E29::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E29::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E29::default(), "E29: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E29>::default(), "E29: reset");
+    let kept_after: [usize; 3] = [match &v { E29::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E29::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E29::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E29: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e29(&v), "E29: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E29::default(), "E29: second reset");
+    assert_eq!(v, <E29>::default(), "E29: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E30 {
-    V0(std::collections::BTreeMap<String, std::marker::PhantomData<String>>),
+    V0(std::marker::PhantomData<Option<String>>, #[cfg(all())] Box<u16>),
 }
 
 impl Default for E30 {
     fn default() -> Self {
-        E30::V0(Default::default())
+        E30::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e30() -> E30 {
-    E30::V0({ let mut m: std::collections::BTreeMap<String, std::marker::PhantomData<String>> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), std::marker::PhantomData); m })
+    E30::V0(std::marker::PhantomData, Box::new(300u16))
 }
 
 pub fn retained_e30(v: &E30) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E30::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E30::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -27245,30 +27278,37 @@ pub fn check_e30() {
     assert_eq!(v.retained_bytes(), retained_e30(&v), "E30: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E30::default(), "E30: reset");
+    assert_eq!(v, <E30>::default(), "E30: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E30: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e30(&v), "E30: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E30::default(), "E30: second reset");
+    assert_eq!(v, <E30>::default(), "E30: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E31 {
-    #[default] V0,
-    V1(Option<Option<S272>>, std::collections::VecDeque<Box<std::time::Duration>>),
-    V2 { f0: Option<(f64, String, std::time::Duration)>, f1: (std::collections::HashSet<u32>, Vec<String>, std::cell::Cell<u32>) },
-    V3,
-    V4(String, Option<std::collections::HashSet<u32>>),
+    V0 { f0: Option<String>, #[poolable(default)] f1: String, f2: std::cell::RefCell<(String, String, uuid::Uuid)> },
+    V1([Option<()>; 1], #[poolable(reset_with = reset_default)] S746),
+    V2(Option<Vec<indexmap::IndexSet<u32>>>),
+}
+
+impl Default for E31 {
+    fn default() -> Self {
+        E31::V2(Default::default())
+    }
 }
 
 pub fn fill_e31() -> E31 {
-    E31::V1(Some(Some(fill_s272())), { let mut v: std::collections::VecDeque<Box<std::time::Duration>> = std::collections::VecDeque::with_capacity(48); v.extend([Box::new(std::time::Duration::from_millis(1500))]); v })
+    E31::V0 { f0: Some({ let mut s = String::with_capacity(41); s.push_str(""); s }), f1: { let mut s = String::with_capacity(55); s.push_str("a longer string of text"); s }, f2: std::cell::RefCell::new(({ let mut s = String::with_capacity(51); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(20); s.push_str(""); s }, uuid::Uuid::from_u128(0x1234_5678),)) }
 }
 
 pub fn retained_e31(v: &E31) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E31::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E31::V1(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E31::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -27278,33 +27318,33 @@ pub fn check_e31() {
     assert_eq!(v.retained_bytes(), retained_e31(&v), "E31: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E31::default(), "E31: reset");
+    assert_eq!(v, <E31>::default(), "E31: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E31: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e31(&v), "E31: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E31::default(), "E31: second reset");
+    assert_eq!(v, <E31>::default(), "E31: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E32 {
-    V0 { f0: std::collections::LinkedList<String>, #[poolable(default)] f1: [Vec<indexmap::IndexSet<u32>>; 2] },
+    V0 { f0: std::collections::VecDeque<Option<std::cell::Cell<u32>>>, f1: std::collections::HashSet<u64>, f2: std::cell::Cell<u32>, f3: std::cell::Cell<u32> },
 }
 
 impl Default for E32 {
     fn default() -> Self {
-        E32::V0 { f0: Default::default(), f1: Default::default() }
+        E32::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e32() -> E32 {
-    E32::V0 { f0: { let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s }, f1: [{ let mut v: Vec<indexmap::IndexSet<u32>> = Vec::with_capacity(24); v.extend([{ let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }]); v }, { let v: Vec<indexmap::IndexSet<u32>> = Vec::with_capacity(60); v }] }
+    E32::V0 { f0: { let mut v: std::collections::VecDeque<Option<std::cell::Cell<u32>>> = std::collections::VecDeque::with_capacity(9); v.extend([Some(std::cell::Cell::new(383u32)), None]); v }, f1: { let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(27); s }, f2: std::cell::Cell::new(541u32), f3: std::cell::Cell::new(596u32) }
 }
 
 pub fn retained_e32(v: &E32) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E32::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E32::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -27312,26 +27352,26 @@ pub fn retained_e32(v: &E32) -> usize {
 pub fn check_e32() {
     let mut v = fill_e32();
     assert_eq!(v.retained_bytes(), retained_e32(&v), "E32: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E32::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E32::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E32::default(), "E32: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E32>::default(), "E32: reset");
+    let kept_after: [usize; 2] = [match &v { E32::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E32::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E32: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e32(&v), "E32: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E32::default(), "E32: second reset");
+    assert_eq!(v, <E32>::default(), "E32: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E33 {
-    V0(std::cell::Cell<u32>, std::collections::LinkedList<String>, S396),
-    #[default] V1,
-    V2,
-    V3,
+    V0(std::collections::BTreeMap<u64, String>),
+    V1(String),
+    #[default] V2,
+    V3 { f0: Box<Vec<serde_json::Value>>, f1: std::collections::BTreeSet<String>, f2: (Option<String>, std::collections::LinkedList<u32>, std::marker::PhantomData<String>) },
 }
 
 pub fn fill_e33() -> E33 {
-    E33::V2
+    E33::V3 { f0: Box::new({ let v: Vec<serde_json::Value> = Vec::with_capacity(57); v }), f1: { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, f2: (Some({ let mut s = String::with_capacity(9); s.push_str("a longer string of text"); s }), { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, std::marker::PhantomData,) }
 }
 
 pub fn retained_e33(v: &E33) -> usize {
@@ -27346,33 +27386,29 @@ pub fn check_e33() {
     assert_eq!(v.retained_bytes(), retained_e33(&v), "E33: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E33::default(), "E33: reset");
+    assert_eq!(v, <E33>::default(), "E33: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E33: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e33(&v), "E33: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E33::default(), "E33: second reset");
+    assert_eq!(v, <E33>::default(), "E33: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E34 {
-    V0(#[cfg(all())] (), #[poolable(reset_with = reset_default)] String, #[cfg(all())] Option<std::collections::BTreeMap<String, String>>, #[cfg(all())] std::collections::BTreeSet<u64>),
-}
-
-impl Default for E34 {
-    fn default() -> Self {
-        E34::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1 { f0: String },
+    V2 { f0: [std::collections::VecDeque<u16>; 1] },
+    V3,
 }
 
 pub fn fill_e34() -> E34 {
-    E34::V0((), { let mut s = String::with_capacity(43); s.push_str("hello"); s }, Some({ let mut m: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), { let mut s = String::with_capacity(42); s.push_str(""); s }); m.insert(String::from("k1"), { let mut s = String::with_capacity(33); s.push_str("hello"); s }); m }), { let s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s })
+    E34::V0
 }
 
 pub fn retained_e34(v: &E34) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E34::V0(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -27382,29 +27418,33 @@ pub fn check_e34() {
     assert_eq!(v.retained_bytes(), retained_e34(&v), "E34: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E34::default(), "E34: reset");
+    assert_eq!(v, <E34>::default(), "E34: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E34: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e34(&v), "E34: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E34::default(), "E34: second reset");
+    assert_eq!(v, <E34>::default(), "E34: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E35 {
-    V0(std::marker::PhantomData<Box<String>>, std::collections::LinkedList<u32>),
-    V1 { f0: S60, f1: String, f2: http::Method },
-    V2,
-    #[default] V3,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E35<T0, T1> {
+    V0(Vec<Vec<String>>, std::collections::LinkedList<u32>, std::marker::PhantomData<S508>, Vec<String>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-pub fn fill_e35() -> E35 {
-    E35::V3
+impl<T0: Default, T1: Default> Default for E35<T0, T1> {
+    fn default() -> Self {
+        E35::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e35(v: &E35) -> usize {
+pub fn fill_e35() -> E35<String, String> {
+    E35::V0({ let mut v: Vec<Vec<String>> = Vec::with_capacity(10); v.extend([{ let v: Vec<String> = Vec::with_capacity(41); v }]); v }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, std::marker::PhantomData, { let mut v: Vec<String> = Vec::with_capacity(50); v.extend([{ let mut s = String::with_capacity(25); s.push_str("hello"); s }, { let mut s = String::with_capacity(25); s.push_str("hello"); s }]); v }, std::marker::PhantomData, std::marker::PhantomData)
+}
+
+pub fn retained_e35(v: &E35<String, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E35::V0(b0, b1, b2, b3, b4, b5) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)).saturating_add(Poolable::retained_bytes(b5)),
         _ => 0,
     }
 }
@@ -27412,19 +27452,19 @@ pub fn retained_e35(v: &E35) -> usize {
 pub fn check_e35() {
     let mut v = fill_e35();
     assert_eq!(v.retained_bytes(), retained_e35(&v), "E35: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E35::V0(x, _, _, _, _, _) => x.capacity(), _ => 0 }, match &v { E35::V0(_, _, _, x, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E35::default(), "E35: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E35<String, String>>::default(), "E35: reset");
+    let kept_after: [usize; 2] = [match &v { E35::V0(x, _, _, _, _, _) => x.capacity(), _ => 0 }, match &v { E35::V0(_, _, _, x, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E35: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e35(&v), "E35: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E35::default(), "E35: second reset");
+    assert_eq!(v, <E35<String, String>>::default(), "E35: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E36 {
-    V0(#[poolable(retained_bytes = rb_seven)] String, Vec<String>),
+    V0(#[poolable(retained_bytes = rb_seven)] String, std::collections::LinkedList<u64>),
 }
 
 impl Default for E36 {
@@ -27434,7 +27474,7 @@ impl Default for E36 {
 }
 
 pub fn fill_e36() -> E36 {
-    E36::V0({ let mut s = String::with_capacity(58); s.push_str("a longer string of text"); s }, { let mut v: Vec<String> = Vec::with_capacity(11); v.extend([{ let mut s = String::with_capacity(18); s.push_str("hello"); s }]); v })
+    E36::V0({ let mut s = String::with_capacity(56); s.push_str("a longer string of text"); s }, { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s })
 }
 
 pub fn retained_e36(v: &E36) -> usize {
@@ -27448,24 +27488,27 @@ pub fn retained_e36(v: &E36) -> usize {
 pub fn check_e36() {
     let mut v = fill_e36();
     assert_eq!(v.retained_bytes(), retained_e36(&v), "E36: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E36::V0(x, _) => x.capacity(), _ => 0 }, match &v { E36::V0(_, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E36::V0(x, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E36::default(), "E36: reset");
-    let kept_after: [usize; 2] = [match &v { E36::V0(x, _) => x.capacity(), _ => 0 }, match &v { E36::V0(_, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E36>::default(), "E36: reset");
+    let kept_after: [usize; 1] = [match &v { E36::V0(x, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E36: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e36(&v), "E36: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E36::default(), "E36: second reset");
+    assert_eq!(v, <E36>::default(), "E36: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E37 {
-    V0 { f0: std::collections::VecDeque<Vec<hashbrown::HashSet<u64>>> },
-    #[default] V1,
+    #[default] V0,
+    V1 { f0: String, f1: bool },
+    V2([String; 2], std::marker::PhantomData<std::collections::LinkedList<u32>>, std::collections::BTreeSet<u32>),
+    V3 { f0: String, f1: std::collections::BTreeSet<u32>, f2: std::time::Duration },
+    V4 { f0: Vec<char>, f1: std::marker::PhantomData<String> },
 }
 
 pub fn fill_e37() -> E37 {
-    E37::V1
+    E37::V4 { f0: { let v: Vec<char> = Vec::with_capacity(23); v }, f1: std::marker::PhantomData }
 }
 
 pub fn retained_e37(v: &E37) -> usize {
@@ -27480,37 +27523,33 @@ pub fn check_e37() {
     assert_eq!(v.retained_bytes(), retained_e37(&v), "E37: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E37::default(), "E37: reset");
+    assert_eq!(v, <E37>::default(), "E37: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E37: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e37(&v), "E37: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E37::default(), "E37: second reset");
+    assert_eq!(v, <E37>::default(), "E37: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E38 {
-    V0 { f0: f64, #[poolable(max_capacity = 16)] f1: std::collections::HashSet<u32>, f2: Option<char> },
-    V1(i32, std::cell::Cell<u32>),
-    V2 { #[poolable(retained_bytes = rb_seven)] f0: std::collections::LinkedList<u64> },
+    V0(std::collections::BTreeSet<u64>),
 }
 
 impl Default for E38 {
     fn default() -> Self {
-        E38::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E38::V0(Default::default())
     }
 }
 
 pub fn fill_e38() -> E38 {
-    E38::V2 { f0: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s } }
+    E38::V0({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s })
 }
 
 pub fn retained_e38(v: &E38) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E38::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E38::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E38::V2 { f0: b0, .. } => 0usize.saturating_add(rb_seven(b0)),
+        E38::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -27520,35 +27559,39 @@ pub fn check_e38() {
     assert_eq!(v.retained_bytes(), retained_e38(&v), "E38: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E38::default(), "E38: reset");
+    assert_eq!(v, <E38>::default(), "E38: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E38: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e38(&v), "E38: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E38::default(), "E38: second reset");
+    assert_eq!(v, <E38>::default(), "E38: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E39 {
-    V0 { f0: Vec<std::collections::VecDeque<f64>> },
-    V1 { f0: std::collections::HashMap<u32, Option<indexmap::IndexSet<u32>>>, #[poolable(max_capacity = 1)] f1: Vec<bool>, f2: Vec<Option<S276>>, f3: std::collections::BTreeMap<u64, Option<i64>> },
+    V0 { f0: std::collections::HashMap<u64, u32> },
+    V1(i64),
+    V2(#[poolable(retained_bytes = rb_huge)] Vec<std::collections::HashSet<u32>>, std::marker::PhantomData<(String, usize)>, std::collections::HashSet<String>, Option<std::collections::HashMap<u64, bool>>),
+    V3(Option<std::collections::VecDeque<f64>>, std::cell::RefCell<std::marker::PhantomData<usize>>, std::marker::PhantomData<std::cell::RefCell<arrayvec::ArrayVec<u8, 4>>>),
 }
 
 impl Default for E39 {
     fn default() -> Self {
-        E39::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E39::V3(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e39() -> E39 {
-    E39::V1 { f0: { let mut m: std::collections::HashMap<u32, Option<indexmap::IndexSet<u32>>> = std::collections::HashMap::with_capacity(11); m.insert(0u32, Some({ let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s })); m }, f1: { let mut v: Vec<bool> = Vec::with_capacity(32); v.extend([true]); v }, f2: { let mut v: Vec<Option<S276>> = Vec::with_capacity(6); v.extend([None, Some(fill_s276())]); v }, f3: { let mut m: std::collections::BTreeMap<u64, Option<i64>> = std::collections::BTreeMap::new(); m.insert(7u64, Some(-(1i64 << 40))); m.insert(1007u64, Some(-(1i64 << 40))); m } }
+    E39::V1(-(1i64 << 40))
 }
 
 pub fn retained_e39(v: &E39) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         E39::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E39::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E39::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E39::V2(b0, b1, b2, b3) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E39::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27556,30 +27599,37 @@ pub fn retained_e39(v: &E39) -> usize {
 pub fn check_e39() {
     let mut v = fill_e39();
     assert_eq!(v.retained_bytes(), retained_e39(&v), "E39: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E39::V1 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E39::V1 { f2: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E39::default(), "E39: reset");
-    let kept_after: [usize; 2] = [match &v { E39::V1 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E39::V1 { f2: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E39>::default(), "E39: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E39: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e39(&v), "E39: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E39::default(), "E39: second reset");
+    assert_eq!(v, <E39>::default(), "E39: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E40 {
-    V0 { f0: Vec<std::marker::PhantomData<String>>, f1: i64 },
-    #[default] V1,
-    V2 { f0: Option<std::collections::LinkedList<String>> },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E40<T0, T1> {
+    V0 { f0: std::time::Duration, #[poolable(default)] #[poolable(retained_bytes = rb_seven)] f1: Vec<std::collections::BTreeMap<u64, S95>> },
+    V1(Vec<S269>, std::collections::BTreeSet<u64>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-pub fn fill_e40() -> E40 {
-    E40::V2 { f0: None }
+impl<T0: Default, T1: Default> Default for E40<T0, T1> {
+    fn default() -> Self {
+        E40::V1(Default::default(), Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e40(v: &E40) -> usize {
+pub fn fill_e40() -> E40<String, String> {
+    E40::V0 { f0: std::time::Duration::from_millis(1500), f1: { let v: Vec<std::collections::BTreeMap<u64, S95>> = Vec::with_capacity(7); v } }
+}
+
+pub fn retained_e40(v: &E40<String, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E40::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
+        E40::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -27589,33 +27639,29 @@ pub fn check_e40() {
     assert_eq!(v.retained_bytes(), retained_e40(&v), "E40: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E40::default(), "E40: reset");
+    assert_eq!(v, <E40<String, String>>::default(), "E40: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E40: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e40(&v), "E40: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E40::default(), "E40: second reset");
+    assert_eq!(v, <E40<String, String>>::default(), "E40: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E41 {
-    V0 { f0: String, #[cfg(all())] f1: std::collections::LinkedList<u64>, #[cfg(all())] f2: std::collections::VecDeque<std::marker::PhantomData<i32>> },
-}
-
-impl Default for E41 {
-    fn default() -> Self {
-        E41::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+    V0 { f0: [(String, std::cell::Cell<u32>, i64); 3], f1: [Vec<u8>; 1], f2: std::cell::RefCell<u32> },
+    #[default] V1,
+    V2,
+    V3 { f0: std::collections::VecDeque<uuid::Uuid>, f1: std::collections::LinkedList<u32> },
 }
 
 pub fn fill_e41() -> E41 {
-    E41::V0 { f0: { let mut s = String::with_capacity(56); s.push_str("a longer string of text"); s }, f1: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s }, f2: { let mut v: std::collections::VecDeque<std::marker::PhantomData<i32>> = std::collections::VecDeque::with_capacity(32); v.extend([std::marker::PhantomData]); v } }
+    E41::V1
 }
 
 pub fn retained_e41(v: &E41) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E41::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27623,35 +27669,35 @@ pub fn retained_e41(v: &E41) -> usize {
 pub fn check_e41() {
     let mut v = fill_e41();
     assert_eq!(v.retained_bytes(), retained_e41(&v), "E41: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E41::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E41::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E41::default(), "E41: reset");
-    let kept_after: [usize; 2] = [match &v { E41::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E41::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E41>::default(), "E41: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E41: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e41(&v), "E41: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E41::default(), "E41: second reset");
+    assert_eq!(v, <E41>::default(), "E41: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E42 {
-    V0(#[poolable(retained_bytes = rb_seven)] u16),
+    V0(std::collections::HashSet<String>, Box<std::marker::PhantomData<std::cell::Cell<u32>>>),
 }
 
 impl Default for E42 {
     fn default() -> Self {
-        E42::V0(Default::default())
+        E42::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e42() -> E42 {
-    E42::V0(300u16)
+    E42::V0({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(29); s.insert(String::from("k0")); s }, Box::new(std::marker::PhantomData))
 }
 
 pub fn retained_e42(v: &E42) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E42::V0(b0) => 0usize.saturating_add(rb_seven(b0)),
+        E42::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -27659,41 +27705,32 @@ pub fn retained_e42(v: &E42) -> usize {
 pub fn check_e42() {
     let mut v = fill_e42();
     assert_eq!(v.retained_bytes(), retained_e42(&v), "E42: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E42::V0(x, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E42::default(), "E42: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E42>::default(), "E42: reset");
+    let kept_after: [usize; 1] = [match &v { E42::V0(x, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E42: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e42(&v), "E42: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E42::default(), "E42: second reset");
+    assert_eq!(v, <E42>::default(), "E42: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E43 {
-    V0(#[cfg(all())] #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_seven)] std::time::Duration, std::cell::RefCell<[String; 3]>),
-    V1(String, Box<std::marker::PhantomData<String>>),
-    V2(String),
-    V3(#[poolable(default)] (), std::collections::HashMap<u64, std::marker::PhantomData<std::time::Duration>>, #[poolable(reset_with = reset_default)] std::cell::RefCell<std::collections::BTreeMap<u32, String>>, (std::collections::BTreeSet<String>,)),
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E43<T0, T1> {
+    V0,
+    #[default] V1,
+    V2(std::collections::VecDeque<String>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V3,
+    V4(Box<Vec<String>>, u8),
 }
 
-impl Default for E43 {
-    fn default() -> Self {
-        E43::V0(Default::default(), Default::default())
-    }
+pub fn fill_e43() -> E43<String, Vec<u8>> {
+    E43::V4(Box::new({ let mut v: Vec<String> = Vec::with_capacity(63); v.extend([{ let mut s = String::with_capacity(53); s.push_str(""); s }, { let mut s = String::with_capacity(18); s.push_str("hello"); s }]); v }), 7u8)
 }
 
-pub fn fill_e43() -> E43 {
-    E43::V0(std::time::Duration::from_millis(1500), std::cell::RefCell::new([{ let mut s = String::with_capacity(27); s.push_str("a"); s }, { let mut s = String::with_capacity(39); s.push_str("hello"); s }, { let mut s = String::with_capacity(38); s.push_str("hello"); s }]))
-}
-
-pub fn retained_e43(v: &E43) -> usize {
+pub fn retained_e43(v: &E43<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E43::V0(b0, b1) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E43::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E43::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E43::V3(_, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -27703,37 +27740,33 @@ pub fn check_e43() {
     assert_eq!(v.retained_bytes(), retained_e43(&v), "E43: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E43::default(), "E43: reset");
+    assert_eq!(v, <E43<String, Vec<u8>>>::default(), "E43: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E43: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e43(&v), "E43: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E43::default(), "E43: second reset");
+    assert_eq!(v, <E43<String, Vec<u8>>>::default(), "E43: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E44 {
-    V0 { f0: String, #[poolable(default)] f1: Option<std::collections::HashSet<u64>>, f2: std::cell::RefCell<(String, String, uuid::Uuid)>, f3: std::collections::BTreeMap<u64, std::cell::Cell<u32>> },
-    V1 { f0: u8, f1: std::collections::HashSet<u32>, f2: Vec<Vec<String>>, f3: std::marker::PhantomData<Vec<S491>> },
-    V2 { f0: std::collections::HashSet<String>, f1: std::cell::Cell<u32>, f2: std::collections::HashSet<u64>, f3: std::cell::Cell<u32> },
+pub enum E44<T0, T1> {
+    V0 { f0: T1, f1: Option<Vec<bytes::Bytes>>, f2: std::cell::RefCell<std::collections::BTreeMap<u64, T1>>, f3: std::collections::HashMap<u64, Vec<S240>>, f4: std::marker::PhantomData<T0> },
 }
 
-impl Default for E44 {
+impl<T0: Default, T1: Default> Default for E44<T0, T1> {
     fn default() -> Self {
-        E44::V2 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E44::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default(), f4: Default::default() }
     }
 }
 
-pub fn fill_e44() -> E44 {
-    E44::V2 { f0: { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(13); s.insert(String::from("k0")); s }, f1: std::cell::Cell::new(949u32), f2: { let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(7); s }, f3: std::cell::Cell::new(166u32) }
+pub fn fill_e44() -> E44<String, Vec<u8>> {
+    E44::V0 { f0: { let mut v: Vec<u8> = Vec::with_capacity(15); v.push(1); v }, f1: Some({ let mut v: Vec<bytes::Bytes> = Vec::with_capacity(19); v.extend([bytes::Bytes::from_static(b"static bytes"), bytes::Bytes::from_static(b"static bytes")]); v }), f2: std::cell::RefCell::new({ let mut m: std::collections::BTreeMap<u64, Vec<u8>> = std::collections::BTreeMap::new(); m.insert(7u64, { let mut v: Vec<u8> = Vec::with_capacity(22); v.push(1); v }); m }), f3: { let m: std::collections::HashMap<u64, Vec<S240>> = std::collections::HashMap::with_capacity(14); m }, f4: std::marker::PhantomData }
 }
 
-pub fn retained_e44(v: &E44) -> usize {
+pub fn retained_e44(v: &E44<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E44::V0 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E44::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E44::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E44::V0 { f0: b0, f1: b1, f2: b2, f3: b3, f4: b4, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -27741,35 +27774,41 @@ pub fn retained_e44(v: &E44) -> usize {
 pub fn check_e44() {
     let mut v = fill_e44();
     assert_eq!(v.retained_bytes(), retained_e44(&v), "E44: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E44::V2 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E44::V2 { f2: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E44::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E44::default(), "E44: reset");
-    let kept_after: [usize; 2] = [match &v { E44::V2 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E44::V2 { f2: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E44<String, Vec<u8>>>::default(), "E44: reset");
+    let kept_after: [usize; 1] = [match &v { E44::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E44: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e44(&v), "E44: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E44::default(), "E44: second reset");
+    assert_eq!(v, <E44<String, Vec<u8>>>::default(), "E44: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E45 {
-    V0(std::collections::BTreeSet<String>, std::cell::Cell<u32>, [String; 1]),
+    V0 { f0: String, f1: std::collections::LinkedList<String>, #[cfg(all())] #[poolable(default)] f2: i64, #[poolable(retained_bytes = rb_seven)] f3: std::collections::BTreeSet<String> },
+    V1 { f0: Option<std::collections::HashSet<String>>, #[poolable(max_capacity = 4)] f1: std::collections::HashMap<u64, std::cell::Cell<u32>> },
+    V2 { f0: Vec<std::collections::HashSet<u64>> },
+    V3 { #[poolable(retained_bytes = rb_seven)] f0: std::cell::RefCell<Vec<u16>>, #[poolable(max_capacity = 1)] f1: String, f2: String },
 }
 
 impl Default for E45 {
     fn default() -> Self {
-        E45::V0(Default::default(), Default::default(), Default::default())
+        E45::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e45() -> E45 {
-    E45::V0({ let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, std::cell::Cell::new(745u32), [{ let mut s = String::with_capacity(20); s.push_str("a longer string of text"); s }])
+    E45::V3 { f0: std::cell::RefCell::new({ let mut v: Vec<u16> = Vec::with_capacity(26); v.extend([300u16]); v }), f1: { let mut s = String::with_capacity(45); s.push_str(""); s }, f2: { let mut s = String::with_capacity(12); s.push_str(""); s } }
 }
 
 pub fn retained_e45(v: &E45) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E45::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E45::V0 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b3)),
+        E45::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E45::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E45::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27779,33 +27818,33 @@ pub fn check_e45() {
     assert_eq!(v.retained_bytes(), retained_e45(&v), "E45: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E45::default(), "E45: reset");
+    assert_eq!(v, <E45>::default(), "E45: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E45: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e45(&v), "E45: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E45::default(), "E45: second reset");
+    assert_eq!(v, <E45>::default(), "E45: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E46 {
-    V0 { f0: Box<Vec<serde_json::Value>>, f1: std::collections::BTreeSet<String>, f2: (Option<String>, std::collections::LinkedList<u32>, std::marker::PhantomData<String>), #[cfg(all())] f3: usize },
+    V0(std::collections::BTreeSet<u64>, std::collections::BTreeMap<u64, std::cell::RefCell<indexmap::IndexMap<String, u32>>>, smallvec::SmallVec<[u8; 4]>),
 }
 
 impl Default for E46 {
     fn default() -> Self {
-        E46::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E46::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e46() -> E46 {
-    E46::V0 { f0: Box::new({ let v: Vec<serde_json::Value> = Vec::with_capacity(23); v }), f1: { let s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s }, f2: (Some({ let mut s = String::with_capacity(42); s.push_str(""); s }), { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, std::marker::PhantomData,), f3: 12usize }
+    E46::V0({ let s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s }, { let mut m: std::collections::BTreeMap<u64, std::cell::RefCell<indexmap::IndexMap<String, u32>>> = std::collections::BTreeMap::new(); m.insert(7u64, std::cell::RefCell::new({ let mut m = indexmap::IndexMap::with_capacity(8); m.insert(String::from("a"), 1); m })); m }, smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6]))
 }
 
 pub fn retained_e46(v: &E46) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E46::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E46::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27815,33 +27854,30 @@ pub fn check_e46() {
     assert_eq!(v.retained_bytes(), retained_e46(&v), "E46: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E46::default(), "E46: reset");
+    assert_eq!(v, <E46>::default(), "E46: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E46: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e46(&v), "E46: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E46::default(), "E46: second reset");
+    assert_eq!(v, <E46>::default(), "E46: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E47 {
-    V0 { f0: i64 },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E47<T0> {
+    V0(std::collections::HashMap<u64, u64>),
+    #[default] V1,
+    V2(std::marker::PhantomData<T0>),
+    V3(()),
+    V4(String, std::collections::HashMap<String, S490>, S239),
 }
 
-impl Default for E47 {
-    fn default() -> Self {
-        E47::V0 { f0: Default::default() }
-    }
+pub fn fill_e47() -> E47<String> {
+    E47::V0({ let m: std::collections::HashMap<u64, u64> = std::collections::HashMap::with_capacity(7); m })
 }
 
-pub fn fill_e47() -> E47 {
-    E47::V0 { f0: -(1i64 << 40) }
-}
-
-pub fn retained_e47(v: &E47) -> usize {
+pub fn retained_e47(v: &E47<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E47::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -27851,33 +27887,29 @@ pub fn check_e47() {
     assert_eq!(v.retained_bytes(), retained_e47(&v), "E47: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E47::default(), "E47: reset");
+    assert_eq!(v, <E47<String>>::default(), "E47: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E47: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e47(&v), "E47: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E47::default(), "E47: second reset");
+    assert_eq!(v, <E47<String>>::default(), "E47: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E48 {
-    V0 { f0: [std::collections::VecDeque<String>; 1], #[poolable(max_capacity = 4)] f1: std::collections::HashSet<u32> },
-}
-
-impl Default for E48 {
-    fn default() -> Self {
-        E48::V0 { f0: Default::default(), f1: Default::default() }
-    }
+    #[default] V0,
+    V1(std::cell::Cell<u32>, std::collections::VecDeque<std::cell::RefCell<String>>),
+    V2 { f0: std::collections::VecDeque<std::collections::HashSet<String>>, f1: Option<Vec<bytes::BytesMut>>, f2: Vec<[std::time::Duration; 1]> },
+    V3,
 }
 
 pub fn fill_e48() -> E48 {
-    E48::V0 { f0: [{ let mut v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(19); v.extend([{ let mut s = String::with_capacity(16); s.push_str("a"); s }, { let mut s = String::with_capacity(24); s.push_str("a longer string of text"); s }]); v }], f1: { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(19); s.insert(0u32); s } }
+    E48::V0
 }
 
 pub fn retained_e48(v: &E48) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E48::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -27887,33 +27919,33 @@ pub fn check_e48() {
     assert_eq!(v.retained_bytes(), retained_e48(&v), "E48: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E48::default(), "E48: reset");
+    assert_eq!(v, <E48>::default(), "E48: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E48: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e48(&v), "E48: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E48::default(), "E48: second reset");
+    assert_eq!(v, <E48>::default(), "E48: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E49 {
-    V0 { f0: std::collections::LinkedList<String> },
+    V0 { #[poolable(max_capacity = 1)] f0: String, #[poolable(default)] f1: std::marker::PhantomData<std::collections::HashSet<u64>>, f2: std::collections::BTreeSet<u32> },
 }
 
 impl Default for E49 {
     fn default() -> Self {
-        E49::V0 { f0: Default::default() }
+        E49::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e49() -> E49 {
-    E49::V0 { f0: { let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s } }
+    E49::V0 { f0: { let mut s = String::with_capacity(39); s.push_str("a longer string of text"); s }, f1: std::marker::PhantomData, f2: { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s } }
 }
 
 pub fn retained_e49(v: &E49) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E49::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E49::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27923,27 +27955,35 @@ pub fn check_e49() {
     assert_eq!(v.retained_bytes(), retained_e49(&v), "E49: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E49::default(), "E49: reset");
+    assert_eq!(v, <E49>::default(), "E49: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E49: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e49(&v), "E49: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E49::default(), "E49: second reset");
+    assert_eq!(v, <E49>::default(), "E49: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E50 {
-    V0,
-    #[default] V1,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E50<T0> {
+    V0(#[poolable(default)] std::marker::PhantomData<Box<String>>, #[cfg(all())] std::collections::HashMap<u32, std::collections::BTreeSet<u32>>),
+    V1(#[poolable(retained_bytes = rb_huge)] T0, #[poolable(max_capacity = 0)] std::collections::HashSet<String>, #[poolable(default)] char),
 }
 
-pub fn fill_e50() -> E50 {
-    E50::V0
+impl<T0: Default> Default for E50<T0> {
+    fn default() -> Self {
+        E50::V0(Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e50(v: &E50) -> usize {
+pub fn fill_e50() -> E50<u32> {
+    E50::V1(127u32, { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(26); s.insert(String::from("k0")); s }, 'q')
+}
+
+pub fn retained_e50(v: &E50<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E50::V0(_, b1) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
+        E50::V1(b0, b1, _) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -27953,27 +27993,35 @@ pub fn check_e50() {
     assert_eq!(v.retained_bytes(), retained_e50(&v), "E50: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E50::default(), "E50: reset");
+    assert_eq!(v, <E50<u32>>::default(), "E50: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E50: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e50(&v), "E50: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E50::default(), "E50: second reset");
+    assert_eq!(v, <E50<u32>>::default(), "E50: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E51 {
-    V0(Option<std::collections::LinkedList<String>>),
-    #[default] V1,
+    V0(std::cell::Cell<u32>, #[poolable(default)] u64, Box<usize>),
+    V1(std::collections::LinkedList<String>, Option<std::collections::BTreeSet<u64>>, u8),
+}
+
+impl Default for E51 {
+    fn default() -> Self {
+        E51::V1(Default::default(), Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e51() -> E51 {
-    E51::V1
+    E51::V1({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, Some({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }), 7u8)
 }
 
 pub fn retained_e51(v: &E51) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E51::V0(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E51::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -27983,21 +28031,17 @@ pub fn check_e51() {
     assert_eq!(v.retained_bytes(), retained_e51(&v), "E51: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E51::default(), "E51: reset");
+    assert_eq!(v, <E51>::default(), "E51: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E51: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e51(&v), "E51: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E51::default(), "E51: second reset");
+    assert_eq!(v, <E51>::default(), "E51: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E52 {
-    V0 { #[poolable(default)] f0: std::collections::HashMap<String, Option<String>>, f1: std::time::Duration },
-    V1(#[poolable(reset_with = reset_default)] std::collections::HashMap<u32, std::collections::BTreeSet<u32>>, std::marker::PhantomData<std::collections::HashMap<u64, String>>, std::collections::LinkedList<String>, std::cell::Cell<u32>),
-    V2(std::collections::BTreeSet<u32>, std::collections::HashSet<u64>, Vec<std::collections::HashSet<u32>>),
-    V3(#[cfg(all())] S296, Vec<char>, #[cfg(all())] std::marker::PhantomData<String>, std::collections::HashSet<String>),
-    V4(std::collections::BTreeSet<u64>),
+    V0 { #[poolable(retained_bytes = rb_huge)] f0: (), f1: u64 },
 }
 
 impl Default for E52 {
@@ -28007,17 +28051,13 @@ impl Default for E52 {
 }
 
 pub fn fill_e52() -> E52 {
-    E52::V2({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }, { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(17); s.insert(7u64); s.insert(1007u64); s }, { let mut v: Vec<std::collections::HashSet<u32>> = Vec::with_capacity(39); v.extend([{ let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(4); s.insert(0u32); s }]); v })
+    E52::V0 { f0: (), f1: 1u64 << 40 }
 }
 
 pub fn retained_e52(v: &E52) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E52::V0 { f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)),
-        E52::V1(_, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E52::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E52::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E52::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E52::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28027,35 +28067,27 @@ pub fn check_e52() {
     assert_eq!(v.retained_bytes(), retained_e52(&v), "E52: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E52::default(), "E52: reset");
+    assert_eq!(v, <E52>::default(), "E52: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E52: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e52(&v), "E52: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E52::default(), "E52: second reset");
+    assert_eq!(v, <E52>::default(), "E52: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E53 {
-    V0 { f0: (String,), f1: u16, #[poolable(retained_bytes = rb_huge)] f2: Vec<std::collections::HashSet<u32>> },
-    V1 { #[cfg(all())] f0: (usize, Box<i32>), f1: std::collections::BTreeMap<String, std::marker::PhantomData<http::Method>> },
-}
-
-impl Default for E53 {
-    fn default() -> Self {
-        E53::V1 { f0: Default::default(), f1: Default::default() }
-    }
+    V0 { f0: u16 },
+    #[default] V1,
 }
 
 pub fn fill_e53() -> E53 {
-    E53::V1 { f0: (12usize, Box::new(-5i32),), f1: { let mut m: std::collections::BTreeMap<String, std::marker::PhantomData<http::Method>> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), std::marker::PhantomData); m } }
+    E53::V0 { f0: 300u16 }
 }
 
 pub fn retained_e53(v: &E53) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E53::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
-        E53::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28065,37 +28097,39 @@ pub fn check_e53() {
     assert_eq!(v.retained_bytes(), retained_e53(&v), "E53: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E53::default(), "E53: reset");
+    assert_eq!(v, <E53>::default(), "E53: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E53: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e53(&v), "E53: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E53::default(), "E53: second reset");
+    assert_eq!(v, <E53>::default(), "E53: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E54 {
-    V0(Vec<String>, Option<std::marker::PhantomData<String>>, std::marker::PhantomData<std::cell::RefCell<arrayvec::ArrayVec<u8, 4>>>),
-    V1 { #[cfg(all())] f0: usize, f1: Option<std::time::Duration> },
-    V2(#[poolable(default)] std::collections::BTreeMap<u64, Box<std::cell::Cell<u32>>>, [Vec<i64>; 2]),
+    V0(u16, std::collections::HashMap<String, usize>, Vec<std::cell::RefCell<std::cell::Cell<u32>>>, Option<[String; 2]>),
+    V1 { f0: () },
+    V2 { f0: S60, #[poolable(retained_bytes = rb_huge)] f1: (std::collections::HashSet<u64>, S456, std::marker::PhantomData<S663>), #[poolable(retained_bytes = rb_huge)] f2: std::collections::BTreeMap<u32, [u8; 2]>, #[poolable(default)] f3: Option<Box<i64>> },
+    V3(std::collections::LinkedList<u64>),
 }
 
 impl Default for E54 {
     fn default() -> Self {
-        E54::V1 { f0: Default::default(), f1: Default::default() }
+        E54::V1 { f0: Default::default() }
     }
 }
 
 pub fn fill_e54() -> E54 {
-    E54::V1 { f0: 12usize, f1: Some(std::time::Duration::from_millis(1500)) }
+    E54::V0(300u16, { let mut m: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(23); m.insert(String::from("k0"), 12usize); m }, { let v: Vec<std::cell::RefCell<std::cell::Cell<u32>>> = Vec::with_capacity(38); v }, None)
 }
 
 pub fn retained_e54(v: &E54) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E54::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E54::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E54::V2(_, b1) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
+        E54::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E54::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E54::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(rb_huge(b2)),
+        E54::V3(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -28105,33 +28139,33 @@ pub fn check_e54() {
     assert_eq!(v.retained_bytes(), retained_e54(&v), "E54: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E54::default(), "E54: reset");
+    assert_eq!(v, <E54>::default(), "E54: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E54: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e54(&v), "E54: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E54::default(), "E54: second reset");
+    assert_eq!(v, <E54>::default(), "E54: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E55 {
-    V0(std::collections::HashMap<String, std::collections::LinkedList<String>>, [(String, std::cell::Cell<u32>, i64); 3], [Vec<u8>; 1], std::cell::RefCell<u32>),
+pub enum E55<T0, T1> {
+    V0(u64, std::collections::BTreeMap<u32, Vec<String>>, std::collections::HashMap<u32, std::collections::BTreeSet<u32>>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E55 {
+impl<T0: Default, T1: Default> Default for E55<T0, T1> {
     fn default() -> Self {
-        E55::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E55::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e55() -> E55 {
-    E55::V0({ let mut m: std::collections::HashMap<String, std::collections::LinkedList<String>> = std::collections::HashMap::with_capacity(8); m.insert(String::from("k0"), { let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s }); m.insert(String::from("k1"), { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }); m }, [({ let mut s = String::with_capacity(32); s.push_str(""); s }, std::cell::Cell::new(510u32), -(1i64 << 40),), ({ let mut s = String::with_capacity(48); s.push_str("hello"); s }, std::cell::Cell::new(621u32), -(1i64 << 40),), ({ let mut s = String::with_capacity(63); s.push_str("a"); s }, std::cell::Cell::new(581u32), -(1i64 << 40),)], [{ let mut v: Vec<u8> = Vec::with_capacity(58); v.extend([7u8]); v }], std::cell::RefCell::new(70_000u32))
+pub fn fill_e55() -> E55<Vec<u8>, u32> {
+    E55::V0(1u64 << 40, { let mut m: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut v: Vec<String> = Vec::with_capacity(14); v.extend([{ let mut s = String::with_capacity(56); s.push_str("a longer string of text"); s }]); v }); m.insert(1u32, { let mut v: Vec<String> = Vec::with_capacity(23); v.extend([{ let mut s = String::with_capacity(44); s.push_str("hello"); s }, { let mut s = String::with_capacity(62); s.push_str("a longer string of text"); s }]); v }); m }, { let mut m: std::collections::HashMap<u32, std::collections::BTreeSet<u32>> = std::collections::HashMap::with_capacity(9); m.insert(0u32, { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }); m }, std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn retained_e55(v: &E55) -> usize {
+pub fn retained_e55(v: &E55<Vec<u8>, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E55::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E55::V0(b0, b1, b2, b3, b4) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -28139,37 +28173,35 @@ pub fn retained_e55(v: &E55) -> usize {
 pub fn check_e55() {
     let mut v = fill_e55();
     assert_eq!(v.retained_bytes(), retained_e55(&v), "E55: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E55::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E55::V0(_, _, x, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E55::default(), "E55: reset");
-    let kept_after: [usize; 1] = [match &v { E55::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E55<Vec<u8>, u32>>::default(), "E55: reset");
+    let kept_after: [usize; 1] = [match &v { E55::V0(_, _, x, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E55: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e55(&v), "E55: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E55::default(), "E55: second reset");
+    assert_eq!(v, <E55<Vec<u8>, u32>>::default(), "E55: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E56 {
-    V0 { f0: u64, f1: std::collections::HashSet<String>, f2: Box<std::marker::PhantomData<std::cell::Cell<u32>>>, f3: Vec<Vec<usize>> },
-    V1(std::marker::PhantomData<()>),
+    V0(std::collections::LinkedList<u64>, std::cell::Cell<u32>, std::cell::RefCell<String>, i64),
 }
 
 impl Default for E56 {
     fn default() -> Self {
-        E56::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E56::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e56() -> E56 {
-    E56::V0 { f0: 1u64 << 40, f1: { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(28); s.insert(String::from("k0")); s.insert(String::from("k1")); s }, f2: Box::new(std::marker::PhantomData), f3: { let v: Vec<Vec<usize>> = Vec::with_capacity(23); v } }
+    E56::V0({ let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s }, std::cell::Cell::new(187u32), std::cell::RefCell::new({ let mut s = String::with_capacity(47); s.push_str("a"); s }), -(1i64 << 40))
 }
 
 pub fn retained_e56(v: &E56) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E56::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E56::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E56::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -28177,29 +28209,27 @@ pub fn retained_e56(v: &E56) -> usize {
 pub fn check_e56() {
     let mut v = fill_e56();
     assert_eq!(v.retained_bytes(), retained_e56(&v), "E56: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E56::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E56::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E56::default(), "E56: reset");
-    let kept_after: [usize; 2] = [match &v { E56::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E56::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E56>::default(), "E56: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E56: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e56(&v), "E56: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E56::default(), "E56: second reset");
+    assert_eq!(v, <E56>::default(), "E56: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E57 {
+pub enum E57<T0> {
     #[default] V0,
-    V1(String),
-    V2(Vec<arrayvec::ArrayString<16>>),
-    V3(Vec<String>, char),
+    V1 { f0: std::marker::PhantomData<T0> },
 }
 
-pub fn fill_e57() -> E57 {
-    E57::V3({ let v: Vec<String> = Vec::with_capacity(46); v }, 'q')
+pub fn fill_e57() -> E57<u32> {
+    E57::V1 { f0: std::marker::PhantomData }
 }
 
-pub fn retained_e57(v: &E57) -> usize {
+pub fn retained_e57(v: &E57<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -28211,28 +28241,35 @@ pub fn check_e57() {
     assert_eq!(v.retained_bytes(), retained_e57(&v), "E57: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E57::default(), "E57: reset");
+    assert_eq!(v, <E57<u32>>::default(), "E57: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E57: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e57(&v), "E57: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E57::default(), "E57: second reset");
+    assert_eq!(v, <E57<u32>>::default(), "E57: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E58 {
-    V0 { f0: std::marker::PhantomData<std::cell::RefCell<String>> },
-    #[default] V1,
-    V2 { f0: String, f1: S240 },
+    V0(std::collections::BTreeSet<u64>, std::collections::BTreeMap<u64, bool>, #[cfg(all())] #[poolable(reset_with = reset_default)] Box<String>, String),
+    V1 { f0: std::collections::HashMap<u32, std::collections::LinkedList<u32>> },
+}
+
+impl Default for E58 {
+    fn default() -> Self {
+        E58::V0(Default::default(), Default::default(), Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e58() -> E58 {
-    E58::V1
+    E58::V1 { f0: { let m: std::collections::HashMap<u32, std::collections::LinkedList<u32>> = std::collections::HashMap::with_capacity(13); m } }
 }
 
 pub fn retained_e58(v: &E58) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E58::V0(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E58::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -28242,33 +28279,34 @@ pub fn check_e58() {
     assert_eq!(v.retained_bytes(), retained_e58(&v), "E58: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E58::default(), "E58: reset");
+    assert_eq!(v, <E58>::default(), "E58: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E58: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e58(&v), "E58: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E58::default(), "E58: second reset");
+    assert_eq!(v, <E58>::default(), "E58: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E59 {
-    V0 { f0: std::collections::HashMap<u32, std::marker::PhantomData<String>>, f1: Vec<std::collections::LinkedList<u64>>, f2: i32, #[cfg(all())] f3: std::marker::PhantomData<Box<u64>> },
+    V0 { f0: std::marker::PhantomData<()>, f1: Box<Option<std::cell::Cell<u32>>>, #[poolable(default)] f2: i64 },
+    V1 { #[poolable(default)] f0: std::collections::BTreeMap<u64, std::cell::Cell<u32>> },
 }
 
 impl Default for E59 {
     fn default() -> Self {
-        E59::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E59::V1 { f0: Default::default() }
     }
 }
 
 pub fn fill_e59() -> E59 {
-    E59::V0 { f0: { let mut m: std::collections::HashMap<u32, std::marker::PhantomData<String>> = std::collections::HashMap::with_capacity(19); m.insert(0u32, std::marker::PhantomData); m }, f1: { let mut v: Vec<std::collections::LinkedList<u64>> = Vec::with_capacity(8); v.extend([{ let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s }]); v }, f2: -5i32, f3: std::marker::PhantomData }
+    E59::V0 { f0: std::marker::PhantomData, f1: Box::new(Some(std::cell::Cell::new(48u32))), f2: -(1i64 << 40) }
 }
 
 pub fn retained_e59(v: &E59) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E59::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E59::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28276,27 +28314,28 @@ pub fn retained_e59(v: &E59) -> usize {
 pub fn check_e59() {
     let mut v = fill_e59();
     assert_eq!(v.retained_bytes(), retained_e59(&v), "E59: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E59::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E59::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E59::default(), "E59: reset");
-    let kept_after: [usize; 2] = [match &v { E59::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E59::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E59>::default(), "E59: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E59: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e59(&v), "E59: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E59::default(), "E59: second reset");
+    assert_eq!(v, <E59>::default(), "E59: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E60 {
-    #[default] V0,
-    V1,
+pub enum E60<T0, T1> {
+    V0 { f0: std::marker::PhantomData<T0>, f1: std::marker::PhantomData<T1> },
+    V1((std::collections::BTreeSet<u32>, [String; 1]), std::collections::LinkedList<u32>),
+    #[default] V2,
 }
 
-pub fn fill_e60() -> E60 {
-    E60::V0
+pub fn fill_e60() -> E60<Vec<u8>, u32> {
+    E60::V0 { f0: std::marker::PhantomData, f1: std::marker::PhantomData }
 }
 
-pub fn retained_e60(v: &E60) -> usize {
+pub fn retained_e60(v: &E60<Vec<u8>, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -28308,27 +28347,33 @@ pub fn check_e60() {
     assert_eq!(v.retained_bytes(), retained_e60(&v), "E60: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E60::default(), "E60: reset");
+    assert_eq!(v, <E60<Vec<u8>, u32>>::default(), "E60: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E60: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e60(&v), "E60: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E60::default(), "E60: second reset");
+    assert_eq!(v, <E60<Vec<u8>, u32>>::default(), "E60: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E61 {
-    V0 { f0: S56 },
-    #[default] V1,
+    V0 { f0: std::collections::VecDeque<(String, char, std::cell::Cell<u32>)>, f1: std::collections::LinkedList<u64> },
+}
+
+impl Default for E61 {
+    fn default() -> Self {
+        E61::V0 { f0: Default::default(), f1: Default::default() }
+    }
 }
 
 pub fn fill_e61() -> E61 {
-    E61::V0 { f0: fill_s56() }
+    E61::V0 { f0: { let mut v: std::collections::VecDeque<(String, char, std::cell::Cell<u32>)> = std::collections::VecDeque::with_capacity(7); v.extend([({ let mut s = String::with_capacity(41); s.push_str("a longer string of text"); s }, 'q', std::cell::Cell::new(891u32),)]); v }, f1: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s } }
 }
 
 pub fn retained_e61(v: &E61) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E61::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28336,35 +28381,35 @@ pub fn retained_e61(v: &E61) -> usize {
 pub fn check_e61() {
     let mut v = fill_e61();
     assert_eq!(v.retained_bytes(), retained_e61(&v), "E61: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E61::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E61::default(), "E61: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E61>::default(), "E61: reset");
+    let kept_after: [usize; 1] = [match &v { E61::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E61: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e61(&v), "E61: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E61::default(), "E61: second reset");
+    assert_eq!(v, <E61>::default(), "E61: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E62 {
-    V0(std::collections::LinkedList<u32>),
+    V0(std::cell::RefCell<u8>, #[poolable(retained_bytes = rb_huge)] u8),
 }
 
 impl Default for E62 {
     fn default() -> Self {
-        E62::V0(Default::default())
+        E62::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e62() -> E62 {
-    E62::V0({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s })
+    E62::V0(std::cell::RefCell::new(7u8), 7u8)
 }
 
 pub fn retained_e62(v: &E62) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E62::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E62::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
         _ => 0,
     }
 }
@@ -28374,39 +28419,34 @@ pub fn check_e62() {
     assert_eq!(v.retained_bytes(), retained_e62(&v), "E62: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E62::default(), "E62: reset");
+    assert_eq!(v, <E62>::default(), "E62: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E62: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e62(&v), "E62: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E62::default(), "E62: second reset");
+    assert_eq!(v, <E62>::default(), "E62: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E63 {
-    V0 { f0: std::collections::HashMap<u64, std::collections::LinkedList<u32>> },
-    V1 { f0: std::collections::LinkedList<String>, #[cfg(all())] f1: std::cell::RefCell<std::collections::LinkedList<u64>>, f2: Option<Option<()>> },
-    V2 { f0: (std::collections::BTreeMap<u64, String>, std::collections::VecDeque<String>, Vec<String>) },
-    V3 { f0: Option<std::collections::VecDeque<char>> },
+    V0 { #[cfg(all())] #[poolable(reset_with = reset_default)] f0: [Box<bool>; 3], #[poolable(default)] f1: usize },
+    V1(Vec<smallvec::SmallVec<[u8; 4]>>, #[poolable(reset_with = reset_default)] std::marker::PhantomData<i32>),
 }
 
 impl Default for E63 {
     fn default() -> Self {
-        E63::V0 { f0: Default::default() }
+        E63::V1(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e63() -> E63 {
-    E63::V0 { f0: { let mut m: std::collections::HashMap<u64, std::collections::LinkedList<u32>> = std::collections::HashMap::with_capacity(4); m.insert(7u64, { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s }); m.insert(1007u64, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }); m } }
+    E63::V0 { f0: [Box::new(true), Box::new(true), Box::new(true)], f1: 12usize }
 }
 
 pub fn retained_e63(v: &E63) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E63::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E63::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E63::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E63::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E63::V1(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -28414,35 +28454,35 @@ pub fn retained_e63(v: &E63) -> usize {
 pub fn check_e63() {
     let mut v = fill_e63();
     assert_eq!(v.retained_bytes(), retained_e63(&v), "E63: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E63::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E63::default(), "E63: reset");
-    let kept_after: [usize; 1] = [match &v { E63::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E63>::default(), "E63: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E63: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e63(&v), "E63: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E63::default(), "E63: second reset");
+    assert_eq!(v, <E63>::default(), "E63: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E64 {
-    V0(Box<Option<usize>>, u8),
+    V0(std::time::Duration, std::cell::RefCell<Vec<indexmap::IndexMap<String, u32>>>, #[poolable(reset_with = reset_default)] std::collections::HashMap<u32, Vec<f64>>),
 }
 
 impl Default for E64 {
     fn default() -> Self {
-        E64::V0(Default::default(), Default::default())
+        E64::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e64() -> E64 {
-    E64::V0(Box::new(Some(12usize)), 7u8)
+    E64::V0(std::time::Duration::from_millis(1500), std::cell::RefCell::new({ let mut v: Vec<indexmap::IndexMap<String, u32>> = Vec::with_capacity(49); v.extend([{ let mut m = indexmap::IndexMap::with_capacity(8); m.insert(String::from("a"), 1); m }, { let mut m = indexmap::IndexMap::with_capacity(8); m.insert(String::from("a"), 1); m }]); v }), { let mut m: std::collections::HashMap<u32, Vec<f64>> = std::collections::HashMap::with_capacity(10); m.insert(0u32, { let v: Vec<f64> = Vec::with_capacity(58); v }); m })
 }
 
 pub fn retained_e64(v: &E64) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E64::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E64::V0(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28452,33 +28492,28 @@ pub fn check_e64() {
     assert_eq!(v.retained_bytes(), retained_e64(&v), "E64: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E64::default(), "E64: reset");
+    assert_eq!(v, <E64>::default(), "E64: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E64: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e64(&v), "E64: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E64::default(), "E64: second reset");
+    assert_eq!(v, <E64>::default(), "E64: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E65 {
-    V0 { f0: Vec<String>, #[poolable(default)] f1: std::collections::HashMap<String, std::cell::Cell<u32>>, f2: std::cell::Cell<u32>, f3: std::collections::VecDeque<std::cell::RefCell<String>> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E65<T0, T1> {
+    V0(std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V1 { f0: String, f1: String, f2: u32 },
+    #[default] V2,
 }
 
-impl Default for E65 {
-    fn default() -> Self {
-        E65::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+pub fn fill_e65() -> E65<Vec<u8>, String> {
+    E65::V0(std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn fill_e65() -> E65 {
-    E65::V0 { f0: { let mut v: Vec<String> = Vec::with_capacity(27); v.extend([{ let mut s = String::with_capacity(58); s.push_str("a"); s }]); v }, f1: { let m: std::collections::HashMap<String, std::cell::Cell<u32>> = std::collections::HashMap::with_capacity(17); m }, f2: std::cell::Cell::new(83u32), f3: { let v: std::collections::VecDeque<std::cell::RefCell<String>> = std::collections::VecDeque::with_capacity(17); v } }
-}
-
-pub fn retained_e65(v: &E65) -> usize {
+pub fn retained_e65(v: &E65<Vec<u8>, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E65::V0 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -28486,41 +28521,39 @@ pub fn retained_e65(v: &E65) -> usize {
 pub fn check_e65() {
     let mut v = fill_e65();
     assert_eq!(v.retained_bytes(), retained_e65(&v), "E65: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E65::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E65::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E65::default(), "E65: reset");
-    let kept_after: [usize; 2] = [match &v { E65::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E65::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E65<Vec<u8>, String>>::default(), "E65: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E65: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e65(&v), "E65: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E65::default(), "E65: second reset");
+    assert_eq!(v, <E65<Vec<u8>, String>>::default(), "E65: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E66 {
-    V0(Vec<std::marker::PhantomData<String>>, #[poolable(reset_with = reset_default)] std::collections::HashSet<String>),
-    V1(std::collections::BTreeMap<u64, std::marker::PhantomData<char>>),
-    V2(#[poolable(default)] std::marker::PhantomData<std::collections::HashSet<u64>>, std::collections::BTreeSet<u32>, #[poolable(retained_bytes = rb_seven)] (String, std::collections::VecDeque<std::time::Duration>, std::collections::BTreeMap<u64, S82>)),
-    V3(#[cfg(all())] std::collections::HashMap<u32, std::collections::BTreeSet<u32>>, #[poolable(reset_with = reset_default)] String, String),
+    V0(std::cell::Cell<u32>, Option<std::collections::BTreeSet<String>>, u64, std::collections::HashSet<u64>),
+    V1 { #[cfg(all())] #[poolable(default)] f0: std::marker::PhantomData<std::collections::VecDeque<String>>, f1: std::collections::HashMap<u64, (String,)>, f2: String, f3: [std::collections::LinkedList<u32>; 3] },
+    V2 { f0: i64, f1: chrono::TimeDelta, f2: String },
 }
 
 impl Default for E66 {
     fn default() -> Self {
-        E66::V2(Default::default(), Default::default(), Default::default())
+        E66::V2 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e66() -> E66 {
-    E66::V1({ let m: std::collections::BTreeMap<u64, std::marker::PhantomData<char>> = std::collections::BTreeMap::new(); m })
+    E66::V1 { f0: std::marker::PhantomData, f1: { let mut m: std::collections::HashMap<u64, (String,)> = std::collections::HashMap::with_capacity(16); m.insert(7u64, ({ let mut s = String::with_capacity(37); s.push_str("a longer string of text"); s },)); m.insert(1007u64, ({ let mut s = String::with_capacity(16); s.push_str("a longer string of text"); s },)); m }, f2: { let mut s = String::with_capacity(16); s.push_str("a longer string of text"); s }, f3: [{ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }] }
 }
 
 pub fn retained_e66(v: &E66) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E66::V0(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E66::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E66::V2(_, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)),
-        E66::V3(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E66::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E66::V1 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E66::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -28530,33 +28563,35 @@ pub fn check_e66() {
     assert_eq!(v.retained_bytes(), retained_e66(&v), "E66: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E66::default(), "E66: reset");
+    assert_eq!(v, <E66>::default(), "E66: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E66: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e66(&v), "E66: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E66::default(), "E66: second reset");
+    assert_eq!(v, <E66>::default(), "E66: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E67 {
-    V0(#[poolable(default)] char, String, #[cfg(all())] S292, std::collections::LinkedList<u32>),
+pub enum E67<T0> {
+    V0(std::collections::HashSet<u64>, std::collections::HashMap<u64, String>, std::collections::VecDeque<u32>, std::marker::PhantomData<T0>),
+    V1 { f0: (std::collections::HashMap<u32, bool>, Box<f64>, std::marker::PhantomData<S374>), #[cfg(all())] #[poolable(retained_bytes = rb_seven)] f1: std::collections::HashMap<u64, std::collections::BTreeMap<u64, http::HeaderMap>> },
 }
 
-impl Default for E67 {
+impl<T0: Default> Default for E67<T0> {
     fn default() -> Self {
         E67::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e67() -> E67 {
-    E67::V0('q', { let mut s = String::with_capacity(42); s.push_str("a"); s }, fill_s292(), { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s })
+pub fn fill_e67() -> E67<Vec<u8>> {
+    E67::V1 { f0: ({ let mut m: std::collections::HashMap<u32, bool> = std::collections::HashMap::with_capacity(24); m.insert(0u32, true); m }, Box::new(2.5f64), std::marker::PhantomData,), f1: { let mut m: std::collections::HashMap<u64, std::collections::BTreeMap<u64, http::HeaderMap>> = std::collections::HashMap::with_capacity(21); m.insert(7u64, { let m: std::collections::BTreeMap<u64, http::HeaderMap> = std::collections::BTreeMap::new(); m }); m } }
 }
 
-pub fn retained_e67(v: &E67) -> usize {
+pub fn retained_e67(v: &E67<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E67::V0(_, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E67::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E67::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
         _ => 0,
     }
 }
@@ -28564,37 +28599,35 @@ pub fn retained_e67(v: &E67) -> usize {
 pub fn check_e67() {
     let mut v = fill_e67();
     assert_eq!(v.retained_bytes(), retained_e67(&v), "E67: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E67::V0(_, x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E67::default(), "E67: reset");
-    let kept_after: [usize; 1] = [match &v { E67::V0(_, x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E67<Vec<u8>>>::default(), "E67: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E67: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e67(&v), "E67: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E67::default(), "E67: second reset");
+    assert_eq!(v, <E67<Vec<u8>>>::default(), "E67: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E68 {
-    V0(Box<u16>),
-    V1(Vec<std::marker::PhantomData<String>>, #[cfg(all())] (std::collections::LinkedList<u64>,)),
+    V0 { f0: String, f1: std::collections::LinkedList<u32>, f2: S225 },
 }
 
 impl Default for E68 {
     fn default() -> Self {
-        E68::V1(Default::default(), Default::default())
+        E68::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e68() -> E68 {
-    E68::V1({ let mut v: Vec<std::marker::PhantomData<String>> = Vec::with_capacity(42); v.extend([std::marker::PhantomData, std::marker::PhantomData]); v }, ({ let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s.push_back(1007u64); s },))
+    E68::V0 { f0: { let mut s = String::with_capacity(35); s.push_str("a longer string of text"); s }, f1: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, f2: fill_s225() }
 }
 
 pub fn retained_e68(v: &E68) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E68::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E68::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E68::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -28602,30 +28635,35 @@ pub fn retained_e68(v: &E68) -> usize {
 pub fn check_e68() {
     let mut v = fill_e68();
     assert_eq!(v.retained_bytes(), retained_e68(&v), "E68: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E68::V1(x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E68::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E68::default(), "E68: reset");
-    let kept_after: [usize; 1] = [match &v { E68::V1(x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E68>::default(), "E68: reset");
+    let kept_after: [usize; 1] = [match &v { E68::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E68: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e68(&v), "E68: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E68::default(), "E68: second reset");
+    assert_eq!(v, <E68>::default(), "E68: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E69 {
-    V0,
-    #[default] V1,
-    V2 { f0: uuid::Uuid, f1: std::collections::VecDeque<String> },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E69<T0, T1> {
+    V0 { f0: std::collections::LinkedList<u32>, f1: T1, #[cfg(all())] f2: char, f3: std::marker::PhantomData<T0> },
 }
 
-pub fn fill_e69() -> E69 {
-    E69::V0
+impl<T0: Default, T1: Default> Default for E69<T0, T1> {
+    fn default() -> Self {
+        E69::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
-pub fn retained_e69(v: &E69) -> usize {
+pub fn fill_e69() -> E69<String, u32> {
+    E69::V0 { f0: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, f1: 404u32, f2: 'q', f3: std::marker::PhantomData }
+}
+
+pub fn retained_e69(v: &E69<String, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E69::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -28635,28 +28673,35 @@ pub fn check_e69() {
     assert_eq!(v.retained_bytes(), retained_e69(&v), "E69: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E69::default(), "E69: reset");
+    assert_eq!(v, <E69<String, u32>>::default(), "E69: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E69: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e69(&v), "E69: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E69::default(), "E69: second reset");
+    assert_eq!(v, <E69<String, u32>>::default(), "E69: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E70 {
-    #[default] V0,
-    V1,
-    V2 { f0: Box<std::collections::LinkedList<u64>>, f1: u16, f2: std::collections::HashMap<u32, std::collections::HashMap<u64, String>> },
+    V0 { f0: (std::cell::RefCell<std::cell::Cell<u32>>, std::time::Duration, String), f1: [bool; 3], f2: std::collections::BTreeMap<u64, char>, #[poolable(default)] f3: std::collections::LinkedList<String> },
+    V1([Vec<arrayvec::ArrayVec<u8, 4>>; 2]),
+}
+
+impl Default for E70 {
+    fn default() -> Self {
+        E70::V1(Default::default())
+    }
 }
 
 pub fn fill_e70() -> E70 {
-    E70::V0
+    E70::V0 { f0: (std::cell::RefCell::new(std::cell::Cell::new(683u32)), std::time::Duration::from_millis(1500), { let mut s = String::with_capacity(30); s.push_str(""); s },), f1: [true, true, true], f2: { let mut m: std::collections::BTreeMap<u64, char> = std::collections::BTreeMap::new(); m.insert(7u64, 'q'); m.insert(1007u64, 'q'); m }, f3: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s } }
 }
 
 pub fn retained_e70(v: &E70) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E70::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E70::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -28666,33 +28711,33 @@ pub fn check_e70() {
     assert_eq!(v.retained_bytes(), retained_e70(&v), "E70: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E70::default(), "E70: reset");
+    assert_eq!(v, <E70>::default(), "E70: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E70: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e70(&v), "E70: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E70::default(), "E70: second reset");
+    assert_eq!(v, <E70>::default(), "E70: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E71 {
-    V0 { f0: char, f1: Vec<std::marker::PhantomData<String>>, #[poolable(reset_with = reset_default)] f2: Option<Vec<f64>>, f3: std::collections::HashMap<u32, (chrono::NaiveDate, S68, S456)> },
+pub enum E71<T0> {
+    V0(#[poolable(retained_bytes = rb_huge)] std::marker::PhantomData<String>, std::collections::LinkedList<String>, std::marker::PhantomData<T0>),
 }
 
-impl Default for E71 {
+impl<T0: Default> Default for E71<T0> {
     fn default() -> Self {
-        E71::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E71::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e71() -> E71 {
-    E71::V0 { f0: 'q', f1: { let mut v: Vec<std::marker::PhantomData<String>> = Vec::with_capacity(56); v.extend([std::marker::PhantomData]); v }, f2: Some({ let mut v: Vec<f64> = Vec::with_capacity(24); v.extend([2.5f64, 2.5f64]); v }), f3: { let mut m: std::collections::HashMap<u32, (chrono::NaiveDate, S68, S456)> = std::collections::HashMap::with_capacity(6); m.insert(0u32, (chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default(), fill_s68(), fill_s456(),)); m } }
+pub fn fill_e71() -> E71<String> {
+    E71::V0(std::marker::PhantomData, { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s }, std::marker::PhantomData)
 }
 
-pub fn retained_e71(v: &E71) -> usize {
+pub fn retained_e71(v: &E71<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E71::V0 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E71::V0(b0, b1, b2) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -28700,37 +28745,31 @@ pub fn retained_e71(v: &E71) -> usize {
 pub fn check_e71() {
     let mut v = fill_e71();
     assert_eq!(v.retained_bytes(), retained_e71(&v), "E71: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E71::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E71::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E71::default(), "E71: reset");
-    let kept_after: [usize; 2] = [match &v { E71::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E71::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E71<String>>::default(), "E71: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E71: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e71(&v), "E71: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E71::default(), "E71: second reset");
+    assert_eq!(v, <E71<String>>::default(), "E71: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E72 {
-    V0(#[poolable(max_capacity = 16)] Vec<S607>),
-    V1 { f0: std::collections::BTreeSet<u32>, f1: S119 },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E72<T0> {
+    V0 { f0: std::collections::BTreeSet<String>, f1: std::collections::HashSet<String>, f2: arrayvec::ArrayVec<u8, 4> },
+    V1(std::collections::BTreeMap<String, std::cell::RefCell<indexmap::IndexMap<String, u32>>>, Box<std::collections::BTreeMap<u64, std::cell::Cell<u32>>>, std::collections::VecDeque<(char, std::time::Duration, usize)>),
+    #[default] V2,
+    V3(std::collections::VecDeque<u32>, (std::marker::PhantomData<String>, std::collections::HashMap<String, uuid::Uuid>), std::marker::PhantomData<T0>),
 }
 
-impl Default for E72 {
-    fn default() -> Self {
-        E72::V0(Default::default())
-    }
+pub fn fill_e72() -> E72<Vec<u8>> {
+    E72::V0 { f0: { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s.insert(String::from("k1")); s }, f1: { let s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(31); s }, f2: { let mut a = arrayvec::ArrayVec::new(); a.push(1u8); a.push(2); a } }
 }
 
-pub fn fill_e72() -> E72 {
-    E72::V1 { f0: { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }, f1: fill_s119() }
-}
-
-pub fn retained_e72(v: &E72) -> usize {
+pub fn retained_e72(v: &E72<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E72::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E72::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28740,27 +28779,33 @@ pub fn check_e72() {
     assert_eq!(v.retained_bytes(), retained_e72(&v), "E72: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E72::default(), "E72: reset");
+    assert_eq!(v, <E72<Vec<u8>>>::default(), "E72: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E72: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e72(&v), "E72: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E72::default(), "E72: second reset");
+    assert_eq!(v, <E72<Vec<u8>>>::default(), "E72: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E73 {
-    #[default] V0,
-    V1((std::marker::PhantomData<u64>,), std::collections::BTreeMap<u32, Vec<String>>),
+    V0(Box<Option<i64>>),
+}
+
+impl Default for E73 {
+    fn default() -> Self {
+        E73::V0(Default::default())
+    }
 }
 
 pub fn fill_e73() -> E73 {
-    E73::V1((std::marker::PhantomData,), { let m: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new(); m })
+    E73::V0(Box::new(Some(-(1i64 << 40))))
 }
 
 pub fn retained_e73(v: &E73) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E73::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -28770,41 +28815,37 @@ pub fn check_e73() {
     assert_eq!(v.retained_bytes(), retained_e73(&v), "E73: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E73::default(), "E73: reset");
+    assert_eq!(v, <E73>::default(), "E73: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E73: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e73(&v), "E73: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E73::default(), "E73: second reset");
+    assert_eq!(v, <E73>::default(), "E73: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E74 {
-    V0(std::collections::BTreeSet<u64>, std::collections::LinkedList<u32>),
-    V1(#[poolable(max_capacity = 16)] Vec<std::collections::VecDeque<i32>>, std::marker::PhantomData<u64>, std::collections::BTreeSet<u64>),
-    V2(i64, #[cfg(all())] std::collections::BTreeMap<String, f64>, std::collections::BTreeSet<String>, Option<std::collections::BTreeSet<String>>),
-    V3 { f0: Vec<std::collections::BTreeMap<u64, String>>, f1: std::collections::VecDeque<Box<String>>, f2: String, #[poolable(default)] f3: std::marker::PhantomData<u64> },
-    V4(std::collections::BTreeSet<String>, std::collections::LinkedList<String>),
+    V0(Vec<std::collections::HashMap<String, bool>>, u8),
+    V1(#[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] Vec<(f64, std::cell::Cell<u32>)>),
+    V2 { #[poolable(retained_bytes = rb_seven)] f0: (String, String, std::collections::BTreeSet<u64>) },
 }
 
 impl Default for E74 {
     fn default() -> Self {
-        E74::V1(Default::default(), Default::default(), Default::default())
+        E74::V1(Default::default())
     }
 }
 
 pub fn fill_e74() -> E74 {
-    E74::V3 { f0: { let mut v: Vec<std::collections::BTreeMap<u64, String>> = Vec::with_capacity(48); v.extend([{ let mut m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m.insert(7u64, { let mut s = String::with_capacity(55); s.push_str("hello"); s }); m.insert(1007u64, { let mut s = String::with_capacity(48); s.push_str(""); s }); m }]); v }, f1: { let v: std::collections::VecDeque<Box<String>> = std::collections::VecDeque::with_capacity(14); v }, f2: { let mut s = String::with_capacity(35); s.push_str("a"); s }, f3: std::marker::PhantomData }
+    E74::V0({ let mut v: Vec<std::collections::HashMap<String, bool>> = Vec::with_capacity(23); v.extend([{ let mut m: std::collections::HashMap<String, bool> = std::collections::HashMap::with_capacity(7); m.insert(String::from("k0"), true); m.insert(String::from("k1"), true); m }, { let mut m: std::collections::HashMap<String, bool> = std::collections::HashMap::with_capacity(12); m.insert(String::from("k0"), true); m }]); v }, 7u8)
 }
 
 pub fn retained_e74(v: &E74) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         E74::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E74::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E74::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E74::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E74::V4(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E74::V1(b0) => 0usize.saturating_add(rb_huge(b0)),
+        E74::V2 { f0: b0, .. } => 0usize.saturating_add(rb_seven(b0)),
         _ => 0,
     }
 }
@@ -28814,39 +28855,37 @@ pub fn check_e74() {
     assert_eq!(v.retained_bytes(), retained_e74(&v), "E74: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E74::default(), "E74: reset");
+    assert_eq!(v, <E74>::default(), "E74: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E74: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e74(&v), "E74: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E74::default(), "E74: second reset");
+    assert_eq!(v, <E74>::default(), "E74: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E75 {
-    V0(std::cell::Cell<u32>, std::cell::RefCell<std::collections::VecDeque<String>>, String, #[poolable(reset_with = reset_default)] u16),
-    V1 { #[cfg(all())] f0: std::collections::VecDeque<(String, u16)> },
-    V2(Vec<std::collections::LinkedList<u32>>, String, std::collections::VecDeque<std::collections::VecDeque<S571>>),
-    V3 { #[cfg(all())] f0: std::collections::LinkedList<u32> },
+    V0 { f0: u8, f1: std::collections::LinkedList<String>, f2: std::collections::BTreeMap<u64, std::collections::BTreeSet<u32>>, #[poolable(reset_with = reset_default)] f3: std::collections::VecDeque<Option<chrono::NaiveDate>> },
+    V1(std::collections::HashMap<String, u16>, #[poolable(retained_bytes = rb_seven)] Option<std::cell::RefCell<std::cell::Cell<u32>>>, u8),
+    V2 { f0: (std::collections::VecDeque<()>, String), f1: [std::collections::BTreeMap<u32, String>; 2] },
 }
 
 impl Default for E75 {
     fn default() -> Self {
-        E75::V1 { f0: Default::default() }
+        E75::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e75() -> E75 {
-    E75::V0(std::cell::Cell::new(979u32), std::cell::RefCell::new({ let mut v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(9); v.extend([{ let mut s = String::with_capacity(35); s.push_str(""); s }, { let mut s = String::with_capacity(41); s.push_str("a longer string of text"); s }]); v }), { let mut s = String::with_capacity(34); s.push_str("hello"); s }, 300u16)
+    E75::V2 { f0: ({ let mut v: std::collections::VecDeque<()> = std::collections::VecDeque::with_capacity(13); v.extend([(), ()]); v }, { let mut s = String::with_capacity(36); s.push_str(""); s },), f1: [{ let m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m }, { let mut m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s = String::with_capacity(44); s.push_str("a longer string of text"); s }); m.insert(1u32, { let mut s = String::with_capacity(11); s.push_str("a"); s }); m }] }
 }
 
 pub fn retained_e75(v: &E75) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E75::V0(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E75::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E75::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E75::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E75::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E75::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E75::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -28856,33 +28895,38 @@ pub fn check_e75() {
     assert_eq!(v.retained_bytes(), retained_e75(&v), "E75: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E75::default(), "E75: reset");
+    assert_eq!(v, <E75>::default(), "E75: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E75: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e75(&v), "E75: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E75::default(), "E75: second reset");
+    assert_eq!(v, <E75>::default(), "E75: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E76 {
-    V0 { f0: Box<std::collections::VecDeque<u8>>, #[poolable(retained_bytes = rb_huge)] f1: u8 },
+    V0(Vec<Option<i64>>),
+    V1 { f0: http::HeaderMap },
+    V2(#[poolable(default)] Box<compact_str::CompactString>),
+    V3 { f0: String, #[poolable(default)] f1: u8, #[poolable(retained_bytes = rb_huge)] f2: (Box<std::cell::Cell<u32>>,), f3: (std::collections::HashMap<String, String>, String) },
 }
 
 impl Default for E76 {
     fn default() -> Self {
-        E76::V0 { f0: Default::default(), f1: Default::default() }
+        E76::V3 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e76() -> E76 {
-    E76::V0 { f0: Box::new({ let mut v: std::collections::VecDeque<u8> = std::collections::VecDeque::with_capacity(53); v.extend([7u8, 7u8]); v }), f1: 7u8 }
+    E76::V0({ let mut v: Vec<Option<i64>> = Vec::with_capacity(63); v.extend([Some(-(1i64 << 40)), Some(-(1i64 << 40))]); v })
 }
 
 pub fn retained_e76(v: &E76) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E76::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
+        E76::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E76::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E76::V3 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -28892,27 +28936,22 @@ pub fn check_e76() {
     assert_eq!(v.retained_bytes(), retained_e76(&v), "E76: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E76::default(), "E76: reset");
+    assert_eq!(v, <E76>::default(), "E76: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E76: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e76(&v), "E76: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E76::default(), "E76: second reset");
+    assert_eq!(v, <E76>::default(), "E76: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E77 {
-    V0 { #[cfg(all())] #[poolable(reset_with = reset_default)] f0: [Box<bool>; 3], #[poolable(default)] f1: usize },
-}
-
-impl Default for E77 {
-    fn default() -> Self {
-        E77::V0 { f0: Default::default(), f1: Default::default() }
-    }
+    #[default] V0,
+    V1,
 }
 
 pub fn fill_e77() -> E77 {
-    E77::V0 { f0: [Box::new(true), Box::new(true), Box::new(true)], f1: 12usize }
+    E77::V1
 }
 
 pub fn retained_e77(v: &E77) -> usize {
@@ -28927,33 +28966,41 @@ pub fn check_e77() {
     assert_eq!(v.retained_bytes(), retained_e77(&v), "E77: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E77::default(), "E77: reset");
+    assert_eq!(v, <E77>::default(), "E77: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E77: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e77(&v), "E77: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E77::default(), "E77: second reset");
+    assert_eq!(v, <E77>::default(), "E77: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E78 {
-    V0 { f0: Vec<Option<std::cell::Cell<u32>>> },
+    V0 { f0: (std::cell::Cell<u32>,), #[cfg(all())] f1: String, f2: String, f3: Option<String> },
+    V1(Option<String>, std::collections::VecDeque<String>, #[poolable(retained_bytes = rb_huge)] char),
+    V2(Box<(std::cell::Cell<u32>,)>, u8),
+    V3((std::collections::BTreeMap<u64, S472>,), #[poolable(retained_bytes = rb_seven)] i64, #[poolable(retained_bytes = rb_seven)] String),
+    V4 { #[cfg(all())] f0: String, f1: Option<std::marker::PhantomData<String>>, f2: std::marker::PhantomData<std::collections::HashMap<u32, u16>>, f3: std::collections::HashMap<u64, Option<String>> },
 }
 
 impl Default for E78 {
     fn default() -> Self {
-        E78::V0 { f0: Default::default() }
+        E78::V2(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e78() -> E78 {
-    E78::V0 { f0: { let v: Vec<Option<std::cell::Cell<u32>>> = Vec::with_capacity(20); v } }
+    E78::V3(({ let mut m: std::collections::BTreeMap<u64, S472> = std::collections::BTreeMap::new(); m.insert(7u64, fill_s472()); m },), -(1i64 << 40), { let mut s = String::with_capacity(12); s.push_str(""); s })
 }
 
 pub fn retained_e78(v: &E78) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E78::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E78::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E78::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
+        E78::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E78::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(rb_seven(b2)),
+        E78::V4 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -28961,35 +29008,35 @@ pub fn retained_e78(v: &E78) -> usize {
 pub fn check_e78() {
     let mut v = fill_e78();
     assert_eq!(v.retained_bytes(), retained_e78(&v), "E78: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E78::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E78::default(), "E78: reset");
-    let kept_after: [usize; 1] = [match &v { E78::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E78>::default(), "E78: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E78: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e78(&v), "E78: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E78::default(), "E78: second reset");
+    assert_eq!(v, <E78>::default(), "E78: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E79 {
-    V0(#[cfg(all())] u32, std::cell::RefCell<[S578; 1]>, uuid::Uuid),
+    V0(std::collections::HashSet<String>, #[cfg(all())] std::collections::BTreeMap<String, u64>, f64, #[cfg(all())] S72),
 }
 
 impl Default for E79 {
     fn default() -> Self {
-        E79::V0(Default::default(), Default::default(), Default::default())
+        E79::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e79() -> E79 {
-    E79::V0(70_000u32, std::cell::RefCell::new([fill_s578()]), uuid::Uuid::from_u128(0x1234_5678))
+    E79::V0({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(8); s.insert(String::from("k0")); s.insert(String::from("k1")); s }, { let mut m: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), 1u64 << 40); m }, 2.5f64, fill_s72())
 }
 
 pub fn retained_e79(v: &E79) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E79::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E79::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -28997,41 +29044,29 @@ pub fn retained_e79(v: &E79) -> usize {
 pub fn check_e79() {
     let mut v = fill_e79();
     assert_eq!(v.retained_bytes(), retained_e79(&v), "E79: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E79::V0(x, _, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E79::default(), "E79: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E79>::default(), "E79: reset");
+    let kept_after: [usize; 1] = [match &v { E79::V0(x, _, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E79: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e79(&v), "E79: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E79::default(), "E79: second reset");
+    assert_eq!(v, <E79>::default(), "E79: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E80 {
-    V0(#[poolable(max_capacity = 8)] #[poolable(zeroize)] String),
-    V1(std::collections::VecDeque<(std::time::Duration, String, String)>, i32, (u32,)),
-    V2(Vec<std::collections::LinkedList<u64>>, #[poolable(default)] std::collections::HashMap<String, Option<S217>>),
-    V3 { f0: std::collections::BTreeSet<String>, f1: i64, #[cfg(all())] f2: String },
-}
-
-impl Default for E80 {
-    fn default() -> Self {
-        E80::V1(Default::default(), Default::default(), Default::default())
-    }
+    V0(indexmap::IndexSet<u32>, i32),
+    #[default] V1,
 }
 
 pub fn fill_e80() -> E80 {
-    E80::V1({ let v: std::collections::VecDeque<(std::time::Duration, String, String)> = std::collections::VecDeque::with_capacity(32); v }, -5i32, (70_000u32,))
+    E80::V1
 }
 
 pub fn retained_e80(v: &E80) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E80::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E80::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E80::V2(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E80::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29039,41 +29074,32 @@ pub fn retained_e80(v: &E80) -> usize {
 pub fn check_e80() {
     let mut v = fill_e80();
     assert_eq!(v.retained_bytes(), retained_e80(&v), "E80: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E80::V1(x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E80::default(), "E80: reset");
-    let kept_after: [usize; 1] = [match &v { E80::V1(x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E80>::default(), "E80: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E80: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e80(&v), "E80: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E80::default(), "E80: second reset");
+    assert_eq!(v, <E80>::default(), "E80: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E81 {
-    V0 { f0: Option<std::collections::LinkedList<String>> },
-    V1(#[cfg(all())] S428, #[poolable(retained_bytes = rb_huge)] std::cell::RefCell<std::collections::BTreeSet<u64>>, Option<Option<chrono::TimeDelta>>),
-    V2(std::collections::HashMap<String, std::collections::VecDeque<i64>>, (), #[poolable(retained_bytes = rb_seven)] f64, std::collections::HashSet<u64>),
-    V3 { f0: arrayvec::ArrayString<16>, f1: std::collections::VecDeque<u32>, f2: arrayvec::ArrayVec<u8, 4> },
-}
-
-impl Default for E81 {
-    fn default() -> Self {
-        E81::V1(Default::default(), Default::default(), Default::default())
-    }
+    V0([S729; 1]),
+    #[default] V1,
+    V2 { f0: std::collections::BTreeSet<String> },
+    V3 { f0: std::collections::BTreeMap<String, bool>, f1: std::collections::LinkedList<u64>, f2: Option<Option<http::StatusCode>> },
+    V4 { f0: u32 },
 }
 
 pub fn fill_e81() -> E81 {
-    E81::V0 { f0: Some({ let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s }) }
+    E81::V0([fill_s729()])
 }
 
 pub fn retained_e81(v: &E81) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E81::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E81::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E81::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E81::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29083,36 +29109,30 @@ pub fn check_e81() {
     assert_eq!(v.retained_bytes(), retained_e81(&v), "E81: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E81::default(), "E81: reset");
+    assert_eq!(v, <E81>::default(), "E81: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E81: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e81(&v), "E81: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E81::default(), "E81: second reset");
+    assert_eq!(v, <E81>::default(), "E81: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E82 {
-    V0 { f0: std::marker::PhantomData<std::collections::VecDeque<usize>>, f1: std::cell::Cell<u32>, #[poolable(default)] #[poolable(retained_bytes = rb_huge)] f2: f64 },
-    V1(#[poolable(default)] u32),
-    V2 { #[cfg(all())] f0: std::collections::BTreeSet<u64>, f1: std::collections::VecDeque<std::collections::BTreeMap<u32, S225>>, f2: u64, f3: i32 },
-}
-
-impl Default for E82 {
-    fn default() -> Self {
-        E82::V1(Default::default())
-    }
+    V0 { f0: bool },
+    #[default] V1,
+    V2,
+    V3 { f0: std::collections::BTreeSet<String>, f1: Vec<std::collections::BTreeSet<u32>>, f2: arrayvec::ArrayString<16> },
+    V4(std::cell::RefCell<Vec<String>>, String),
 }
 
 pub fn fill_e82() -> E82 {
-    E82::V1(70_000u32)
+    E82::V0 { f0: true }
 }
 
 pub fn retained_e82(v: &E82) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E82::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
-        E82::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -29122,41 +29142,30 @@ pub fn check_e82() {
     assert_eq!(v.retained_bytes(), retained_e82(&v), "E82: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E82::default(), "E82: reset");
+    assert_eq!(v, <E82>::default(), "E82: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E82: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e82(&v), "E82: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E82::default(), "E82: second reset");
+    assert_eq!(v, <E82>::default(), "E82: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E83 {
-    V0(#[poolable(max_capacity = 8)] #[poolable(zeroize)] String, #[cfg(all())] char),
-    V1 { f0: String, f1: String, f2: std::cell::RefCell<std::collections::BTreeMap<u64, String>>, f3: std::collections::LinkedList<u32> },
-    V2((std::collections::BTreeMap<u64, String>,), [std::collections::LinkedList<String>; 2], std::collections::HashMap<u64, Vec<arrayvec::ArrayVec<u8, 4>>>, std::collections::BTreeMap<String, http::Method>),
-    V3 { f0: std::collections::LinkedList<u64>, #[poolable(default)] f1: String, f2: std::collections::LinkedList<String>, f3: [std::marker::PhantomData<bytes::Bytes>; 3] },
-    V4 { f0: std::collections::LinkedList<u32>, f1: std::cell::Cell<u32>, f2: Box<(S459, i64, ())> },
-}
-
-impl Default for E83 {
-    fn default() -> Self {
-        E83::V3 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+    V0,
+    V1 { f0: Vec<std::collections::BTreeMap<u32, String>> },
+    #[default] V2,
+    V3(Box<usize>),
+    V4 { f0: (Vec<String>, String, std::collections::VecDeque<smallvec::SmallVec<[u8; 4]>>), f1: std::cell::RefCell<S656>, f2: u16 },
 }
 
 pub fn fill_e83() -> E83 {
-    E83::V1 { f0: { let mut s = String::with_capacity(50); s.push_str("hello"); s }, f1: { let mut s = String::with_capacity(40); s.push_str("hello"); s }, f2: std::cell::RefCell::new({ let mut m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m.insert(7u64, { let mut s = String::with_capacity(25); s.push_str(""); s }); m }), f3: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s } }
+    E83::V4 { f0: ({ let v: Vec<String> = Vec::with_capacity(18); v }, { let mut s = String::with_capacity(54); s.push_str("hello"); s }, { let v: std::collections::VecDeque<smallvec::SmallVec<[u8; 4]>> = std::collections::VecDeque::with_capacity(45); v },), f1: std::cell::RefCell::new(fill_s656()), f2: 300u16 }
 }
 
 pub fn retained_e83(v: &E83) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E83::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E83::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E83::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E83::V3 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E83::V4 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29166,28 +29175,37 @@ pub fn check_e83() {
     assert_eq!(v.retained_bytes(), retained_e83(&v), "E83: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E83::default(), "E83: reset");
+    assert_eq!(v, <E83>::default(), "E83: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E83: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e83(&v), "E83: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E83::default(), "E83: second reset");
+    assert_eq!(v, <E83>::default(), "E83: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E84 {
-    V0((std::collections::VecDeque<std::time::Duration>, u32, [u32; 3])),
-    #[default] V1,
-    V2 { f0: String, f1: std::marker::PhantomData<String> },
+    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::collections::LinkedList<String> },
+    V1 { f0: String },
+    V2 { f0: (String, Vec<i64>, std::collections::BTreeSet<u32>), f1: std::collections::HashMap<u32, std::marker::PhantomData<S172>> },
+}
+
+impl Default for E84 {
+    fn default() -> Self {
+        E84::V2 { f0: Default::default(), f1: Default::default() }
+    }
 }
 
 pub fn fill_e84() -> E84 {
-    E84::V1
+    E84::V2 { f0: ({ let mut s = String::with_capacity(23); s.push_str(""); s }, { let v: Vec<i64> = Vec::with_capacity(12); v }, { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s },), f1: { let m: std::collections::HashMap<u32, std::marker::PhantomData<S172>> = std::collections::HashMap::with_capacity(19); m } }
 }
 
 pub fn retained_e84(v: &E84) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E84::V0 { f0: b0, .. } => 0usize.saturating_add(rb_huge(b0)),
+        E84::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E84::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -29195,39 +29213,43 @@ pub fn retained_e84(v: &E84) -> usize {
 pub fn check_e84() {
     let mut v = fill_e84();
     assert_eq!(v.retained_bytes(), retained_e84(&v), "E84: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E84::V2 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E84::default(), "E84: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E84>::default(), "E84: reset");
+    let kept_after: [usize; 1] = [match &v { E84::V2 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E84: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e84(&v), "E84: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E84::default(), "E84: second reset");
+    assert_eq!(v, <E84>::default(), "E84: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E85 {
-    V0(std::collections::BTreeMap<String, Vec<char>>),
-    V1(std::cell::RefCell<std::cell::RefCell<String>>, #[cfg(all())] std::marker::PhantomData<std::collections::HashMap<String, bytes::BytesMut>>),
-    V2(S105),
+    V0 { f0: std::collections::HashMap<u32, indexmap::IndexMap<String, u32>> },
+    V1(std::cell::RefCell<Vec<String>>, Vec<Option<S39>>, std::cell::Cell<u32>, std::collections::HashMap<u64, std::cell::Cell<u32>>),
+    V2(std::collections::HashSet<u64>, usize),
+    V3 { f0: char, #[poolable(retained_bytes = rb_seven)] f1: std::collections::LinkedList<u32>, #[cfg(all())] f2: (std::collections::HashMap<String, String>, std::cell::Cell<u32>) },
+    V4 { #[poolable(retained_bytes = rb_seven)] f0: std::marker::PhantomData<Vec<String>>, f1: std::cell::Cell<u32> },
 }
 
 impl Default for E85 {
     fn default() -> Self {
-        E85::V0(Default::default())
+        E85::V4 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e85() -> E85 {
-    E85::V1(std::cell::RefCell::new(std::cell::RefCell::new({ let mut s = String::with_capacity(57); s.push_str("a"); s })), std::marker::PhantomData)
+    E85::V0 { f0: { let mut m: std::collections::HashMap<u32, indexmap::IndexMap<String, u32>> = std::collections::HashMap::with_capacity(24); m.insert(0u32, { let mut m = indexmap::IndexMap::with_capacity(8); m.insert(String::from("a"), 1); m }); m } }
 }
 
 pub fn retained_e85(v: &E85) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E85::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E85::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E85::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E85::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E85::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E85::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E85::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E85::V4 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -29237,33 +29259,28 @@ pub fn check_e85() {
     assert_eq!(v.retained_bytes(), retained_e85(&v), "E85: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E85::default(), "E85: reset");
+    assert_eq!(v, <E85>::default(), "E85: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E85: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e85(&v), "E85: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E85::default(), "E85: second reset");
+    assert_eq!(v, <E85>::default(), "E85: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E86 {
-    V0 { #[poolable(default)] f0: (std::cell::Cell<u32>, std::marker::PhantomData<String>), f1: String, #[cfg(all())] f2: Option<Option<String>> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E86<T0> {
+    V0(bool, std::collections::BTreeMap<u32, Option<u32>>, Vec<[(); 3]>),
+    V1 { f0: std::collections::HashMap<u32, T0>, f1: Option<Box<String>> },
+    #[default] V2,
 }
 
-impl Default for E86 {
-    fn default() -> Self {
-        E86::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+pub fn fill_e86() -> E86<u32> {
+    E86::V0(true, { let mut m: std::collections::BTreeMap<u32, Option<u32>> = std::collections::BTreeMap::new(); m.insert(0u32, None); m }, { let mut v: Vec<[(); 3]> = Vec::with_capacity(63); v.extend([[(), (), ()], [(), (), ()]]); v })
 }
 
-pub fn fill_e86() -> E86 {
-    E86::V0 { f0: (std::cell::Cell::new(862u32), std::marker::PhantomData,), f1: { let mut s = String::with_capacity(42); s.push_str("a longer string of text"); s }, f2: Some(Some({ let mut s = String::with_capacity(34); s.push_str(""); s })) }
-}
-
-pub fn retained_e86(v: &E86) -> usize {
+pub fn retained_e86(v: &E86<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E86::V0 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29271,39 +29288,30 @@ pub fn retained_e86(v: &E86) -> usize {
 pub fn check_e86() {
     let mut v = fill_e86();
     assert_eq!(v.retained_bytes(), retained_e86(&v), "E86: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E86::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E86::default(), "E86: reset");
-    let kept_after: [usize; 1] = [match &v { E86::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E86<u32>>::default(), "E86: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E86: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e86(&v), "E86: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E86::default(), "E86: second reset");
+    assert_eq!(v, <E86<u32>>::default(), "E86: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E87 {
-    V0(u16, Option<std::collections::LinkedList<String>>, std::collections::BTreeMap<u64, std::collections::BTreeSet<u32>>, #[poolable(reset_with = reset_default)] std::collections::VecDeque<Option<chrono::NaiveDate>>),
-    V1(std::collections::HashMap<String, u16>, #[poolable(retained_bytes = rb_seven)] Option<std::cell::RefCell<std::cell::Cell<u32>>>, u8),
-    V2 { f0: (std::collections::VecDeque<()>, String), f1: [std::collections::BTreeMap<u32, String>; 2] },
-}
-
-impl Default for E87 {
-    fn default() -> Self {
-        E87::V1(Default::default(), Default::default(), Default::default())
-    }
+    V0(std::collections::BTreeMap<u64, std::collections::VecDeque<u8>>, u32),
+    #[default] V1,
+    V2 { f0: Box<std::collections::HashSet<String>> },
 }
 
 pub fn fill_e87() -> E87 {
-    E87::V2 { f0: ({ let mut v: std::collections::VecDeque<()> = std::collections::VecDeque::with_capacity(13); v.extend([(), ()]); v }, { let mut s = String::with_capacity(36); s.push_str(""); s },), f1: [{ let m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m }, { let mut m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s = String::with_capacity(44); s.push_str("a longer string of text"); s }); m.insert(1u32, { let mut s = String::with_capacity(11); s.push_str("a"); s }); m }] }
+    E87::V2 { f0: Box::new({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(12); s.insert(String::from("k0")); s.insert(String::from("k1")); s }) }
 }
 
 pub fn retained_e87(v: &E87) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E87::V0(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E87::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E87::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -29313,39 +29321,39 @@ pub fn check_e87() {
     assert_eq!(v.retained_bytes(), retained_e87(&v), "E87: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E87::default(), "E87: reset");
+    assert_eq!(v, <E87>::default(), "E87: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E87: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e87(&v), "E87: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E87::default(), "E87: second reset");
+    assert_eq!(v, <E87>::default(), "E87: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E88 {
-    V0 { f0: std::collections::HashSet<String>, #[cfg(all())] #[poolable(retained_bytes = rb_huge)] f1: (std::collections::VecDeque<String>,) },
-    V1 { #[poolable(retained_bytes = rb_huge)] f0: Vec<Box<char>>, #[poolable(retained_bytes = rb_huge)] f1: u32, #[poolable(default)] f2: u8 },
-    V2(String),
-    V3(Vec<std::collections::HashSet<u64>>, String, #[poolable(reset_with = reset_default)] std::cell::Cell<u32>, std::collections::BTreeMap<String, std::marker::PhantomData<smallvec::SmallVec<[u8; 4]>>>),
+    V0(Option<[String; 3]>, std::collections::LinkedList<u32>),
+    V1 { f0: std::collections::BTreeMap<u64, Vec<bytes::BytesMut>>, f1: Option<Box<String>> },
+    V2 { f0: Option<std::cell::Cell<u32>>, #[poolable(retained_bytes = rb_huge)] f1: (Vec<String>, String, Option<S141>) },
+    V3(smallvec::SmallVec<[u8; 4]>, std::cell::RefCell<std::collections::BTreeSet<u64>>, String),
 }
 
 impl Default for E88 {
     fn default() -> Self {
-        E88::V3(Default::default(), Default::default(), Default::default(), Default::default())
+        E88::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e88() -> E88 {
-    E88::V3({ let mut v: Vec<std::collections::HashSet<u64>> = Vec::with_capacity(63); v.extend([{ let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(9); s.insert(7u64); s }]); v }, { let mut s = String::with_capacity(53); s.push_str("a longer string of text"); s }, std::cell::Cell::new(2u32), { let mut m: std::collections::BTreeMap<String, std::marker::PhantomData<smallvec::SmallVec<[u8; 4]>>> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), std::marker::PhantomData); m.insert(String::from("k1"), std::marker::PhantomData); m })
+    E88::V3(smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6]), std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s }), { let mut s = String::with_capacity(19); s.push_str(""); s })
 }
 
 pub fn retained_e88(v: &E88) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E88::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
-        E88::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(rb_huge(b1)),
-        E88::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E88::V3(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E88::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E88::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E88::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
+        E88::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29353,43 +29361,30 @@ pub fn retained_e88(v: &E88) -> usize {
 pub fn check_e88() {
     let mut v = fill_e88();
     assert_eq!(v.retained_bytes(), retained_e88(&v), "E88: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E88::V3(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E88::V3(_, x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E88::default(), "E88: reset");
-    let kept_after: [usize; 2] = [match &v { E88::V3(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E88::V3(_, x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E88>::default(), "E88: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E88: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e88(&v), "E88: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E88::default(), "E88: second reset");
+    assert_eq!(v, <E88>::default(), "E88: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E89 {
-    V0 { f0: String, f1: Vec<std::collections::VecDeque<usize>>, f2: String, #[poolable(max_capacity = 16)] f3: String },
-    V1 { f0: String, #[poolable(default)] f1: u64 },
-    V2(Box<(std::cell::Cell<u32>,)>, u8),
-    V3((std::collections::BTreeMap<u64, S472>,), #[poolable(retained_bytes = rb_seven)] i64, #[poolable(retained_bytes = rb_seven)] String),
-    V4 { #[cfg(all())] f0: String, f1: Option<std::marker::PhantomData<String>>, f2: std::marker::PhantomData<std::collections::HashMap<u32, u16>>, f3: std::collections::HashMap<u64, Option<String>> },
-}
-
-impl Default for E89 {
-    fn default() -> Self {
-        E89::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+    #[default] V0,
+    V1 { f0: Option<Box<String>>, f1: Vec<[S303; 2]>, f2: String },
+    V2(std::collections::HashMap<String, [u8; 2]>),
 }
 
 pub fn fill_e89() -> E89 {
-    E89::V3(({ let mut m: std::collections::BTreeMap<u64, S472> = std::collections::BTreeMap::new(); m.insert(7u64, fill_s472()); m },), -(1i64 << 40), { let mut s = String::with_capacity(12); s.push_str(""); s })
+    E89::V2({ let m: std::collections::HashMap<String, [u8; 2]> = std::collections::HashMap::with_capacity(29); m })
 }
 
 pub fn retained_e89(v: &E89) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E89::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E89::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E89::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E89::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(rb_seven(b2)),
-        E89::V4 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -29399,33 +29394,28 @@ pub fn check_e89() {
     assert_eq!(v.retained_bytes(), retained_e89(&v), "E89: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E89::default(), "E89: reset");
+    assert_eq!(v, <E89>::default(), "E89: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E89: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e89(&v), "E89: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E89::default(), "E89: second reset");
+    assert_eq!(v, <E89>::default(), "E89: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E90 {
-    V0(std::collections::HashSet<u32>),
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E90<T0, T1> {
+    V0(std::cell::Cell<u32>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V1(std::collections::BTreeMap<u32, (smallvec::SmallVec<[u8; 4]>, std::cell::Cell<u32>)>, std::collections::BTreeSet<String>, std::collections::BTreeSet<String>),
+    #[default] V2,
 }
 
-impl Default for E90 {
-    fn default() -> Self {
-        E90::V0(Default::default())
-    }
+pub fn fill_e90() -> E90<Vec<u8>, String> {
+    E90::V2
 }
 
-pub fn fill_e90() -> E90 {
-    E90::V0({ let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(12); s.insert(0u32); s.insert(1u32); s })
-}
-
-pub fn retained_e90(v: &E90) -> usize {
+pub fn retained_e90(v: &E90<Vec<u8>, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E90::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -29433,30 +29423,42 @@ pub fn retained_e90(v: &E90) -> usize {
 pub fn check_e90() {
     let mut v = fill_e90();
     assert_eq!(v.retained_bytes(), retained_e90(&v), "E90: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E90::V0(x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E90::default(), "E90: reset");
-    let kept_after: [usize; 1] = [match &v { E90::V0(x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E90<Vec<u8>, String>>::default(), "E90: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E90: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e90(&v), "E90: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E90::default(), "E90: second reset");
+    assert_eq!(v, <E90<Vec<u8>, String>>::default(), "E90: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E91 {
-    V0(char, [S72; 2], String),
-    V1(std::cell::RefCell<i32>, i32, std::cell::Cell<u32>),
-    #[default] V2,
+    V0(#[poolable(default)] bool),
+    V1 { #[poolable(reset_with = reset_default)] f0: std::collections::BTreeSet<u32>, #[poolable(retained_bytes = rb_huge)] f1: std::collections::BTreeSet<u32>, f2: std::collections::HashMap<u64, String> },
+    V2 { #[cfg(all())] f0: chrono::NaiveDate, f1: std::collections::HashMap<String, std::collections::VecDeque<std::cell::Cell<u32>>>, f2: std::marker::PhantomData<chrono::NaiveDate>, #[cfg(all())] f3: Option<std::collections::LinkedList<u32>> },
+    V3(std::cell::RefCell<Vec<String>>, Vec<(String, std::cell::Cell<u32>, char)>, std::cell::RefCell<String>, u16),
+    V4(std::cell::RefCell<Option<String>>, S117, std::cell::RefCell<(std::cell::Cell<u32>, std::time::Duration, S145)>),
+}
+
+impl Default for E91 {
+    fn default() -> Self {
+        E91::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e91() -> E91 {
-    E91::V2
+    E91::V2 { f0: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default(), f1: { let mut m: std::collections::HashMap<String, std::collections::VecDeque<std::cell::Cell<u32>>> = std::collections::HashMap::with_capacity(12); m.insert(String::from("k0"), { let mut v: std::collections::VecDeque<std::cell::Cell<u32>> = std::collections::VecDeque::with_capacity(51); v.extend([std::cell::Cell::new(880u32), std::cell::Cell::new(276u32)]); v }); m }, f2: std::marker::PhantomData, f3: Some({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }) }
 }
 
 pub fn retained_e91(v: &E91) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E91::V1 { f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E91::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E91::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E91::V4(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29466,33 +29468,33 @@ pub fn check_e91() {
     assert_eq!(v.retained_bytes(), retained_e91(&v), "E91: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E91::default(), "E91: reset");
+    assert_eq!(v, <E91>::default(), "E91: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E91: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e91(&v), "E91: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E91::default(), "E91: second reset");
+    assert_eq!(v, <E91>::default(), "E91: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E92 {
-    V0 { f0: std::collections::BTreeSet<String> },
+    V0(#[poolable(default)] bytes::BytesMut, #[poolable(retained_bytes = rb_huge)] Vec<bool>, String),
 }
 
 impl Default for E92 {
     fn default() -> Self {
-        E92::V0 { f0: Default::default() }
+        E92::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e92() -> E92 {
-    E92::V0 { f0: { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s.insert(String::from("k1")); s } }
+    E92::V0({ let mut b = bytes::BytesMut::with_capacity(64); b.extend_from_slice(b"abc"); b }, { let v: Vec<bool> = Vec::with_capacity(12); v }, { let mut s = String::with_capacity(12); s.push_str("hello"); s })
 }
 
 pub fn retained_e92(v: &E92) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E92::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E92::V0(_, b1, b2) => 0usize.saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29500,31 +29502,41 @@ pub fn retained_e92(v: &E92) -> usize {
 pub fn check_e92() {
     let mut v = fill_e92();
     assert_eq!(v.retained_bytes(), retained_e92(&v), "E92: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E92::V0(_, x, _) => x.capacity(), _ => 0 }, match &v { E92::V0(_, _, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E92::default(), "E92: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E92>::default(), "E92: reset");
+    let kept_after: [usize; 2] = [match &v { E92::V0(_, x, _) => x.capacity(), _ => 0 }, match &v { E92::V0(_, _, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E92: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e92(&v), "E92: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E92::default(), "E92: second reset");
+    assert_eq!(v, <E92>::default(), "E92: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E93 {
-    V0(std::collections::HashSet<u32>, Box<Vec<std::cell::Cell<u32>>>, [Vec<bool>; 1]),
-    #[default] V1,
-    V2 { f0: Box<std::cell::Cell<u32>> },
-    V3,
+    V0 { #[poolable(default)] f0: indexmap::IndexSet<u32>, #[poolable(default)] f1: std::cell::RefCell<[std::cell::Cell<u32>; 1]>, f2: u32, #[poolable(default)] f3: std::collections::BTreeSet<u64> },
+    V1 { f0: std::time::Duration, f1: (Vec<String>, [u8; 3]) },
+    V2(usize),
+    V3(#[poolable(default)] #[poolable(retained_bytes = rb_seven)] Option<std::collections::BTreeSet<String>>),
+}
+
+impl Default for E93 {
+    fn default() -> Self {
+        E93::V3(Default::default())
+    }
 }
 
 pub fn fill_e93() -> E93 {
-    E93::V0({ let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(22); s.insert(0u32); s }, Box::new({ let v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(10); v }), [{ let mut v: Vec<bool> = Vec::with_capacity(5); v.extend([true]); v }])
+    E93::V0 { f0: { let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }, f1: std::cell::RefCell::new([std::cell::Cell::new(492u32)]), f2: 70_000u32, f3: { let s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s } }
 }
 
 pub fn retained_e93(v: &E93) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E93::V0 { f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b2)),
+        E93::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E93::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E93::V3(b0) => 0usize.saturating_add(rb_seven(b0)),
         _ => 0,
     }
 }
@@ -29534,41 +29546,33 @@ pub fn check_e93() {
     assert_eq!(v.retained_bytes(), retained_e93(&v), "E93: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E93::default(), "E93: reset");
+    assert_eq!(v, <E93>::default(), "E93: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E93: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e93(&v), "E93: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E93::default(), "E93: second reset");
+    assert_eq!(v, <E93>::default(), "E93: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E94 {
-    V0(std::collections::VecDeque<Option<std::cell::Cell<u32>>>, char, std::collections::BTreeSet<u32>),
-    V1 { f0: i32, #[poolable(retained_bytes = rb_huge)] f1: std::cell::RefCell<Vec<String>>, #[poolable(retained_bytes = rb_seven)] f2: String },
-    V2 { #[poolable(retained_bytes = rb_huge)] f0: S326, f1: Vec<std::collections::BTreeMap<u32, String>>, f2: Option<Vec<std::time::Duration>>, f3: Option<std::collections::BTreeSet<u64>> },
-    V3(String, (), S656),
-    V4(#[poolable(retained_bytes = rb_seven)] std::marker::PhantomData<std::collections::BTreeSet<String>>, std::collections::HashMap<u32, std::cell::Cell<u32>>, #[poolable(retained_bytes = rb_huge)] std::collections::LinkedList<String>, [String; 1]),
+    V0(Option<Box<String>>),
 }
 
 impl Default for E94 {
     fn default() -> Self {
-        E94::V4(Default::default(), Default::default(), Default::default(), Default::default())
+        E94::V0(Default::default())
     }
 }
 
 pub fn fill_e94() -> E94 {
-    E94::V3({ let mut s = String::with_capacity(49); s.push_str("hello"); s }, (), fill_s656())
+    E94::V0(Some(Box::new({ let mut s = String::with_capacity(44); s.push_str("hello"); s })))
 }
 
 pub fn retained_e94(v: &E94) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E94::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E94::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(rb_seven(b2)),
-        E94::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E94::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E94::V4(b0, b1, b2, b3) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E94::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -29578,33 +29582,39 @@ pub fn check_e94() {
     assert_eq!(v.retained_bytes(), retained_e94(&v), "E94: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E94::default(), "E94: reset");
+    assert_eq!(v, <E94>::default(), "E94: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E94: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e94(&v), "E94: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E94::default(), "E94: second reset");
+    assert_eq!(v, <E94>::default(), "E94: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E95 {
-    V0(i64, bytes::Bytes),
+    V0(std::marker::PhantomData<std::collections::HashSet<u32>>, String, std::collections::LinkedList<String>),
+    V1(#[poolable(retained_bytes = rb_huge)] std::collections::HashSet<u64>),
+    V2 { f0: std::collections::LinkedList<u32>, #[cfg(all())] f1: chrono::NaiveDate, f2: String, #[poolable(retained_bytes = rb_seven)] #[poolable(max_capacity = 16)] f3: std::collections::HashMap<String, std::collections::BTreeSet<u32>> },
+    V3 { #[cfg(all())] f0: String, #[poolable(reset_with = reset_default)] f1: u8, f2: String, f3: std::collections::HashMap<u32, Option<uuid::Uuid>> },
 }
 
 impl Default for E95 {
     fn default() -> Self {
-        E95::V0(Default::default(), Default::default())
+        E95::V3 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e95() -> E95 {
-    E95::V0(-(1i64 << 40), bytes::Bytes::from_static(b"static bytes"))
+    E95::V3 { f0: { let mut s = String::with_capacity(40); s.push_str(""); s }, f1: 7u8, f2: { let mut s = String::with_capacity(25); s.push_str(""); s }, f3: { let m: std::collections::HashMap<u32, Option<uuid::Uuid>> = std::collections::HashMap::with_capacity(14); m } }
 }
 
 pub fn retained_e95(v: &E95) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E95::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E95::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E95::V1(b0) => 0usize.saturating_add(rb_huge(b0)),
+        E95::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
+        E95::V3 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -29612,43 +29622,32 @@ pub fn retained_e95(v: &E95) -> usize {
 pub fn check_e95() {
     let mut v = fill_e95();
     assert_eq!(v.retained_bytes(), retained_e95(&v), "E95: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 3] = [match &v { E95::V3 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E95::V3 { f2: x, .. } => x.capacity(), _ => 0 }, match &v { E95::V3 { f3: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E95::default(), "E95: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E95>::default(), "E95: reset");
+    let kept_after: [usize; 3] = [match &v { E95::V3 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E95::V3 { f2: x, .. } => x.capacity(), _ => 0 }, match &v { E95::V3 { f3: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E95: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e95(&v), "E95: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E95::default(), "E95: second reset");
+    assert_eq!(v, <E95>::default(), "E95: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E96 {
-    V0 { f0: Option<compact_str::CompactString>, f1: S281, #[poolable(reset_with = reset_default)] f2: String },
-    V1(std::collections::VecDeque<std::cell::RefCell<i32>>),
-    V2(Option<Vec<String>>),
-    V3(std::collections::BTreeSet<u64>, std::collections::HashMap<u64, std::cell::Cell<u32>>),
-    V4(std::collections::HashSet<u64>, usize),
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E96<T0, T1> {
+    #[default] V0,
+    V1(Vec<std::cell::Cell<u32>>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V2 { f0: indexmap::IndexMap<String, u32> },
+    V3(std::collections::BTreeMap<u32, usize>, i32),
+    V4(String),
 }
 
-impl Default for E96 {
-    fn default() -> Self {
-        E96::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+pub fn fill_e96() -> E96<Vec<u8>, Vec<u8>> {
+    E96::V1({ let v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(43); v }, std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn fill_e96() -> E96 {
-    E96::V1({ let mut v: std::collections::VecDeque<std::cell::RefCell<i32>> = std::collections::VecDeque::with_capacity(58); v.extend([std::cell::RefCell::new(-5i32)]); v })
-}
-
-pub fn retained_e96(v: &E96) -> usize {
+pub fn retained_e96(v: &E96<Vec<u8>, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E96::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E96::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E96::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E96::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E96::V4(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -29658,33 +29657,29 @@ pub fn check_e96() {
     assert_eq!(v.retained_bytes(), retained_e96(&v), "E96: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E96::default(), "E96: reset");
+    assert_eq!(v, <E96<Vec<u8>, Vec<u8>>>::default(), "E96: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E96: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e96(&v), "E96: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E96::default(), "E96: second reset");
+    assert_eq!(v, <E96<Vec<u8>, Vec<u8>>>::default(), "E96: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E97 {
-    V0 { f0: i32, #[poolable(retained_bytes = rb_huge)] f1: Vec<(String, u64)>, f2: std::collections::BTreeMap<u64, arrayvec::ArrayString<16>> },
-}
-
-impl Default for E97 {
-    fn default() -> Self {
-        E97::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+    V0(bytes::BytesMut, Box<Vec<String>>, std::collections::BTreeMap<u32, std::marker::PhantomData<String>>),
+    #[default] V1,
+    V2(Option<Box<i64>>),
+    V3(std::collections::VecDeque<std::collections::HashSet<u32>>, std::cell::RefCell<std::collections::BTreeMap<u32, usize>>, char),
 }
 
 pub fn fill_e97() -> E97 {
-    E97::V0 { f0: -5i32, f1: { let mut v: Vec<(String, u64)> = Vec::with_capacity(25); v.extend([({ let mut s = String::with_capacity(59); s.push_str(""); s }, 1u64 << 40,), ({ let mut s = String::with_capacity(21); s.push_str(""); s }, 1u64 << 40,)]); v }, f2: { let m: std::collections::BTreeMap<u64, arrayvec::ArrayString<16>> = std::collections::BTreeMap::new(); m } }
+    E97::V2(None)
 }
 
 pub fn retained_e97(v: &E97) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E97::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -29692,27 +29687,28 @@ pub fn retained_e97(v: &E97) -> usize {
 pub fn check_e97() {
     let mut v = fill_e97();
     assert_eq!(v.retained_bytes(), retained_e97(&v), "E97: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E97::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E97::default(), "E97: reset");
-    let kept_after: [usize; 1] = [match &v { E97::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E97>::default(), "E97: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E97: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e97(&v), "E97: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E97::default(), "E97: second reset");
+    assert_eq!(v, <E97>::default(), "E97: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E98 {
-    #[default] V0,
-    V1 { f0: std::time::Duration },
+pub enum E98<T0> {
+    V0,
+    #[default] V1,
+    V2(std::collections::BTreeMap<u32, String>, Vec<S193>, std::marker::PhantomData<T0>),
 }
 
-pub fn fill_e98() -> E98 {
-    E98::V1 { f0: std::time::Duration::from_millis(1500) }
+pub fn fill_e98() -> E98<u32> {
+    E98::V1
 }
 
-pub fn retained_e98(v: &E98) -> usize {
+pub fn retained_e98(v: &E98<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -29724,41 +29720,35 @@ pub fn check_e98() {
     assert_eq!(v.retained_bytes(), retained_e98(&v), "E98: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E98::default(), "E98: reset");
+    assert_eq!(v, <E98<u32>>::default(), "E98: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E98: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e98(&v), "E98: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E98::default(), "E98: second reset");
+    assert_eq!(v, <E98<u32>>::default(), "E98: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E99 {
-    V0(Vec<std::marker::PhantomData<arrayvec::ArrayString<16>>>),
-    V1 { f0: std::collections::BTreeSet<String>, #[poolable(retained_bytes = rb_huge)] f1: std::collections::VecDeque<(u32, indexmap::IndexMap<String, u32>, serde_json::Value)> },
-    V2(std::collections::VecDeque<std::collections::HashSet<u32>>, #[poolable(retained_bytes = rb_huge)] String),
-    V3 { f0: std::marker::PhantomData<std::collections::LinkedList<u32>>, f1: std::collections::VecDeque<Option<u64>> },
-    V4 { f0: Option<std::collections::HashMap<u64, i32>>, f1: (), f2: Option<Option<u8>> },
+    V0 { f0: String, f1: std::collections::LinkedList<u32>, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] f2: i32 },
+    V1 { f0: String, f1: u8, #[poolable(default)] f2: String },
 }
 
 impl Default for E99 {
     fn default() -> Self {
-        E99::V4 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E99::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e99() -> E99 {
-    E99::V1 { f0: { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s.insert(String::from("k1")); s }, f1: { let v: std::collections::VecDeque<(u32, indexmap::IndexMap<String, u32>, serde_json::Value)> = std::collections::VecDeque::with_capacity(9); v } }
+    E99::V1 { f0: { let mut s = String::with_capacity(56); s.push_str("a longer string of text"); s }, f1: 7u8, f2: { let mut s = String::with_capacity(36); s.push_str("a longer string of text"); s } }
 }
 
 pub fn retained_e99(v: &E99) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E99::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E99::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
-        E99::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
-        E99::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E99::V4 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E99::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
+        E99::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -29768,33 +29758,30 @@ pub fn check_e99() {
     assert_eq!(v.retained_bytes(), retained_e99(&v), "E99: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E99::default(), "E99: reset");
+    assert_eq!(v, <E99>::default(), "E99: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E99: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e99(&v), "E99: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E99::default(), "E99: second reset");
+    assert_eq!(v, <E99>::default(), "E99: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E100 {
-    V0 { f0: Option<std::collections::VecDeque<S745>>, f1: Vec<Option<String>>, f2: Vec<String>, f3: String },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E100<T0, T1> {
+    V0(std::marker::PhantomData<Box<S113>>, String),
+    V1(std::collections::BTreeSet<u32>, std::collections::LinkedList<String>, std::cell::RefCell<std::collections::BTreeMap<u64, i32>>),
+    #[default] V2,
+    V3(T1, std::marker::PhantomData<T0>),
+    V4(std::collections::LinkedList<u32>, std::collections::BTreeSet<u64>),
 }
 
-impl Default for E100 {
-    fn default() -> Self {
-        E100::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+pub fn fill_e100() -> E100<u32, Vec<u8>> {
+    E100::V1({ let s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s }, { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s }, std::cell::RefCell::new({ let mut m: std::collections::BTreeMap<u64, i32> = std::collections::BTreeMap::new(); m.insert(7u64, -5i32); m.insert(1007u64, -5i32); m }))
 }
 
-pub fn fill_e100() -> E100 {
-    E100::V0 { f0: None, f1: { let mut v: Vec<Option<String>> = Vec::with_capacity(56); v.extend([Some({ let mut s = String::with_capacity(15); s.push_str("hello"); s })]); v }, f2: { let v: Vec<String> = Vec::with_capacity(39); v }, f3: { let mut s = String::with_capacity(27); s.push_str("hello"); s } }
-}
-
-pub fn retained_e100(v: &E100) -> usize {
+pub fn retained_e100(v: &E100<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E100::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -29802,35 +29789,37 @@ pub fn retained_e100(v: &E100) -> usize {
 pub fn check_e100() {
     let mut v = fill_e100();
     assert_eq!(v.retained_bytes(), retained_e100(&v), "E100: retained_bytes, filled");
-    let kept_before: [usize; 3] = [match &v { E100::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E100::V0 { f2: x, .. } => x.capacity(), _ => 0 }, match &v { E100::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E100::default(), "E100: reset");
-    let kept_after: [usize; 3] = [match &v { E100::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E100::V0 { f2: x, .. } => x.capacity(), _ => 0 }, match &v { E100::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E100<u32, Vec<u8>>>::default(), "E100: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E100: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e100(&v), "E100: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E100::default(), "E100: second reset");
+    assert_eq!(v, <E100<u32, Vec<u8>>>::default(), "E100: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E101 {
-    V0 { #[cfg(all())] f0: std::cell::RefCell<f64>, f1: String, f2: std::cell::RefCell<std::collections::BTreeSet<u64>> },
+    V0(http::HeaderMap, #[poolable(retained_bytes = rb_seven)] String),
+    V1(String),
 }
 
 impl Default for E101 {
     fn default() -> Self {
-        E101::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E101::V1(Default::default())
     }
 }
 
 pub fn fill_e101() -> E101 {
-    E101::V0 { f0: std::cell::RefCell::new(2.5f64), f1: { let mut s = String::with_capacity(14); s.push_str(""); s }, f2: std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s }) }
+    E101::V0({ let mut h = http::HeaderMap::new(); h.insert(http::header::HOST, http::HeaderValue::from_static("example.com")); h }, { let mut s = String::with_capacity(36); s.push_str("hello"); s })
 }
 
 pub fn retained_e101(v: &E101) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E101::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E101::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
+        E101::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -29838,35 +29827,38 @@ pub fn retained_e101(v: &E101) -> usize {
 pub fn check_e101() {
     let mut v = fill_e101();
     assert_eq!(v.retained_bytes(), retained_e101(&v), "E101: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E101::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E101::default(), "E101: reset");
-    let kept_after: [usize; 1] = [match &v { E101::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E101>::default(), "E101: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E101: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e101(&v), "E101: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E101::default(), "E101: second reset");
+    assert_eq!(v, <E101>::default(), "E101: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E102 {
-    V0(u16, chrono::TimeDelta),
+    V0 { f0: std::collections::LinkedList<String>, f1: Option<std::collections::LinkedList<String>>, f2: std::collections::BTreeMap<u64, [u8; 1]> },
+    V1(#[poolable(default)] ()),
+    V2(#[poolable(retained_bytes = rb_huge)] Box<Box<http::HeaderMap>>, Vec<u16>, std::cell::Cell<u32>, #[cfg(all())] #[poolable(retained_bytes = rb_seven)] #[poolable(max_capacity = 1)] String),
 }
 
 impl Default for E102 {
     fn default() -> Self {
-        E102::V0(Default::default(), Default::default())
+        E102::V1(Default::default())
     }
 }
 
 pub fn fill_e102() -> E102 {
-    E102::V0(300u16, chrono::TimeDelta::milliseconds(1500))
+    E102::V0 { f0: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, f1: Some({ let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s }), f2: { let mut m: std::collections::BTreeMap<u64, [u8; 1]> = std::collections::BTreeMap::new(); m.insert(7u64, [7u8]); m } }
 }
 
 pub fn retained_e102(v: &E102) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E102::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E102::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E102::V2(b0, b1, b2, b3) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
         _ => 0,
     }
 }
@@ -29876,36 +29868,41 @@ pub fn check_e102() {
     assert_eq!(v.retained_bytes(), retained_e102(&v), "E102: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E102::default(), "E102: reset");
+    assert_eq!(v, <E102>::default(), "E102: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E102: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e102(&v), "E102: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E102::default(), "E102: second reset");
+    assert_eq!(v, <E102>::default(), "E102: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E103 {
-    V0([bool; 1]),
-    V1 { #[poolable(default)] f0: std::cell::RefCell<Vec<String>> },
-    V2 { f0: String, #[poolable(retained_bytes = rb_huge)] f1: std::cell::RefCell<Option<String>>, f2: S193, f3: std::collections::VecDeque<std::collections::BTreeSet<u64>> },
+    V0((std::cell::RefCell<String>, Vec<S98>, [u64; 1]), arrayvec::ArrayVec<u8, 4>),
+    V1 { f0: Option<Option<String>>, f1: Vec<Option<String>> },
+    V2(std::cell::RefCell<String>, #[poolable(max_capacity = 1)] Vec<std::marker::PhantomData<S95>>),
+    V3 { #[poolable(default)] f0: std::cell::RefCell<i32>, f1: indexmap::IndexSet<u32>, f2: (std::collections::BTreeMap<u32, String>, std::collections::HashSet<u64>, std::marker::PhantomData<String>), f3: u64 },
+    V4(std::time::Duration),
 }
 
 impl Default for E103 {
     fn default() -> Self {
-        E103::V0(Default::default())
+        E103::V2(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e103() -> E103 {
-    E103::V0([true])
+    E103::V2(std::cell::RefCell::new({ let mut s = String::with_capacity(42); s.push_str("a"); s }), { let mut v: Vec<std::marker::PhantomData<S95>> = Vec::with_capacity(39); v.extend([std::marker::PhantomData]); v })
 }
 
 pub fn retained_e103(v: &E103) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E103::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E103::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E103::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E103::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E103::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E103::V3 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E103::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -29915,39 +29912,35 @@ pub fn check_e103() {
     assert_eq!(v.retained_bytes(), retained_e103(&v), "E103: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E103::default(), "E103: reset");
+    assert_eq!(v, <E103>::default(), "E103: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E103: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e103(&v), "E103: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E103::default(), "E103: second reset");
+    assert_eq!(v, <E103>::default(), "E103: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E104 {
-    V0 { f0: Option<std::collections::BTreeSet<String>>, f1: std::collections::BTreeSet<String>, f2: std::cell::RefCell<Option<i64>>, #[poolable(default)] f3: Box<char> },
-    V1(String),
-    V2(()),
-    V3(std::collections::BTreeSet<u32>),
+    V0 { f0: [Vec<bool>; 2] },
+    V1(Vec<Vec<String>>),
 }
 
 impl Default for E104 {
     fn default() -> Self {
-        E104::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E104::V1(Default::default())
     }
 }
 
 pub fn fill_e104() -> E104 {
-    E104::V2(())
+    E104::V1({ let mut v: Vec<Vec<String>> = Vec::with_capacity(6); v.extend([{ let v: Vec<String> = Vec::with_capacity(62); v }]); v })
 }
 
 pub fn retained_e104(v: &E104) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E104::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E104::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         E104::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E104::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E104::V3(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -29955,41 +29948,35 @@ pub fn retained_e104(v: &E104) -> usize {
 pub fn check_e104() {
     let mut v = fill_e104();
     assert_eq!(v.retained_bytes(), retained_e104(&v), "E104: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E104::V1(x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E104::default(), "E104: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E104>::default(), "E104: reset");
+    let kept_after: [usize; 1] = [match &v { E104::V1(x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E104: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e104(&v), "E104: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E104::default(), "E104: second reset");
+    assert_eq!(v, <E104>::default(), "E104: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E105 {
-    V0(std::collections::HashMap<u64, std::collections::HashSet<String>>, std::time::Duration, #[cfg(all())] std::collections::BTreeMap<u64, std::collections::LinkedList<u32>>),
-    V1(std::cell::RefCell<Vec<String>>, Vec<(String, std::cell::Cell<u32>, char)>, std::cell::RefCell<String>, u16),
-    V2(std::cell::RefCell<Option<String>>, S117, std::cell::RefCell<(std::cell::Cell<u32>, std::time::Duration, S145)>),
-    V3 { f0: S117, f1: [std::collections::VecDeque<String>; 2], f2: std::time::Duration },
+    V0(std::collections::BTreeSet<u32>, std::time::Duration, #[poolable(reset_with = reset_default)] std::collections::HashSet<u32>),
 }
 
 impl Default for E105 {
     fn default() -> Self {
-        E105::V3 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E105::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e105() -> E105 {
-    E105::V2(std::cell::RefCell::new(Some({ let mut s = String::with_capacity(22); s.push_str("hello"); s })), fill_s117(), std::cell::RefCell::new((std::cell::Cell::new(840u32), std::time::Duration::from_millis(1500), fill_s145(),)))
+    E105::V0({ let s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s }, std::time::Duration::from_millis(1500), { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(22); s.insert(0u32); s })
 }
 
 pub fn retained_e105(v: &E105) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E105::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E105::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E105::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E105::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E105::V0(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -29999,35 +29986,33 @@ pub fn check_e105() {
     assert_eq!(v.retained_bytes(), retained_e105(&v), "E105: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E105::default(), "E105: reset");
+    assert_eq!(v, <E105>::default(), "E105: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E105: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e105(&v), "E105: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E105::default(), "E105: second reset");
+    assert_eq!(v, <E105>::default(), "E105: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E106 {
-    V0(#[cfg(all())] #[poolable(retained_bytes = rb_seven)] Option<std::collections::BTreeSet<u64>>, std::collections::BTreeSet<u32>, #[poolable(default)] String),
-    V1 { f0: Option<i64>, #[poolable(default)] f1: [std::collections::BTreeSet<String>; 3] },
+    V0(String, #[poolable(default)] std::marker::PhantomData<std::collections::VecDeque<S37>>),
 }
 
 impl Default for E106 {
     fn default() -> Self {
-        E106::V0(Default::default(), Default::default(), Default::default())
+        E106::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e106() -> E106 {
-    E106::V1 { f0: Some(-(1i64 << 40)), f1: [{ let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }] }
+    E106::V0({ let mut s = String::with_capacity(26); s.push_str("a longer string of text"); s }, std::marker::PhantomData)
 }
 
 pub fn retained_e106(v: &E106) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E106::V0(b0, b1, _) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E106::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E106::V0(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30035,29 +30020,29 @@ pub fn retained_e106(v: &E106) -> usize {
 pub fn check_e106() {
     let mut v = fill_e106();
     assert_eq!(v.retained_bytes(), retained_e106(&v), "E106: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E106::V0(x, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E106::default(), "E106: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E106>::default(), "E106: reset");
+    let kept_after: [usize; 1] = [match &v { E106::V0(x, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E106: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e106(&v), "E106: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E106::default(), "E106: second reset");
+    assert_eq!(v, <E106>::default(), "E106: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E107 {
-    V0,
-    V1 { f0: Vec<[u8; 3]>, f1: Vec<usize>, f2: (Vec<usize>, String, std::collections::BTreeMap<u64, u8>) },
-    V2,
+pub enum E107<T0, T1> {
+    V0(std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V1 { f0: Option<std::cell::Cell<u32>> },
+    V2 { f0: S65, f1: Option<std::collections::BTreeSet<String>>, f2: ((arrayvec::ArrayVec<u8, 4>,),) },
     #[default] V3,
 }
 
-pub fn fill_e107() -> E107 {
-    E107::V1 { f0: { let mut v: Vec<[u8; 3]> = Vec::with_capacity(8); v.extend([[7u8, 7u8, 7u8]]); v }, f1: { let mut v: Vec<usize> = Vec::with_capacity(40); v.extend([12usize, 12usize]); v }, f2: ({ let mut v: Vec<usize> = Vec::with_capacity(47); v.extend([12usize, 12usize]); v }, { let mut s = String::with_capacity(58); s.push_str("hello"); s }, { let mut m: std::collections::BTreeMap<u64, u8> = std::collections::BTreeMap::new(); m.insert(7u64, 7u8); m },) }
+pub fn fill_e107() -> E107<u32, Vec<u8>> {
+    E107::V2 { f0: fill_s65(), f1: Some({ let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }), f2: (({ let mut a = arrayvec::ArrayVec::new(); a.push(1u8); a.push(2); a },),) }
 }
 
-pub fn retained_e107(v: &E107) -> usize {
+pub fn retained_e107(v: &E107<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -30069,27 +30054,33 @@ pub fn check_e107() {
     assert_eq!(v.retained_bytes(), retained_e107(&v), "E107: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E107::default(), "E107: reset");
+    assert_eq!(v, <E107<u32, Vec<u8>>>::default(), "E107: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E107: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e107(&v), "E107: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E107::default(), "E107: second reset");
+    assert_eq!(v, <E107<u32, Vec<u8>>>::default(), "E107: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E108 {
-    #[default] V0,
-    V1 { f0: [Option<String>; 2] },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E108<T0> {
+    V0 { #[cfg(all())] #[poolable(reset_with = reset_default)] f0: std::collections::BTreeSet<u64>, f1: [S473; 2], f2: std::collections::HashSet<u32>, f3: std::marker::PhantomData<T0> },
 }
 
-pub fn fill_e108() -> E108 {
-    E108::V1 { f0: [None, Some({ let mut s = String::with_capacity(30); s.push_str("a longer string of text"); s })] }
+impl<T0: Default> Default for E108<T0> {
+    fn default() -> Self {
+        E108::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
-pub fn retained_e108(v: &E108) -> usize {
+pub fn fill_e108() -> E108<Vec<u8>> {
+    E108::V0 { f0: { let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }, f1: [fill_s473(), fill_s473()], f2: { let s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(25); s }, f3: std::marker::PhantomData }
+}
+
+pub fn retained_e108(v: &E108<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E108::V0 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -30097,37 +30088,32 @@ pub fn retained_e108(v: &E108) -> usize {
 pub fn check_e108() {
     let mut v = fill_e108();
     assert_eq!(v.retained_bytes(), retained_e108(&v), "E108: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E108::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E108::default(), "E108: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E108<Vec<u8>>>::default(), "E108: reset");
+    let kept_after: [usize; 1] = [match &v { E108::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E108: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e108(&v), "E108: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E108::default(), "E108: second reset");
+    assert_eq!(v, <E108<Vec<u8>>>::default(), "E108: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E109 {
-    V0(#[cfg(all())] std::collections::VecDeque<Option<String>>, Box<S403>),
-    V1 { #[cfg(all())] f0: chrono::NaiveDate, f1: String, #[poolable(retained_bytes = rb_seven)] #[poolable(max_capacity = 16)] f2: std::collections::HashMap<String, std::collections::BTreeSet<u32>>, #[cfg(all())] f3: std::marker::PhantomData<String> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E109<T0> {
+    V0 { f0: std::marker::PhantomData<T0> },
+    V1,
+    V2(S748),
+    V3(std::collections::BTreeSet<u64>, compact_str::CompactString, std::collections::VecDeque<std::cell::RefCell<u32>>),
+    #[default] V4,
 }
 
-impl Default for E109 {
-    fn default() -> Self {
-        E109::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+pub fn fill_e109() -> E109<String> {
+    E109::V0 { f0: std::marker::PhantomData }
 }
 
-pub fn fill_e109() -> E109 {
-    E109::V1 { f0: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default(), f1: { let mut s = String::with_capacity(62); s.push_str(""); s }, f2: { let mut m: std::collections::HashMap<String, std::collections::BTreeSet<u32>> = std::collections::HashMap::with_capacity(17); m.insert(String::from("k0"), { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }); m.insert(String::from("k1"), { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }); m }, f3: std::marker::PhantomData }
-}
-
-pub fn retained_e109(v: &E109) -> usize {
+pub fn retained_e109(v: &E109<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E109::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E109::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -30135,43 +30121,35 @@ pub fn retained_e109(v: &E109) -> usize {
 pub fn check_e109() {
     let mut v = fill_e109();
     assert_eq!(v.retained_bytes(), retained_e109(&v), "E109: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E109::V1 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E109::default(), "E109: reset");
-    let kept_after: [usize; 1] = [match &v { E109::V1 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E109<String>>::default(), "E109: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E109: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e109(&v), "E109: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E109::default(), "E109: second reset");
+    assert_eq!(v, <E109<String>>::default(), "E109: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E110 {
-    V0(std::collections::HashSet<u32>),
-    V1(String, std::collections::BTreeSet<String>, #[cfg(all())] std::cell::Cell<u32>),
-    V2(Vec<std::cell::Cell<u32>>, std::collections::BTreeSet<u32>),
-    V3(#[poolable(max_capacity = 4)] std::collections::HashMap<String, http::HeaderMap>, #[poolable(retained_bytes = rb_huge)] std::marker::PhantomData<usize>, String, std::cell::Cell<u32>),
-    V4(Vec<bytes::BytesMut>, Box<Vec<String>>),
+    V0(Vec<S695>, #[cfg(all())] std::collections::HashSet<u64>, Option<S588>, hashbrown::HashMap<u32, u32>),
 }
 
 impl Default for E110 {
     fn default() -> Self {
-        E110::V0(Default::default())
+        E110::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e110() -> E110 {
-    E110::V4({ let mut v: Vec<bytes::BytesMut> = Vec::with_capacity(24); v.extend([{ let mut b = bytes::BytesMut::with_capacity(64); b.extend_from_slice(b"abc"); b }]); v }, Box::new({ let mut v: Vec<String> = Vec::with_capacity(7); v.extend([{ let mut s = String::with_capacity(56); s.push_str(""); s }]); v }))
+    E110::V0({ let mut v: Vec<S695> = Vec::with_capacity(7); v.extend([fill_s695()]); v }, { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(11); s.insert(7u64); s }, Some(fill_s588()), { let mut m = hashbrown::HashMap::new(); m.insert(1u32, 2u32); m })
 }
 
 pub fn retained_e110(v: &E110) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E110::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E110::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E110::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E110::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E110::V4(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E110::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -30179,29 +30157,35 @@ pub fn retained_e110(v: &E110) -> usize {
 pub fn check_e110() {
     let mut v = fill_e110();
     assert_eq!(v.retained_bytes(), retained_e110(&v), "E110: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E110::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E110::V0(_, x, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E110::default(), "E110: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E110>::default(), "E110: reset");
+    let kept_after: [usize; 2] = [match &v { E110::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E110::V0(_, x, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E110: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e110(&v), "E110: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E110::default(), "E110: second reset");
+    assert_eq!(v, <E110>::default(), "E110: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E111 {
-    #[default] V0,
-    V1(std::collections::LinkedList<u32>, S726),
+    V0(#[poolable(max_capacity = 0)] std::collections::VecDeque<String>),
+}
+
+impl Default for E111 {
+    fn default() -> Self {
+        E111::V0(Default::default())
+    }
 }
 
 pub fn fill_e111() -> E111 {
-    E111::V1({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, fill_s726())
+    E111::V0({ let mut v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(27); v.extend([{ let mut s = String::with_capacity(9); s.push_str("hello"); s }, { let mut s = String::with_capacity(40); s.push_str("hello"); s }]); v })
 }
 
 pub fn retained_e111(v: &E111) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E111::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30211,39 +30195,33 @@ pub fn check_e111() {
     assert_eq!(v.retained_bytes(), retained_e111(&v), "E111: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E111::default(), "E111: reset");
+    assert_eq!(v, <E111>::default(), "E111: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E111: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e111(&v), "E111: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E111::default(), "E111: second reset");
+    assert_eq!(v, <E111>::default(), "E111: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E112 {
-    V0(std::cell::RefCell<std::collections::BTreeMap<u32, usize>>),
-    V1 { #[poolable(default)] f0: chrono::TimeDelta, f1: Vec<std::marker::PhantomData<f64>>, f2: [std::collections::BTreeMap<u32, u32>; 3] },
-    V2(#[poolable(retained_bytes = rb_seven)] S193, u16),
-    V3 { f0: String, f1: std::collections::LinkedList<u32>, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] f2: i32 },
+    V0 { f0: std::marker::PhantomData<std::collections::BTreeSet<String>> },
 }
 
 impl Default for E112 {
     fn default() -> Self {
-        E112::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E112::V0 { f0: Default::default() }
     }
 }
 
 pub fn fill_e112() -> E112 {
-    E112::V2(fill_s193(), 300u16)
+    E112::V0 { f0: std::marker::PhantomData }
 }
 
 pub fn retained_e112(v: &E112) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E112::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E112::V1 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E112::V2(b0, b1) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E112::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
+        E112::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30253,33 +30231,39 @@ pub fn check_e112() {
     assert_eq!(v.retained_bytes(), retained_e112(&v), "E112: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E112::default(), "E112: reset");
+    assert_eq!(v, <E112>::default(), "E112: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E112: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e112(&v), "E112: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E112::default(), "E112: second reset");
+    assert_eq!(v, <E112>::default(), "E112: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E113 {
-    V0(std::collections::HashSet<String>),
+    V0(#[poolable(default)] #[poolable(retained_bytes = rb_seven)] Box<std::collections::HashMap<u32, String>>, i32),
+    V1(#[poolable(retained_bytes = rb_seven)] Vec<(bool, http::Method)>, std::collections::BTreeMap<String, std::collections::BTreeMap<u32, u16>>, std::collections::LinkedList<String>),
+    V2 { #[poolable(default)] f0: Box<String>, #[poolable(retained_bytes = rb_seven)] f1: std::collections::VecDeque<std::collections::BTreeSet<String>> },
+    V3(u8, #[poolable(default)] std::collections::VecDeque<(usize, i32, String)>, String),
 }
 
 impl Default for E113 {
     fn default() -> Self {
-        E113::V0(Default::default())
+        E113::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e113() -> E113 {
-    E113::V0({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(13); s.insert(String::from("k0")); s.insert(String::from("k1")); s })
+    E113::V3(7u8, { let mut v: std::collections::VecDeque<(usize, i32, String)> = std::collections::VecDeque::with_capacity(61); v.extend([(12usize, -5i32, { let mut s = String::with_capacity(21); s.push_str("a longer string of text"); s },)]); v }, { let mut s = String::with_capacity(44); s.push_str(""); s })
 }
 
 pub fn retained_e113(v: &E113) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E113::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E113::V0(b0, b1) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E113::V1(b0, b1, b2) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E113::V2 { f1: b1, .. } => 0usize.saturating_add(rb_seven(b1)),
+        E113::V3(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -30287,35 +30271,30 @@ pub fn retained_e113(v: &E113) -> usize {
 pub fn check_e113() {
     let mut v = fill_e113();
     assert_eq!(v.retained_bytes(), retained_e113(&v), "E113: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E113::V0(x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E113::default(), "E113: reset");
-    let kept_after: [usize; 1] = [match &v { E113::V0(x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E113>::default(), "E113: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E113: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e113(&v), "E113: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E113::default(), "E113: second reset");
+    assert_eq!(v, <E113>::default(), "E113: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E114 {
-    V0(uuid::Uuid, (std::collections::HashMap<u64, String>, (String, u16)), String, std::collections::BTreeSet<String>),
-}
-
-impl Default for E114 {
-    fn default() -> Self {
-        E114::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    V0 { f0: [chrono::NaiveDate; 3], f1: usize },
+    #[default] V1,
+    V2([S48; 3], Box<Option<String>>, std::cell::RefCell<String>),
 }
 
 pub fn fill_e114() -> E114 {
-    E114::V0(uuid::Uuid::from_u128(0x1234_5678), ({ let mut m: std::collections::HashMap<u64, String> = std::collections::HashMap::with_capacity(31); m.insert(7u64, { let mut s = String::with_capacity(44); s.push_str("a"); s }); m }, ({ let mut s = String::with_capacity(42); s.push_str("a longer string of text"); s }, 300u16,),), { let mut s = String::with_capacity(26); s.push_str(""); s }, { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s.insert(String::from("k1")); s })
+    E114::V0 { f0: [chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default(), chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default(), chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default()], f1: 12usize }
 }
 
 pub fn retained_e114(v: &E114) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E114::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -30323,35 +30302,36 @@ pub fn retained_e114(v: &E114) -> usize {
 pub fn check_e114() {
     let mut v = fill_e114();
     assert_eq!(v.retained_bytes(), retained_e114(&v), "E114: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E114::V0(_, _, x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E114::default(), "E114: reset");
-    let kept_after: [usize; 1] = [match &v { E114::V0(_, _, x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E114>::default(), "E114: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E114: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e114(&v), "E114: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E114::default(), "E114: second reset");
+    assert_eq!(v, <E114>::default(), "E114: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E115 {
-    V0 { f0: std::collections::HashSet<String> },
+    V0(std::cell::Cell<u32>, std::collections::LinkedList<u32>),
+    V1 { #[poolable(reset_with = reset_default)] f0: (S151, String) },
 }
 
 impl Default for E115 {
     fn default() -> Self {
-        E115::V0 { f0: Default::default() }
+        E115::V1 { f0: Default::default() }
     }
 }
 
 pub fn fill_e115() -> E115 {
-    E115::V0 { f0: { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(17); s.insert(String::from("k0")); s.insert(String::from("k1")); s } }
+    E115::V0(std::cell::Cell::new(489u32), { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s })
 }
 
 pub fn retained_e115(v: &E115) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E115::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E115::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30359,35 +30339,30 @@ pub fn retained_e115(v: &E115) -> usize {
 pub fn check_e115() {
     let mut v = fill_e115();
     assert_eq!(v.retained_bytes(), retained_e115(&v), "E115: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E115::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E115::default(), "E115: reset");
-    let kept_after: [usize; 1] = [match &v { E115::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E115>::default(), "E115: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E115: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e115(&v), "E115: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E115::default(), "E115: second reset");
+    assert_eq!(v, <E115>::default(), "E115: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E116 {
-    V0 { f0: String, f1: Option<std::collections::LinkedList<u32>> },
-}
-
-impl Default for E116 {
-    fn default() -> Self {
-        E116::V0 { f0: Default::default(), f1: Default::default() }
-    }
+    V0,
+    #[default] V1,
+    V2,
 }
 
 pub fn fill_e116() -> E116 {
-    E116::V0 { f0: { let mut s = String::with_capacity(52); s.push_str("hello"); s }, f1: Some({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }) }
+    E116::V1
 }
 
 pub fn retained_e116(v: &E116) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E116::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30395,35 +30370,31 @@ pub fn retained_e116(v: &E116) -> usize {
 pub fn check_e116() {
     let mut v = fill_e116();
     assert_eq!(v.retained_bytes(), retained_e116(&v), "E116: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E116::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E116::default(), "E116: reset");
-    let kept_after: [usize; 1] = [match &v { E116::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E116>::default(), "E116: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E116: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e116(&v), "E116: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E116::default(), "E116: second reset");
+    assert_eq!(v, <E116>::default(), "E116: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E117 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: (http::HeaderMap, std::cell::RefCell<arrayvec::ArrayVec<u8, 4>>, Box<std::time::Duration>) },
-}
-
-impl Default for E117 {
-    fn default() -> Self {
-        E117::V0 { f0: Default::default() }
-    }
+    V0 { f0: [std::marker::PhantomData<arrayvec::ArrayVec<u8, 4>>; 2] },
+    V1,
+    V2((std::collections::HashSet<String>, i32, std::collections::HashMap<u32, char>)),
+    #[default] V3,
 }
 
 pub fn fill_e117() -> E117 {
-    E117::V0 { f0: ({ let mut h = http::HeaderMap::new(); h.insert(http::header::HOST, http::HeaderValue::from_static("example.com")); h }, std::cell::RefCell::new({ let mut a = arrayvec::ArrayVec::new(); a.push(1u8); a.push(2); a }), Box::new(std::time::Duration::from_millis(1500)),) }
+    E117::V2(({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(10); s.insert(String::from("k0")); s }, -5i32, { let mut m: std::collections::HashMap<u32, char> = std::collections::HashMap::with_capacity(19); m.insert(0u32, 'q'); m },))
 }
 
 pub fn retained_e117(v: &E117) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E117::V0 { f0: b0, .. } => 0usize.saturating_add(rb_huge(b0)),
         _ => 0,
     }
 }
@@ -30433,33 +30404,33 @@ pub fn check_e117() {
     assert_eq!(v.retained_bytes(), retained_e117(&v), "E117: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E117::default(), "E117: reset");
+    assert_eq!(v, <E117>::default(), "E117: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E117: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e117(&v), "E117: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E117::default(), "E117: second reset");
+    assert_eq!(v, <E117>::default(), "E117: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E118 {
-    V0(http::HeaderMap, std::marker::PhantomData<std::collections::LinkedList<String>>, Option<std::collections::LinkedList<String>>),
+    V0 { f0: std::marker::PhantomData<std::cell::RefCell<std::cell::Cell<u32>>>, f1: std::collections::HashMap<u32, std::cell::RefCell<String>>, f2: std::collections::LinkedList<u32> },
 }
 
 impl Default for E118 {
     fn default() -> Self {
-        E118::V0(Default::default(), Default::default(), Default::default())
+        E118::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e118() -> E118 {
-    E118::V0({ let mut h = http::HeaderMap::new(); h.insert(http::header::HOST, http::HeaderValue::from_static("example.com")); h }, std::marker::PhantomData, Some({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s }))
+    E118::V0 { f0: std::marker::PhantomData, f1: { let mut m: std::collections::HashMap<u32, std::cell::RefCell<String>> = std::collections::HashMap::with_capacity(21); m.insert(0u32, std::cell::RefCell::new({ let mut s = String::with_capacity(21); s.push_str(""); s })); m.insert(1u32, std::cell::RefCell::new({ let mut s = String::with_capacity(27); s.push_str(""); s })); m }, f2: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s } }
 }
 
 pub fn retained_e118(v: &E118) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E118::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E118::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -30467,30 +30438,37 @@ pub fn retained_e118(v: &E118) -> usize {
 pub fn check_e118() {
     let mut v = fill_e118();
     assert_eq!(v.retained_bytes(), retained_e118(&v), "E118: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E118::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E118::default(), "E118: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E118>::default(), "E118: reset");
+    let kept_after: [usize; 1] = [match &v { E118::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E118: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e118(&v), "E118: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E118::default(), "E118: second reset");
+    assert_eq!(v, <E118>::default(), "E118: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E119 {
-    V0,
-    V1(String, [std::cell::Cell<u32>; 2]),
-    #[default] V2,
+    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::collections::HashMap<u32, std::collections::VecDeque<bool>>, #[poolable(retained_bytes = rb_huge)] f1: Option<usize>, f2: String },
+    V1 { f0: Option<u64> },
+}
+
+impl Default for E119 {
+    fn default() -> Self {
+        E119::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e119() -> E119 {
-    E119::V1({ let mut s = String::with_capacity(48); s.push_str("a longer string of text"); s }, [std::cell::Cell::new(163u32), std::cell::Cell::new(808u32)])
+    E119::V1 { f0: Some(1u64 << 40) }
 }
 
 pub fn retained_e119(v: &E119) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E119::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E119::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30500,30 +30478,35 @@ pub fn check_e119() {
     assert_eq!(v.retained_bytes(), retained_e119(&v), "E119: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E119::default(), "E119: reset");
+    assert_eq!(v, <E119>::default(), "E119: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E119: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e119(&v), "E119: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E119::default(), "E119: second reset");
+    assert_eq!(v, <E119>::default(), "E119: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E120 {
-    V0,
-    V1(std::collections::LinkedList<u64>, std::marker::PhantomData<String>),
-    #[default] V2,
-    V3,
-    V4 { f0: Vec<String>, f1: Option<std::cell::RefCell<u32>> },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E120<T0, T1> {
+    V0 { f0: (), f1: std::marker::PhantomData<T0> },
+    V1 { f0: std::marker::PhantomData<u8>, #[poolable(default)] f1: std::collections::BTreeMap<u32, u64>, #[poolable(default)] #[poolable(retained_bytes = rb_huge)] f2: T1 },
 }
 
-pub fn fill_e120() -> E120 {
-    E120::V2
+impl<T0: Default, T1: Default> Default for E120<T0, T1> {
+    fn default() -> Self {
+        E120::V0 { f0: Default::default(), f1: Default::default() }
+    }
 }
 
-pub fn retained_e120(v: &E120) -> usize {
+pub fn fill_e120() -> E120<String, u32> {
+    E120::V1 { f0: std::marker::PhantomData, f1: { let mut m: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new(); m.insert(0u32, 1u64 << 40); m.insert(1u32, 1u64 << 40); m }, f2: 631u32 }
+}
+
+pub fn retained_e120(v: &E120<String, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E120::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E120::V1 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b2)),
         _ => 0,
     }
 }
@@ -30533,27 +30516,41 @@ pub fn check_e120() {
     assert_eq!(v.retained_bytes(), retained_e120(&v), "E120: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E120::default(), "E120: reset");
+    assert_eq!(v, <E120<String, u32>>::default(), "E120: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E120: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e120(&v), "E120: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E120::default(), "E120: second reset");
+    assert_eq!(v, <E120<String, u32>>::default(), "E120: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E121 {
-    #[default] V0,
-    V1 { f0: (arrayvec::ArrayVec<u8, 4>,), f1: Vec<Option<String>>, f2: std::collections::HashSet<u64> },
+    V0 { f0: std::marker::PhantomData<std::marker::PhantomData<S329>>, #[poolable(retained_bytes = rb_huge)] f1: String },
+    V1(usize, std::collections::BTreeSet<String>, std::marker::PhantomData<Vec<i64>>),
+    V2(#[poolable(max_capacity = 16)] std::collections::HashSet<String>, #[poolable(retained_bytes = rb_seven)] u32),
+    V3 { f0: std::cell::Cell<u32>, f1: std::time::Duration, #[poolable(reset_with = reset_default)] f2: bool, f3: [Option<u32>; 1] },
+    V4(Option<Vec<u16>>, std::cell::RefCell<u16>),
+}
+
+impl Default for E121 {
+    fn default() -> Self {
+        E121::V2(Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e121() -> E121 {
-    E121::V0
+    E121::V0 { f0: std::marker::PhantomData, f1: { let mut s = String::with_capacity(49); s.push_str("hello"); s } }
 }
 
 pub fn retained_e121(v: &E121) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E121::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
+        E121::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E121::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
+        E121::V3 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E121::V4(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30563,33 +30560,28 @@ pub fn check_e121() {
     assert_eq!(v.retained_bytes(), retained_e121(&v), "E121: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E121::default(), "E121: reset");
+    assert_eq!(v, <E121>::default(), "E121: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E121: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e121(&v), "E121: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E121::default(), "E121: second reset");
+    assert_eq!(v, <E121>::default(), "E121: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E122 {
-    V0 { #[cfg(all())] f0: Vec<std::collections::BTreeMap<u64, char>>, #[poolable(reset_with = reset_default)] f1: std::marker::PhantomData<std::cell::RefCell<u16>>, f2: std::cell::Cell<u32> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E122<T0> {
+    #[default] V0,
+    V1 { f0: T0 },
+    V2 { f0: std::marker::PhantomData<String>, f1: std::marker::PhantomData<(i64,)> },
 }
 
-impl Default for E122 {
-    fn default() -> Self {
-        E122::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+pub fn fill_e122() -> E122<String> {
+    E122::V2 { f0: std::marker::PhantomData, f1: std::marker::PhantomData }
 }
 
-pub fn fill_e122() -> E122 {
-    E122::V0 { f0: { let mut v: Vec<std::collections::BTreeMap<u64, char>> = Vec::with_capacity(54); v.extend([{ let mut m: std::collections::BTreeMap<u64, char> = std::collections::BTreeMap::new(); m.insert(7u64, 'q'); m.insert(1007u64, 'q'); m }]); v }, f1: std::marker::PhantomData, f2: std::cell::Cell::new(214u32) }
-}
-
-pub fn retained_e122(v: &E122) -> usize {
+pub fn retained_e122(v: &E122<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E122::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -30597,35 +30589,35 @@ pub fn retained_e122(v: &E122) -> usize {
 pub fn check_e122() {
     let mut v = fill_e122();
     assert_eq!(v.retained_bytes(), retained_e122(&v), "E122: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E122::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E122::default(), "E122: reset");
-    let kept_after: [usize; 1] = [match &v { E122::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E122<String>>::default(), "E122: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E122: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e122(&v), "E122: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E122::default(), "E122: second reset");
+    assert_eq!(v, <E122<String>>::default(), "E122: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E123 {
-    V0(#[cfg(all())] u64, [std::collections::HashSet<u64>; 2], std::time::Duration),
+pub enum E123<T0, T1> {
+    V0 { #[poolable(default)] f0: u16, f1: S683, f2: std::marker::PhantomData<T0>, f3: std::marker::PhantomData<T1> },
 }
 
-impl Default for E123 {
+impl<T0: Default, T1: Default> Default for E123<T0, T1> {
     fn default() -> Self {
-        E123::V0(Default::default(), Default::default(), Default::default())
+        E123::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
-pub fn fill_e123() -> E123 {
-    E123::V0(1u64 << 40, [{ let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(8); s.insert(7u64); s.insert(1007u64); s }, { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(7); s.insert(7u64); s }], std::time::Duration::from_millis(1500))
+pub fn fill_e123() -> E123<String, u32> {
+    E123::V0 { f0: 300u16, f1: fill_s683(), f2: std::marker::PhantomData, f3: std::marker::PhantomData }
 }
 
-pub fn retained_e123(v: &E123) -> usize {
+pub fn retained_e123(v: &E123<String, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E123::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E123::V0 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -30635,39 +30627,39 @@ pub fn check_e123() {
     assert_eq!(v.retained_bytes(), retained_e123(&v), "E123: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E123::default(), "E123: reset");
+    assert_eq!(v, <E123<String, u32>>::default(), "E123: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E123: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e123(&v), "E123: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E123::default(), "E123: second reset");
+    assert_eq!(v, <E123<String, u32>>::default(), "E123: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E124 {
-    V0(std::marker::PhantomData<String>, i32, Vec<Box<String>>),
-    V1(Vec<Vec<String>>),
-    V2 { #[poolable(retained_bytes = rb_huge)] f0: std::marker::PhantomData<std::time::Duration>, f1: Vec<Option<i32>>, #[poolable(reset_with = reset_default)] f2: std::collections::VecDeque<std::collections::HashSet<u32>>, f3: std::time::Duration },
-    V3(std::cell::RefCell<String>),
+pub enum E124<T0, T1> {
+    V0(std::cell::RefCell<std::cell::RefCell<S531>>, Option<std::collections::BTreeSet<String>>, indexmap::IndexSet<u32>),
+    V1 { f0: std::collections::VecDeque<Option<i64>>, f1: std::marker::PhantomData<T0>, f2: std::marker::PhantomData<T1> },
+    V2(Option<Box<bool>>, std::marker::PhantomData<String>),
+    V3 { f0: char, f1: Option<std::collections::HashSet<u64>>, f2: std::cell::Cell<u32>, #[poolable(retained_bytes = rb_seven)] f3: std::collections::HashSet<u32> },
 }
 
-impl Default for E124 {
+impl<T0: Default, T1: Default> Default for E124<T0, T1> {
     fn default() -> Self {
-        E124::V1(Default::default())
+        E124::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
-pub fn fill_e124() -> E124 {
-    E124::V0(std::marker::PhantomData, -5i32, { let mut v: Vec<Box<String>> = Vec::with_capacity(59); v.extend([Box::new({ let mut s = String::with_capacity(45); s.push_str(""); s }), Box::new({ let mut s = String::with_capacity(39); s.push_str("a"); s })]); v })
+pub fn fill_e124() -> E124<u32, Vec<u8>> {
+    E124::V2(Some(Box::new(true)), std::marker::PhantomData)
 }
 
-pub fn retained_e124(v: &E124) -> usize {
+pub fn retained_e124(v: &E124<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         E124::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E124::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E124::V2 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
-        E124::V3(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E124::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E124::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E124::V3 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
         _ => 0,
     }
 }
@@ -30677,37 +30669,33 @@ pub fn check_e124() {
     assert_eq!(v.retained_bytes(), retained_e124(&v), "E124: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E124::default(), "E124: reset");
+    assert_eq!(v, <E124<u32, Vec<u8>>>::default(), "E124: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E124: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e124(&v), "E124: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E124::default(), "E124: second reset");
+    assert_eq!(v, <E124<u32, Vec<u8>>>::default(), "E124: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E125 {
-    V0 { f0: std::collections::BTreeSet<String>, f1: std::cell::RefCell<Option<f64>>, #[poolable(max_capacity = 4)] f2: std::collections::HashMap<u32, std::cell::Cell<u32>>, f3: std::cell::RefCell<String> },
-    V1(((arrayvec::ArrayVec<u8, 4>,),), http::HeaderMap, #[poolable(retained_bytes = rb_seven)] ()),
-    V2 { #[poolable(retained_bytes = rb_huge)] f0: String, f1: std::collections::LinkedList<u32>, f2: std::collections::LinkedList<u32> },
+    V0 { #[poolable(retained_bytes = rb_huge)] f0: Vec<String>, f1: std::collections::VecDeque<std::collections::VecDeque<hashbrown::HashSet<u64>>> },
 }
 
 impl Default for E125 {
     fn default() -> Self {
-        E125::V2 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E125::V0 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e125() -> E125 {
-    E125::V2 { f0: { let mut s = String::with_capacity(29); s.push_str("a"); s }, f1: { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s }, f2: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s } }
+    E125::V0 { f0: { let mut v: Vec<String> = Vec::with_capacity(15); v.extend([{ let mut s = String::with_capacity(14); s.push_str("hello"); s }]); v }, f1: { let mut v: std::collections::VecDeque<std::collections::VecDeque<hashbrown::HashSet<u64>>> = std::collections::VecDeque::with_capacity(23); v.extend([{ let v: std::collections::VecDeque<hashbrown::HashSet<u64>> = std::collections::VecDeque::with_capacity(15); v }, { let v: std::collections::VecDeque<hashbrown::HashSet<u64>> = std::collections::VecDeque::with_capacity(4); v }]); v } }
 }
 
 pub fn retained_e125(v: &E125) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E125::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E125::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)),
-        E125::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E125::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30715,35 +30703,37 @@ pub fn retained_e125(v: &E125) -> usize {
 pub fn check_e125() {
     let mut v = fill_e125();
     assert_eq!(v.retained_bytes(), retained_e125(&v), "E125: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E125::V2 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 2] = [match &v { E125::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E125::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E125::default(), "E125: reset");
-    let kept_after: [usize; 1] = [match &v { E125::V2 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E125>::default(), "E125: reset");
+    let kept_after: [usize; 2] = [match &v { E125::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E125::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E125: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e125(&v), "E125: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E125::default(), "E125: second reset");
+    assert_eq!(v, <E125>::default(), "E125: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E126 {
-    V0 { f0: Option<std::collections::HashSet<String>> },
+    V0(S492, std::collections::BTreeSet<String>),
+    V1(u8),
 }
 
 impl Default for E126 {
     fn default() -> Self {
-        E126::V0 { f0: Default::default() }
+        E126::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e126() -> E126 {
-    E126::V0 { f0: Some({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(20); s.insert(String::from("k0")); s.insert(String::from("k1")); s }) }
+    E126::V0(fill_s492(), { let s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s })
 }
 
 pub fn retained_e126(v: &E126) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E126::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E126::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E126::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30753,39 +30743,27 @@ pub fn check_e126() {
     assert_eq!(v.retained_bytes(), retained_e126(&v), "E126: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E126::default(), "E126: reset");
+    assert_eq!(v, <E126>::default(), "E126: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E126: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e126(&v), "E126: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E126::default(), "E126: second reset");
+    assert_eq!(v, <E126>::default(), "E126: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E127 {
-    V0 { f0: Option<std::collections::BTreeSet<u32>>, f1: [char; 3] },
-    V1(std::cell::RefCell<std::collections::LinkedList<String>>, S695),
-    V2(#[poolable(retained_bytes = rb_huge)] Option<std::collections::BTreeSet<String>>, std::collections::BTreeSet<String>),
-    V3 { #[cfg(all())] f0: std::collections::BTreeMap<String, std::cell::Cell<u32>> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E127<T0, T1> {
+    V0([std::collections::LinkedList<String>; 1], hashbrown::HashSet<u64>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    #[default] V1,
 }
 
-impl Default for E127 {
-    fn default() -> Self {
-        E127::V1(Default::default(), Default::default())
-    }
+pub fn fill_e127() -> E127<String, Vec<u8>> {
+    E127::V1
 }
 
-pub fn fill_e127() -> E127 {
-    E127::V0 { f0: Some({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }), f1: ['q', 'q', 'q'] }
-}
-
-pub fn retained_e127(v: &E127) -> usize {
+pub fn retained_e127(v: &E127<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E127::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E127::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E127::V2(b0, b1) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E127::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30795,41 +30773,33 @@ pub fn check_e127() {
     assert_eq!(v.retained_bytes(), retained_e127(&v), "E127: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E127::default(), "E127: reset");
+    assert_eq!(v, <E127<String, Vec<u8>>>::default(), "E127: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E127: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e127(&v), "E127: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E127::default(), "E127: second reset");
+    assert_eq!(v, <E127<String, Vec<u8>>>::default(), "E127: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E128 {
-    V0 { f0: chrono::TimeDelta, #[poolable(default)] f1: Box<std::collections::HashSet<u32>>, f2: std::collections::VecDeque<std::marker::PhantomData<u64>> },
-    V1 { f0: i32, #[poolable(default)] #[poolable(retained_bytes = rb_seven)] f1: Box<std::collections::HashMap<u32, String>> },
-    V2 { f0: i64 },
-    V3(#[cfg(all())] (Vec<http::Method>, std::collections::VecDeque<u8>), std::collections::BTreeMap<u32, std::collections::HashSet<u64>>),
-    V4 { #[poolable(retained_bytes = rb_seven)] f0: Vec<Option<i32>>, #[cfg(all())] f1: std::collections::VecDeque<std::collections::VecDeque<f64>>, f2: Box<Vec<std::time::Duration>>, f3: String },
+pub enum E128<T0> {
+    V0 { f0: std::collections::BTreeSet<String>, f1: std::marker::PhantomData<T0> },
 }
 
-impl Default for E128 {
+impl<T0: Default> Default for E128<T0> {
     fn default() -> Self {
-        E128::V2 { f0: Default::default() }
+        E128::V0 { f0: Default::default(), f1: Default::default() }
     }
 }
 
-pub fn fill_e128() -> E128 {
-    E128::V0 { f0: chrono::TimeDelta::milliseconds(1500), f1: Box::new({ let s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(14); s }), f2: { let mut v: std::collections::VecDeque<std::marker::PhantomData<u64>> = std::collections::VecDeque::with_capacity(17); v.extend([std::marker::PhantomData]); v } }
+pub fn fill_e128() -> E128<Vec<u8>> {
+    E128::V0 { f0: { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, f1: std::marker::PhantomData }
 }
 
-pub fn retained_e128(v: &E128) -> usize {
+pub fn retained_e128(v: &E128<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E128::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E128::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
-        E128::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E128::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E128::V4 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E128::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30839,41 +30809,29 @@ pub fn check_e128() {
     assert_eq!(v.retained_bytes(), retained_e128(&v), "E128: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E128::default(), "E128: reset");
+    assert_eq!(v, <E128<Vec<u8>>>::default(), "E128: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E128: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e128(&v), "E128: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E128::default(), "E128: second reset");
+    assert_eq!(v, <E128<Vec<u8>>>::default(), "E128: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E129 {
-    V0 { f0: Option<u64>, #[poolable(reset_with = reset_default)] f1: String },
-    V1 { #[poolable(default)] f0: std::collections::BTreeMap<u32, String>, f1: String, #[cfg(all())] f2: Option<std::collections::BTreeMap<u32, std::cell::Cell<u32>>> },
-    V2 { #[poolable(max_capacity = 1)] f0: String, f1: std::collections::BTreeSet<String>, #[cfg(all())] f2: u32, #[cfg(all())] f3: String },
-    V3 { #[poolable(max_capacity = 16)] f0: String, #[poolable(max_capacity = 0)] f1: Vec<std::marker::PhantomData<indexmap::IndexSet<u32>>>, f2: std::marker::PhantomData<S151>, f3: std::collections::HashMap<String, Vec<f64>> },
-    V4 { f0: S459, f1: Option<char> },
-}
-
-impl Default for E129 {
-    fn default() -> Self {
-        E129::V2 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
-    }
+    #[default] V0,
+    V1 { f0: std::collections::VecDeque<(String, http::Method, String)>, f1: Vec<std::collections::HashMap<u64, u32>>, f2: std::collections::LinkedList<u64> },
+    V2(std::marker::PhantomData<((), S699)>),
+    V3 { f0: std::collections::BTreeMap<String, std::collections::LinkedList<u32>>, f1: (std::cell::Cell<u32>,) },
 }
 
 pub fn fill_e129() -> E129 {
-    E129::V2 { f0: { let mut s = String::with_capacity(35); s.push_str("hello"); s }, f1: { let s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s }, f2: 70_000u32, f3: { let mut s = String::with_capacity(19); s.push_str(""); s } }
+    E129::V0
 }
 
 pub fn retained_e129(v: &E129) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E129::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E129::V1 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E129::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E129::V3 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E129::V4 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30881,30 +30839,41 @@ pub fn retained_e129(v: &E129) -> usize {
 pub fn check_e129() {
     let mut v = fill_e129();
     assert_eq!(v.retained_bytes(), retained_e129(&v), "E129: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E129::V2 { f3: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E129::default(), "E129: reset");
-    let kept_after: [usize; 1] = [match &v { E129::V2 { f3: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E129>::default(), "E129: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E129: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e129(&v), "E129: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E129::default(), "E129: second reset");
+    assert_eq!(v, <E129>::default(), "E129: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E130 {
-    #[default] V0,
-    V1(std::collections::HashSet<String>, std::collections::LinkedList<String>),
-    V2(std::cell::RefCell<Option<String>>, char, std::collections::BTreeMap<u64, (u32,)>),
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E130<T0> {
+    V0(#[cfg(all())] Option<std::collections::VecDeque<u32>>, #[poolable(retained_bytes = rb_huge)] Vec<std::time::Duration>, std::collections::HashMap<u64, std::collections::BTreeSet<u64>>),
+    V1 { f0: u32, f1: std::cell::Cell<u32>, f2: Box<(bool, i64)>, f3: std::marker::PhantomData<T0> },
+    V2 { #[cfg(all())] f0: (std::cell::RefCell<S238>, std::marker::PhantomData<i32>, std::collections::HashMap<u64, u64>) },
+    V3(std::marker::PhantomData<std::collections::HashSet<u64>>, (std::cell::RefCell<String>, std::collections::BTreeMap<u64, String>, i32)),
 }
 
-pub fn fill_e130() -> E130 {
-    E130::V0
+impl<T0: Default> Default for E130<T0> {
+    fn default() -> Self {
+        E130::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
-pub fn retained_e130(v: &E130) -> usize {
+pub fn fill_e130() -> E130<String> {
+    E130::V2 { f0: (std::cell::RefCell::new(fill_s238()), std::marker::PhantomData, { let mut m: std::collections::HashMap<u64, u64> = std::collections::HashMap::with_capacity(19); m.insert(7u64, 1u64 << 40); m.insert(1007u64, 1u64 << 40); m },) }
+}
+
+pub fn retained_e130(v: &E130<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E130::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E130::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E130::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E130::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -30914,39 +30883,39 @@ pub fn check_e130() {
     assert_eq!(v.retained_bytes(), retained_e130(&v), "E130: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E130::default(), "E130: reset");
+    assert_eq!(v, <E130<String>>::default(), "E130: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E130: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e130(&v), "E130: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E130::default(), "E130: second reset");
+    assert_eq!(v, <E130<String>>::default(), "E130: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E131 {
-    V0 { f0: (std::collections::VecDeque<String>,), f1: char, f2: Vec<String>, f3: Box<S597> },
-    V1 { f0: Vec<S261>, f1: [std::collections::HashMap<String, indexmap::IndexMap<String, u32>>; 1] },
-    V2 { f0: std::collections::BTreeMap<u64, std::cell::Cell<u32>>, #[poolable(default)] f1: u64, f2: [std::collections::VecDeque<std::time::Duration>; 1], f3: Option<u64> },
-    V3(String, #[poolable(retained_bytes = rb_seven)] String, (Vec<bool>, std::marker::PhantomData<S329>)),
+pub enum E131<T0> {
+    V0 { f0: (std::marker::PhantomData<bytes::Bytes>, std::collections::LinkedList<String>), #[poolable(default)] f1: Vec<T0>, f2: Vec<std::collections::BTreeSet<u64>> },
+    V1(()),
+    V2(std::collections::BTreeSet<u64>, std::cell::RefCell<String>),
+    V3([Option<T0>; 2], http::HeaderMap, #[poolable(reset_with = reset_default)] String, std::cell::Cell<u32>),
 }
 
-impl Default for E131 {
+impl<T0: Default> Default for E131<T0> {
     fn default() -> Self {
-        E131::V1 { f0: Default::default(), f1: Default::default() }
+        E131::V2(Default::default(), Default::default())
     }
 }
 
-pub fn fill_e131() -> E131 {
-    E131::V2 { f0: { let m: std::collections::BTreeMap<u64, std::cell::Cell<u32>> = std::collections::BTreeMap::new(); m }, f1: 1u64 << 40, f2: [{ let v: std::collections::VecDeque<std::time::Duration> = std::collections::VecDeque::with_capacity(6); v }], f3: Some(1u64 << 40) }
+pub fn fill_e131() -> E131<Vec<u8>> {
+    E131::V2({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }, std::cell::RefCell::new({ let mut s = String::with_capacity(29); s.push_str("a"); s }))
 }
 
-pub fn retained_e131(v: &E131) -> usize {
+pub fn retained_e131(v: &E131<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E131::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E131::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E131::V2 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E131::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E131::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E131::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E131::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E131::V3(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -30956,39 +30925,33 @@ pub fn check_e131() {
     assert_eq!(v.retained_bytes(), retained_e131(&v), "E131: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E131::default(), "E131: reset");
+    assert_eq!(v, <E131<Vec<u8>>>::default(), "E131: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E131: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e131(&v), "E131: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E131::default(), "E131: second reset");
+    assert_eq!(v, <E131<Vec<u8>>>::default(), "E131: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E132 {
-    V0 { f0: i64 },
-    V1 { f0: std::collections::LinkedList<u64>, f1: std::collections::VecDeque<std::marker::PhantomData<f64>> },
-    V2 { #[poolable(retained_bytes = rb_seven)] f0: std::cell::RefCell<std::collections::BTreeSet<u32>>, f1: (std::cell::Cell<u32>, std::collections::HashSet<u64>, std::time::Duration), #[poolable(reset_with = reset_default)] f2: bool },
-    V3 { f0: Option<std::collections::VecDeque<std::cell::Cell<u32>>>, #[poolable(retained_bytes = rb_seven)] #[poolable(max_capacity = 0)] f1: std::collections::HashSet<u32> },
+    V0(std::cell::Cell<u32>),
 }
 
 impl Default for E132 {
     fn default() -> Self {
-        E132::V1 { f0: Default::default(), f1: Default::default() }
+        E132::V0(Default::default())
     }
 }
 
 pub fn fill_e132() -> E132 {
-    E132::V2 { f0: std::cell::RefCell::new({ let s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s }), f1: (std::cell::Cell::new(124u32), { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(4); s.insert(7u64); s.insert(1007u64); s }, std::time::Duration::from_millis(1500),), f2: true }
+    E132::V0(std::cell::Cell::new(257u32))
 }
 
 pub fn retained_e132(v: &E132) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E132::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E132::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E132::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E132::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
+        E132::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -30998,25 +30961,28 @@ pub fn check_e132() {
     assert_eq!(v.retained_bytes(), retained_e132(&v), "E132: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E132::default(), "E132: reset");
+    assert_eq!(v, <E132>::default(), "E132: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E132: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e132(&v), "E132: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E132::default(), "E132: second reset");
+    assert_eq!(v, <E132>::default(), "E132: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E133 {
-    V0,
-    #[default] V1,
+pub enum E133<T0, T1> {
+    V0(std::collections::LinkedList<String>),
+    V1,
+    V2(std::cell::RefCell<Option<S569>>),
+    #[default] V3,
+    V4 { f0: std::marker::PhantomData<T0>, f1: std::marker::PhantomData<T1> },
 }
 
-pub fn fill_e133() -> E133 {
-    E133::V0
+pub fn fill_e133() -> E133<Vec<u8>, u32> {
+    E133::V3
 }
 
-pub fn retained_e133(v: &E133) -> usize {
+pub fn retained_e133(v: &E133<Vec<u8>, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -31028,29 +30994,33 @@ pub fn check_e133() {
     assert_eq!(v.retained_bytes(), retained_e133(&v), "E133: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E133::default(), "E133: reset");
+    assert_eq!(v, <E133<Vec<u8>, u32>>::default(), "E133: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E133: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e133(&v), "E133: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E133::default(), "E133: second reset");
+    assert_eq!(v, <E133<Vec<u8>, u32>>::default(), "E133: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E134 {
-    V0(String),
-    #[default] V1,
-    V2,
-    V3 { f0: usize, f1: String, f2: std::marker::PhantomData<(i64,)> },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E134<T0> {
+    V0 { f0: hashbrown::HashSet<u64>, f1: f64, f2: bytes::Bytes, f3: [(f64, String, String); 3], f4: std::marker::PhantomData<T0> },
 }
 
-pub fn fill_e134() -> E134 {
-    E134::V0({ let mut s = String::with_capacity(33); s.push_str("a"); s })
+impl<T0: Default> Default for E134<T0> {
+    fn default() -> Self {
+        E134::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default(), f4: Default::default() }
+    }
 }
 
-pub fn retained_e134(v: &E134) -> usize {
+pub fn fill_e134() -> E134<u32> {
+    E134::V0 { f0: { let mut s = hashbrown::HashSet::new(); s.insert(9u64); s }, f1: 2.5f64, f2: bytes::Bytes::from_static(b"static bytes"), f3: [(2.5f64, { let mut s = String::with_capacity(28); s.push_str("hello"); s }, { let mut s = String::with_capacity(28); s.push_str(""); s },), (2.5f64, { let mut s = String::with_capacity(55); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(15); s.push_str("hello"); s },), (2.5f64, { let mut s = String::with_capacity(32); s.push_str(""); s }, { let mut s = String::with_capacity(60); s.push_str("hello"); s },)], f4: std::marker::PhantomData }
+}
+
+pub fn retained_e134(v: &E134<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E134::V0 { f0: b0, f1: b1, f2: b2, f3: b3, f4: b4, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -31060,41 +31030,33 @@ pub fn check_e134() {
     assert_eq!(v.retained_bytes(), retained_e134(&v), "E134: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E134::default(), "E134: reset");
+    assert_eq!(v, <E134<u32>>::default(), "E134: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E134: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e134(&v), "E134: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E134::default(), "E134: second reset");
+    assert_eq!(v, <E134<u32>>::default(), "E134: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E135 {
-    V0 { f0: std::cell::Cell<u32> },
-    V1 { f0: S683, f1: Box<std::marker::PhantomData<String>> },
-    V2(std::cell::RefCell<std::cell::RefCell<S531>>, Option<std::collections::BTreeSet<String>>, indexmap::IndexSet<u32>),
-    V3 { f0: std::collections::VecDeque<Option<i64>> },
-    V4(Option<Box<bool>>, std::marker::PhantomData<String>),
+pub enum E135<T0, T1> {
+    V0(bool, #[poolable(reset_with = reset_default)] std::marker::PhantomData<u8>, u32, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E135 {
+impl<T0: Default, T1: Default> Default for E135<T0, T1> {
     fn default() -> Self {
-        E135::V2(Default::default(), Default::default(), Default::default())
+        E135::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e135() -> E135 {
-    E135::V3 { f0: { let v: std::collections::VecDeque<Option<i64>> = std::collections::VecDeque::with_capacity(44); v } }
+pub fn fill_e135() -> E135<u32, Vec<u8>> {
+    E135::V0(true, std::marker::PhantomData, 70_000u32, std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn retained_e135(v: &E135) -> usize {
+pub fn retained_e135(v: &E135<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E135::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E135::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E135::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E135::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E135::V4(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E135::V0(b0, _, b2, b3, b4) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -31104,25 +31066,26 @@ pub fn check_e135() {
     assert_eq!(v.retained_bytes(), retained_e135(&v), "E135: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E135::default(), "E135: reset");
+    assert_eq!(v, <E135<u32, Vec<u8>>>::default(), "E135: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E135: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e135(&v), "E135: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E135::default(), "E135: second reset");
+    assert_eq!(v, <E135<u32, Vec<u8>>>::default(), "E135: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E136 {
-    V0(Option<std::collections::HashSet<u64>>, std::cell::Cell<u32>),
-    #[default] V1,
+pub enum E136<T0> {
+    V0(i32, #[poolable(zeroize)] String, std::marker::PhantomData<T0>),
+    V1 { f0: std::collections::VecDeque<(String,)>, f1: std::marker::PhantomData<std::collections::BTreeMap<u32, String>> },
+    #[default] V2,
 }
 
-pub fn fill_e136() -> E136 {
-    E136::V0(Some({ let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(11); s }), std::cell::Cell::new(749u32))
+pub fn fill_e136() -> E136<String> {
+    E136::V2
 }
 
-pub fn retained_e136(v: &E136) -> usize {
+pub fn retained_e136(v: &E136<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -31134,33 +31097,33 @@ pub fn check_e136() {
     assert_eq!(v.retained_bytes(), retained_e136(&v), "E136: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E136::default(), "E136: reset");
+    assert_eq!(v, <E136<String>>::default(), "E136: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E136: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e136(&v), "E136: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E136::default(), "E136: second reset");
+    assert_eq!(v, <E136<String>>::default(), "E136: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E137 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::collections::VecDeque<std::collections::LinkedList<u64>>, f1: bool, f2: std::marker::PhantomData<std::cell::RefCell<u32>>, f3: std::marker::PhantomData<std::cell::RefCell<u8>> },
+pub enum E137<T0> {
+    V0 { f0: Option<std::marker::PhantomData<String>>, #[poolable(default)] f1: Vec<String>, f2: (Vec<f64>,), f3: u16, f4: std::marker::PhantomData<T0> },
 }
 
-impl Default for E137 {
+impl<T0: Default> Default for E137<T0> {
     fn default() -> Self {
-        E137::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E137::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default(), f4: Default::default() }
     }
 }
 
-pub fn fill_e137() -> E137 {
-    E137::V0 { f0: { let v: std::collections::VecDeque<std::collections::LinkedList<u64>> = std::collections::VecDeque::with_capacity(32); v }, f1: true, f2: std::marker::PhantomData, f3: std::marker::PhantomData }
+pub fn fill_e137() -> E137<String> {
+    E137::V0 { f0: Some(std::marker::PhantomData), f1: { let v: Vec<String> = Vec::with_capacity(26); v }, f2: ({ let mut v: Vec<f64> = Vec::with_capacity(9); v.extend([2.5f64, 2.5f64]); v },), f3: 300u16, f4: std::marker::PhantomData }
 }
 
-pub fn retained_e137(v: &E137) -> usize {
+pub fn retained_e137(v: &E137<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E137::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E137::V0 { f0: b0, f2: b2, f3: b3, f4: b4, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -31168,41 +31131,31 @@ pub fn retained_e137(v: &E137) -> usize {
 pub fn check_e137() {
     let mut v = fill_e137();
     assert_eq!(v.retained_bytes(), retained_e137(&v), "E137: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E137::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E137::default(), "E137: reset");
-    let kept_after: [usize; 1] = [match &v { E137::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E137<String>>::default(), "E137: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E137: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e137(&v), "E137: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E137::default(), "E137: second reset");
+    assert_eq!(v, <E137<String>>::default(), "E137: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E138 {
-    V0(Vec<std::collections::LinkedList<String>>, bool, std::collections::HashMap<u32, std::collections::BTreeSet<String>>, String),
-    V1(std::collections::LinkedList<String>, #[cfg(all())] std::cell::RefCell<std::marker::PhantomData<i64>>, Vec<()>),
-    V2(std::collections::HashSet<u64>, Box<std::collections::BTreeSet<u32>>),
-    V3 { #[cfg(all())] f0: [[String; 1]; 1], f1: std::collections::HashMap<u64, Option<hashbrown::HashSet<u64>>> },
-}
-
-impl Default for E138 {
-    fn default() -> Self {
-        E138::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    V0,
+    V1(u64, i32, Vec<Vec<S43>>),
+    V2,
+    #[default] V3,
 }
 
 pub fn fill_e138() -> E138 {
-    E138::V2({ let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(20); s.insert(7u64); s }, Box::new({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }))
+    E138::V2
 }
 
 pub fn retained_e138(v: &E138) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E138::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E138::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E138::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E138::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -31212,24 +31165,22 @@ pub fn check_e138() {
     assert_eq!(v.retained_bytes(), retained_e138(&v), "E138: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E138::default(), "E138: reset");
+    assert_eq!(v, <E138>::default(), "E138: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E138: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e138(&v), "E138: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E138::default(), "E138: second reset");
+    assert_eq!(v, <E138>::default(), "E138: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E139 {
     #[default] V0,
-    V1(std::collections::HashMap<u64, String>, Box<std::collections::BTreeMap<String, bool>>, http::HeaderMap),
-    V2(String, std::marker::PhantomData<std::collections::HashSet<u64>>),
-    V3 { f0: String, f1: std::time::Duration },
+    V1(Option<u64>),
 }
 
 pub fn fill_e139() -> E139 {
-    E139::V2({ let mut s = String::with_capacity(47); s.push_str("a longer string of text"); s }, std::marker::PhantomData)
+    E139::V1(Some(1u64 << 40))
 }
 
 pub fn retained_e139(v: &E139) -> usize {
@@ -31244,27 +31195,33 @@ pub fn check_e139() {
     assert_eq!(v.retained_bytes(), retained_e139(&v), "E139: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E139::default(), "E139: reset");
+    assert_eq!(v, <E139>::default(), "E139: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E139: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e139(&v), "E139: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E139::default(), "E139: second reset");
+    assert_eq!(v, <E139>::default(), "E139: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E140 {
-    V0(std::collections::HashSet<String>),
-    #[default] V1,
+    V0 { f0: std::collections::BTreeSet<u32>, f1: u32, f2: std::cell::Cell<u32>, f3: String },
+}
+
+impl Default for E140 {
+    fn default() -> Self {
+        E140::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
 pub fn fill_e140() -> E140 {
-    E140::V1
+    E140::V0 { f0: { let s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s }, f1: 70_000u32, f2: std::cell::Cell::new(516u32), f3: { let mut s = String::with_capacity(12); s.push_str(""); s } }
 }
 
 pub fn retained_e140(v: &E140) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E140::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -31272,35 +31229,38 @@ pub fn retained_e140(v: &E140) -> usize {
 pub fn check_e140() {
     let mut v = fill_e140();
     assert_eq!(v.retained_bytes(), retained_e140(&v), "E140: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E140::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E140::default(), "E140: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E140>::default(), "E140: reset");
+    let kept_after: [usize; 1] = [match &v { E140::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E140: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e140(&v), "E140: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E140::default(), "E140: second reset");
+    assert_eq!(v, <E140>::default(), "E140: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E141 {
-    V0(std::collections::LinkedList<u32>, Option<i64>, std::collections::BTreeMap<u64, Option<i64>>, i32),
+pub enum E141<T0, T1> {
+    V0(std::collections::LinkedList<String>),
+    V1(Box<std::marker::PhantomData<String>>, #[poolable(retained_bytes = rb_huge)] std::collections::HashSet<u32>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V2(#[poolable(default)] std::collections::BTreeMap<u32, usize>),
 }
 
-impl Default for E141 {
+impl<T0: Default, T1: Default> Default for E141<T0, T1> {
     fn default() -> Self {
-        E141::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E141::V1(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e141() -> E141 {
-    E141::V0({ let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s }, None, { let mut m: std::collections::BTreeMap<u64, Option<i64>> = std::collections::BTreeMap::new(); m.insert(7u64, Some(-(1i64 << 40))); m }, -5i32)
+pub fn fill_e141() -> E141<u32, Vec<u8>> {
+    E141::V0({ let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s })
 }
 
-pub fn retained_e141(v: &E141) -> usize {
+pub fn retained_e141(v: &E141<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E141::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E141::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E141::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -31310,39 +31270,33 @@ pub fn check_e141() {
     assert_eq!(v.retained_bytes(), retained_e141(&v), "E141: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E141::default(), "E141: reset");
+    assert_eq!(v, <E141<u32, Vec<u8>>>::default(), "E141: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E141: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e141(&v), "E141: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E141::default(), "E141: second reset");
+    assert_eq!(v, <E141<u32, Vec<u8>>>::default(), "E141: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E142 {
-    V0 { f0: Option<Option<bytes::Bytes>>, f1: std::collections::HashSet<u32>, f2: i32 },
-    V1(std::marker::PhantomData<std::collections::LinkedList<String>>, compact_str::CompactString, String),
-    V2(String),
-    V3 { f0: Vec<Vec<String>>, #[poolable(default)] f1: std::marker::PhantomData<Vec<i64>> },
+    V0 { f0: Box<Vec<u64>> },
 }
 
 impl Default for E142 {
     fn default() -> Self {
-        E142::V3 { f0: Default::default(), f1: Default::default() }
+        E142::V0 { f0: Default::default() }
     }
 }
 
 pub fn fill_e142() -> E142 {
-    E142::V3 { f0: { let mut v: Vec<Vec<String>> = Vec::with_capacity(57); v.extend([{ let v: Vec<String> = Vec::with_capacity(15); v }]); v }, f1: std::marker::PhantomData }
+    E142::V0 { f0: Box::new({ let v: Vec<u64> = Vec::with_capacity(10); v }) }
 }
 
 pub fn retained_e142(v: &E142) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E142::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E142::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E142::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E142::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E142::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -31350,35 +31304,29 @@ pub fn retained_e142(v: &E142) -> usize {
 pub fn check_e142() {
     let mut v = fill_e142();
     assert_eq!(v.retained_bytes(), retained_e142(&v), "E142: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E142::V3 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E142::default(), "E142: reset");
-    let kept_after: [usize; 1] = [match &v { E142::V3 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E142>::default(), "E142: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E142: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e142(&v), "E142: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E142::default(), "E142: second reset");
+    assert_eq!(v, <E142>::default(), "E142: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E143 {
-    V0 { f0: std::cell::RefCell<String>, f1: usize },
-}
-
-impl Default for E143 {
-    fn default() -> Self {
-        E143::V0 { f0: Default::default(), f1: Default::default() }
-    }
+    V0 { f0: std::collections::LinkedList<u32>, f1: std::collections::HashMap<u64, S261> },
+    #[default] V1,
 }
 
 pub fn fill_e143() -> E143 {
-    E143::V0 { f0: std::cell::RefCell::new({ let mut s = String::with_capacity(8); s.push_str("hello"); s }), f1: 12usize }
+    E143::V1
 }
 
 pub fn retained_e143(v: &E143) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E143::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -31388,33 +31336,33 @@ pub fn check_e143() {
     assert_eq!(v.retained_bytes(), retained_e143(&v), "E143: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E143::default(), "E143: reset");
+    assert_eq!(v, <E143>::default(), "E143: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E143: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e143(&v), "E143: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E143::default(), "E143: second reset");
+    assert_eq!(v, <E143>::default(), "E143: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E144 {
-    V0 { f0: String },
+    V0(#[poolable(default)] Box<std::collections::HashMap<String, u64>>, usize),
 }
 
 impl Default for E144 {
     fn default() -> Self {
-        E144::V0 { f0: Default::default() }
+        E144::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e144() -> E144 {
-    E144::V0 { f0: { let mut s = String::with_capacity(38); s.push_str("a"); s } }
+    E144::V0(Box::new({ let mut m: std::collections::HashMap<String, u64> = std::collections::HashMap::with_capacity(25); m.insert(String::from("k0"), 1u64 << 40); m }), 12usize)
 }
 
 pub fn retained_e144(v: &E144) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E144::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E144::V0(_, b1) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -31422,35 +31370,29 @@ pub fn retained_e144(v: &E144) -> usize {
 pub fn check_e144() {
     let mut v = fill_e144();
     assert_eq!(v.retained_bytes(), retained_e144(&v), "E144: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E144::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E144::default(), "E144: reset");
-    let kept_after: [usize; 1] = [match &v { E144::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E144>::default(), "E144: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E144: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e144(&v), "E144: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E144::default(), "E144: second reset");
+    assert_eq!(v, <E144>::default(), "E144: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E145 {
-    V0(Vec<std::cell::RefCell<i64>>),
-}
-
-impl Default for E145 {
-    fn default() -> Self {
-        E145::V0(Default::default())
-    }
+    #[default] V0,
+    V1 { f0: Vec<std::collections::HashMap<u32, std::cell::Cell<u32>>>, f1: String },
 }
 
 pub fn fill_e145() -> E145 {
-    E145::V0({ let mut v: Vec<std::cell::RefCell<i64>> = Vec::with_capacity(32); v.extend([std::cell::RefCell::new(-(1i64 << 40)), std::cell::RefCell::new(-(1i64 << 40))]); v })
+    E145::V1 { f0: { let mut v: Vec<std::collections::HashMap<u32, std::cell::Cell<u32>>> = Vec::with_capacity(4); v.extend([{ let m: std::collections::HashMap<u32, std::cell::Cell<u32>> = std::collections::HashMap::with_capacity(6); m }]); v }, f1: { let mut s = String::with_capacity(21); s.push_str("hello"); s } }
 }
 
 pub fn retained_e145(v: &E145) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E145::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -31458,27 +31400,26 @@ pub fn retained_e145(v: &E145) -> usize {
 pub fn check_e145() {
     let mut v = fill_e145();
     assert_eq!(v.retained_bytes(), retained_e145(&v), "E145: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E145::V0(x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E145::default(), "E145: reset");
-    let kept_after: [usize; 1] = [match &v { E145::V0(x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E145>::default(), "E145: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E145: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e145(&v), "E145: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E145::default(), "E145: second reset");
+    assert_eq!(v, <E145>::default(), "E145: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E146 {
-    V0(Vec<[u16; 2]>),
+    V0(std::cell::RefCell<Option<usize>>, std::marker::PhantomData<std::cell::Cell<u32>>, String),
     #[default] V1,
-    V2 { f0: std::collections::LinkedList<u32>, f1: std::cell::RefCell<std::collections::HashMap<String, S569>> },
-    V3 { f0: std::marker::PhantomData<std::marker::PhantomData<std::time::Duration>>, f1: hashbrown::HashSet<u64> },
-    V4,
+    V2 { f0: Box<Option<char>>, f1: (String, Box<chrono::NaiveDate>), f2: Box<std::collections::VecDeque<String>> },
+    V3,
 }
 
 pub fn fill_e146() -> E146 {
-    E146::V4
+    E146::V1
 }
 
 pub fn retained_e146(v: &E146) -> usize {
@@ -31493,33 +31434,33 @@ pub fn check_e146() {
     assert_eq!(v.retained_bytes(), retained_e146(&v), "E146: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E146::default(), "E146: reset");
+    assert_eq!(v, <E146>::default(), "E146: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E146: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e146(&v), "E146: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E146::default(), "E146: second reset");
+    assert_eq!(v, <E146>::default(), "E146: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E147 {
-    V0 { f0: Vec<[std::time::Duration; 3]>, f1: std::collections::HashMap<String, std::cell::RefCell<String>>, f2: char, #[poolable(retained_bytes = rb_seven)] f3: String },
+pub enum E147<T0, T1> {
+    V0(#[poolable(retained_bytes = rb_huge)] http::Method, [Vec<String>; 1], #[poolable(retained_bytes = rb_seven)] Option<std::collections::HashSet<String>>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E147 {
+impl<T0: Default, T1: Default> Default for E147<T0, T1> {
     fn default() -> Self {
-        E147::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E147::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e147() -> E147 {
-    E147::V0 { f0: { let mut v: Vec<[std::time::Duration; 3]> = Vec::with_capacity(21); v.extend([[std::time::Duration::from_millis(1500), std::time::Duration::from_millis(1500), std::time::Duration::from_millis(1500)], [std::time::Duration::from_millis(1500), std::time::Duration::from_millis(1500), std::time::Duration::from_millis(1500)]]); v }, f1: { let m: std::collections::HashMap<String, std::cell::RefCell<String>> = std::collections::HashMap::with_capacity(21); m }, f2: 'q', f3: { let mut s = String::with_capacity(39); s.push_str("hello"); s } }
+pub fn fill_e147() -> E147<u32, u32> {
+    E147::V0(http::Method::POST, [{ let mut v: Vec<String> = Vec::with_capacity(40); v.extend([{ let mut s = String::with_capacity(11); s.push_str("a longer string of text"); s }]); v }], Some({ let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(23); s.insert(String::from("k0")); s }), std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn retained_e147(v: &E147) -> usize {
+pub fn retained_e147(v: &E147<u32, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E147::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
+        E147::V0(b0, b1, b2, b3, b4) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -31527,43 +31468,35 @@ pub fn retained_e147(v: &E147) -> usize {
 pub fn check_e147() {
     let mut v = fill_e147();
     assert_eq!(v.retained_bytes(), retained_e147(&v), "E147: retained_bytes, filled");
-    let kept_before: [usize; 3] = [match &v { E147::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E147::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E147::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E147::default(), "E147: reset");
-    let kept_after: [usize; 3] = [match &v { E147::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E147::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E147::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E147<u32, u32>>::default(), "E147: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E147: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e147(&v), "E147: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E147::default(), "E147: second reset");
+    assert_eq!(v, <E147<u32, u32>>::default(), "E147: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E148 {
-    V0(std::collections::BTreeMap<u64, bytes::Bytes>, #[poolable(reset_with = reset_default)] Vec<std::collections::VecDeque<std::cell::Cell<u32>>>, Box<usize>, i32),
-    V1(indexmap::IndexSet<u32>, std::collections::VecDeque<(String,)>),
-    V2 { f0: std::collections::BTreeMap<u32, std::collections::BTreeSet<String>>, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] f1: String, f2: i64, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] f3: Box<Option<f64>> },
-    V3(Option<Vec<std::cell::Cell<u32>>>, u16, Vec<std::collections::BTreeSet<u64>>, Option<String>),
-    V4(std::cell::Cell<u32>, std::collections::LinkedList<u32>, bool),
+pub enum E148<T0, T1> {
+    V0 { #[poolable(default)] f0: Vec<i64>, f1: Box<(T0,)>, f2: std::marker::PhantomData<T1> },
 }
 
-impl Default for E148 {
+impl<T0: Default, T1: Default> Default for E148<T0, T1> {
     fn default() -> Self {
-        E148::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E148::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
-pub fn fill_e148() -> E148 {
-    E148::V2 { f0: { let m: std::collections::BTreeMap<u32, std::collections::BTreeSet<String>> = std::collections::BTreeMap::new(); m }, f1: { let mut s = String::with_capacity(36); s.push_str(""); s }, f2: -(1i64 << 40), f3: Box::new(Some(2.5f64)) }
+pub fn fill_e148() -> E148<String, Vec<u8>> {
+    E148::V0 { f0: { let v: Vec<i64> = Vec::with_capacity(4); v }, f1: Box::new((String::from("param 22"),)), f2: std::marker::PhantomData }
 }
 
-pub fn retained_e148(v: &E148) -> usize {
+pub fn retained_e148(v: &E148<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E148::V0(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E148::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E148::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_huge(b3)),
-        E148::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E148::V4(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E148::V0 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -31573,22 +31506,24 @@ pub fn check_e148() {
     assert_eq!(v.retained_bytes(), retained_e148(&v), "E148: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E148::default(), "E148: reset");
+    assert_eq!(v, <E148<String, Vec<u8>>>::default(), "E148: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E148: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e148(&v), "E148: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E148::default(), "E148: second reset");
+    assert_eq!(v, <E148<String, Vec<u8>>>::default(), "E148: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E149 {
-    #[default] V0,
-    V1(http::HeaderMap),
+    V0 { f0: std::collections::BTreeSet<String>, f1: Vec<std::collections::HashSet<String>> },
+    #[default] V1,
+    V2(Vec<u64>),
+    V3 { f0: Vec<std::collections::HashSet<u64>> },
 }
 
 pub fn fill_e149() -> E149 {
-    E149::V1({ let mut h = http::HeaderMap::new(); h.insert(http::header::HOST, http::HeaderValue::from_static("example.com")); h })
+    E149::V3 { f0: { let mut v: Vec<std::collections::HashSet<u64>> = Vec::with_capacity(5); v.extend([{ let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(29); s }, { let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(29); s }]); v } }
 }
 
 pub fn retained_e149(v: &E149) -> usize {
@@ -31603,33 +31538,30 @@ pub fn check_e149() {
     assert_eq!(v.retained_bytes(), retained_e149(&v), "E149: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E149::default(), "E149: reset");
+    assert_eq!(v, <E149>::default(), "E149: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E149: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e149(&v), "E149: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E149::default(), "E149: second reset");
+    assert_eq!(v, <E149>::default(), "E149: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E150 {
-    V0(#[poolable(default)] std::cell::Cell<u32>, f64),
-}
-
-impl Default for E150 {
-    fn default() -> Self {
-        E150::V0(Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1(String),
+    V2(Box<std::collections::HashSet<String>>, Vec<std::collections::LinkedList<u32>>),
+    V3(Box<(String, String, String)>),
+    V4 { f0: std::collections::VecDeque<[String; 3]>, f1: [std::collections::VecDeque<String>; 2], f2: http::HeaderMap },
 }
 
 pub fn fill_e150() -> E150 {
-    E150::V0(std::cell::Cell::new(102u32), 2.5f64)
+    E150::V3(Box::new(({ let mut s = String::with_capacity(25); s.push_str("a"); s }, { let mut s = String::with_capacity(61); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(10); s.push_str("hello"); s },)))
 }
 
 pub fn retained_e150(v: &E150) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E150::V0(_, b1) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -31639,39 +31571,27 @@ pub fn check_e150() {
     assert_eq!(v.retained_bytes(), retained_e150(&v), "E150: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E150::default(), "E150: reset");
+    assert_eq!(v, <E150>::default(), "E150: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E150: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e150(&v), "E150: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E150::default(), "E150: second reset");
+    assert_eq!(v, <E150>::default(), "E150: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E151 {
-    V0(std::cell::Cell<u32>, String, #[poolable(default)] std::collections::HashMap<u32, String>),
-    V1(#[poolable(reset_with = reset_default)] Option<std::marker::PhantomData<String>>, hashbrown::HashMap<u32, u32>, std::marker::PhantomData<String>),
-    V2 { f0: Vec<(std::cell::Cell<u32>, char, S635)>, #[poolable(default)] f1: std::collections::LinkedList<String> },
-    V3 { #[poolable(default)] f0: std::marker::PhantomData<[String; 1]>, f1: std::collections::BTreeMap<String, std::cell::Cell<u32>>, f2: std::collections::BTreeSet<u32> },
-}
-
-impl Default for E151 {
-    fn default() -> Self {
-        E151::V0(Default::default(), Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1(std::collections::VecDeque<std::collections::LinkedList<u32>>, String, String),
 }
 
 pub fn fill_e151() -> E151 {
-    E151::V1(Some(std::marker::PhantomData), { let mut m = hashbrown::HashMap::new(); m.insert(1u32, 2u32); m }, std::marker::PhantomData)
+    E151::V1({ let mut v: std::collections::VecDeque<std::collections::LinkedList<u32>> = std::collections::VecDeque::with_capacity(45); v.extend([{ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }]); v }, { let mut s = String::with_capacity(28); s.push_str("a"); s }, { let mut s = String::with_capacity(18); s.push_str("hello"); s })
 }
 
 pub fn retained_e151(v: &E151) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E151::V0(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E151::V1(_, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E151::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E151::V3 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -31681,29 +31601,33 @@ pub fn check_e151() {
     assert_eq!(v.retained_bytes(), retained_e151(&v), "E151: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E151::default(), "E151: reset");
+    assert_eq!(v, <E151>::default(), "E151: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E151: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e151(&v), "E151: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E151::default(), "E151: second reset");
+    assert_eq!(v, <E151>::default(), "E151: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E152 {
-    V0 { f0: (Option<()>,), f1: S745 },
-    V1(u16, serde_json::Value),
-    #[default] V2,
-    V3,
+    V0 { #[poolable(default)] f0: S543, f1: Box<Vec<std::cell::Cell<u32>>>, #[poolable(reset_with = reset_default)] f2: std::collections::HashSet<u64>, #[poolable(retained_bytes = rb_huge)] f3: std::collections::VecDeque<std::collections::VecDeque<indexmap::IndexMap<String, u32>>> },
+}
+
+impl Default for E152 {
+    fn default() -> Self {
+        E152::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
 pub fn fill_e152() -> E152 {
-    E152::V3
+    E152::V0 { f0: fill_s543(), f1: Box::new({ let mut v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(34); v.extend([std::cell::Cell::new(724u32)]); v }), f2: { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(20); s.insert(7u64); s }, f3: { let mut v: std::collections::VecDeque<std::collections::VecDeque<indexmap::IndexMap<String, u32>>> = std::collections::VecDeque::with_capacity(18); v.extend([{ let v: std::collections::VecDeque<indexmap::IndexMap<String, u32>> = std::collections::VecDeque::with_capacity(26); v }]); v } }
 }
 
 pub fn retained_e152(v: &E152) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E152::V0 { f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b3)),
         _ => 0,
     }
 }
@@ -31711,35 +31635,30 @@ pub fn retained_e152(v: &E152) -> usize {
 pub fn check_e152() {
     let mut v = fill_e152();
     assert_eq!(v.retained_bytes(), retained_e152(&v), "E152: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E152::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E152::default(), "E152: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E152>::default(), "E152: reset");
+    let kept_after: [usize; 1] = [match &v { E152::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E152: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e152(&v), "E152: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E152::default(), "E152: second reset");
+    assert_eq!(v, <E152>::default(), "E152: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E153 {
-    V0(#[poolable(retained_bytes = rb_huge)] std::collections::HashMap<String, std::cell::RefCell<S107>>, u8, String, (S299, usize)),
-}
-
-impl Default for E153 {
-    fn default() -> Self {
-        E153::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    V0(std::collections::VecDeque<std::marker::PhantomData<char>>),
+    V1 { f0: String, f1: String },
+    #[default] V2,
 }
 
 pub fn fill_e153() -> E153 {
-    E153::V0({ let mut m: std::collections::HashMap<String, std::cell::RefCell<S107>> = std::collections::HashMap::with_capacity(20); m.insert(String::from("k0"), std::cell::RefCell::new(fill_s107())); m }, 7u8, { let mut s = String::with_capacity(54); s.push_str("a"); s }, (fill_s299(), 12usize,))
+    E153::V0({ let mut v: std::collections::VecDeque<std::marker::PhantomData<char>> = std::collections::VecDeque::with_capacity(44); v.extend([std::marker::PhantomData]); v })
 }
 
 pub fn retained_e153(v: &E153) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E153::V0(b0, b1, b2, b3) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -31747,29 +31666,35 @@ pub fn retained_e153(v: &E153) -> usize {
 pub fn check_e153() {
     let mut v = fill_e153();
     assert_eq!(v.retained_bytes(), retained_e153(&v), "E153: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E153::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E153::V0(_, _, x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E153::default(), "E153: reset");
-    let kept_after: [usize; 2] = [match &v { E153::V0(x, _, _, _) => x.capacity(), _ => 0 }, match &v { E153::V0(_, _, x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E153>::default(), "E153: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E153: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e153(&v), "E153: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E153::default(), "E153: second reset");
+    assert_eq!(v, <E153>::default(), "E153: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E154 {
-    V0 { f0: Option<String>, f1: Box<Option<char>>, f2: (String, Box<chrono::NaiveDate>) },
-    #[default] V1,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E154<T0, T1> {
+    V0 { f0: indexmap::IndexMap<String, u32>, f1: Vec<Vec<u16>>, f2: T1, f3: std::marker::PhantomData<T0> },
 }
 
-pub fn fill_e154() -> E154 {
-    E154::V0 { f0: Some({ let mut s = String::with_capacity(50); s.push_str(""); s }), f1: Box::new(Some('q')), f2: ({ let mut s = String::with_capacity(60); s.push_str("hello"); s }, Box::new(chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default()),) }
+impl<T0: Default, T1: Default> Default for E154<T0, T1> {
+    fn default() -> Self {
+        E154::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
-pub fn retained_e154(v: &E154) -> usize {
+pub fn fill_e154() -> E154<u32, String> {
+    E154::V0 { f0: { let mut m = indexmap::IndexMap::with_capacity(8); m.insert(String::from("a"), 1); m }, f1: { let v: Vec<Vec<u16>> = Vec::with_capacity(17); v }, f2: String::from("param 12"), f3: std::marker::PhantomData }
+}
+
+pub fn retained_e154(v: &E154<u32, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E154::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -31777,30 +31702,43 @@ pub fn retained_e154(v: &E154) -> usize {
 pub fn check_e154() {
     let mut v = fill_e154();
     assert_eq!(v.retained_bytes(), retained_e154(&v), "E154: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E154::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E154::default(), "E154: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E154<u32, String>>::default(), "E154: reset");
+    let kept_after: [usize; 1] = [match &v { E154::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E154: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e154(&v), "E154: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E154::default(), "E154: second reset");
+    assert_eq!(v, <E154<u32, String>>::default(), "E154: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E155 {
-    V0 { f0: String, f1: Box<Option<f64>> },
-    #[default] V1,
-    V2 { f0: Option<Vec<u64>>, f1: u32 },
+    V0 { f0: S492, f1: Box<u32>, f2: Option<std::marker::PhantomData<String>>, #[poolable(default)] f3: String },
+    V1(i32, #[cfg(all())] hashbrown::HashMap<u32, u32>, #[cfg(all())] Option<String>),
+    V2(bool, String),
+    V3([String; 2], #[poolable(default)] Vec<u8>, #[poolable(default)] (Box<S48>,)),
+    V4(#[cfg(all())] std::collections::VecDeque<f64>, #[poolable(retained_bytes = rb_huge)] std::cell::RefCell<std::time::Duration>, std::collections::HashSet<u64>),
+}
+
+impl Default for E155 {
+    fn default() -> Self {
+        E155::V2(Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e155() -> E155 {
-    E155::V0 { f0: { let mut s = String::with_capacity(34); s.push_str("a longer string of text"); s }, f1: Box::new(Some(2.5f64)) }
+    E155::V4({ let mut v: std::collections::VecDeque<f64> = std::collections::VecDeque::with_capacity(9); v.extend([2.5f64]); v }, std::cell::RefCell::new(std::time::Duration::from_millis(1500)), { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(30); s.insert(7u64); s })
 }
 
 pub fn retained_e155(v: &E155) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E155::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E155::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E155::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E155::V3(b0, _, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E155::V4(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -31810,30 +31748,39 @@ pub fn check_e155() {
     assert_eq!(v.retained_bytes(), retained_e155(&v), "E155: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E155::default(), "E155: reset");
+    assert_eq!(v, <E155>::default(), "E155: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E155: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e155(&v), "E155: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E155::default(), "E155: second reset");
+    assert_eq!(v, <E155>::default(), "E155: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E156 {
-    V0,
-    V1,
-    #[default] V2,
-    V3,
-    V4 { f0: Option<std::collections::VecDeque<std::cell::Cell<u32>>>, f1: Vec<i32> },
+    V0(i32),
+    V1(Vec<arrayvec::ArrayString<16>>, std::collections::HashSet<u32>),
+    V2 { f0: (Vec<S86>, uuid::Uuid, [indexmap::IndexMap<String, u32>; 3]), #[poolable(default)] #[poolable(retained_bytes = rb_huge)] f1: std::collections::BTreeSet<u64>, f2: Option<i64> },
+    V3(String, #[poolable(retained_bytes = rb_huge)] std::cell::Cell<u32>, std::marker::PhantomData<char>),
+}
+
+impl Default for E156 {
+    fn default() -> Self {
+        E156::V1(Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e156() -> E156 {
-    E156::V3
+    E156::V0(-5i32)
 }
 
 pub fn retained_e156(v: &E156) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E156::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E156::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E156::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E156::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -31843,35 +31790,35 @@ pub fn check_e156() {
     assert_eq!(v.retained_bytes(), retained_e156(&v), "E156: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E156::default(), "E156: reset");
+    assert_eq!(v, <E156>::default(), "E156: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E156: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e156(&v), "E156: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E156::default(), "E156: second reset");
+    assert_eq!(v, <E156>::default(), "E156: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E157 {
-    V0 { f0: [std::collections::BTreeMap<String, u8>; 1], #[poolable(reset_with = reset_default)] f1: Vec<std::collections::HashSet<String>>, f2: std::cell::Cell<u32> },
-    V1 { f0: [Option<char>; 2] },
+    V0 { #[cfg(all())] f0: std::collections::HashMap<String, S513>, f1: std::cell::RefCell<[std::cell::Cell<u32>; 2]> },
+    V1 { #[poolable(default)] f0: std::marker::PhantomData<String>, #[poolable(retained_bytes = rb_huge)] f1: std::cell::RefCell<Vec<()>>, f2: usize },
 }
 
 impl Default for E157 {
     fn default() -> Self {
-        E157::V1 { f0: Default::default() }
+        E157::V0 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e157() -> E157 {
-    E157::V1 { f0: [Some('q'), Some('q')] }
+    E157::V0 { f0: { let mut m: std::collections::HashMap<String, S513> = std::collections::HashMap::with_capacity(30); m.insert(String::from("k0"), fill_s513()); m }, f1: std::cell::RefCell::new([std::cell::Cell::new(762u32), std::cell::Cell::new(468u32)]) }
 }
 
 pub fn retained_e157(v: &E157) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E157::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E157::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E157::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E157::V1 { f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -31879,35 +31826,39 @@ pub fn retained_e157(v: &E157) -> usize {
 pub fn check_e157() {
     let mut v = fill_e157();
     assert_eq!(v.retained_bytes(), retained_e157(&v), "E157: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E157::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E157::default(), "E157: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E157>::default(), "E157: reset");
+    let kept_after: [usize; 1] = [match &v { E157::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E157: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e157(&v), "E157: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E157::default(), "E157: second reset");
+    assert_eq!(v, <E157>::default(), "E157: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E158 {
-    V0(S113, Vec<std::collections::VecDeque<String>>, #[cfg(all())] Vec<String>, std::collections::HashSet<String>),
+    V0 { #[poolable(max_capacity = 0)] f0: String },
+    V1((std::collections::HashSet<u32>,), std::collections::BTreeSet<u32>),
+    V2(std::collections::BTreeSet<u32>, #[poolable(retained_bytes = rb_seven)] String, http::StatusCode, #[poolable(retained_bytes = rb_huge)] (std::time::Duration,)),
 }
 
 impl Default for E158 {
     fn default() -> Self {
-        E158::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E158::V2(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e158() -> E158 {
-    E158::V0(fill_s113(), { let mut v: Vec<std::collections::VecDeque<String>> = Vec::with_capacity(35); v.extend([{ let mut v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(56); v.extend([{ let mut s = String::with_capacity(47); s.push_str("a longer string of text"); s }]); v }, { let v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(13); v }]); v }, { let mut v: Vec<String> = Vec::with_capacity(44); v.extend([{ let mut s = String::with_capacity(25); s.push_str("a longer string of text"); s }]); v }, { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(17); s.insert(String::from("k0")); s.insert(String::from("k1")); s })
+    E158::V2({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }, { let mut s = String::with_capacity(32); s.push_str("a"); s }, http::StatusCode::NOT_FOUND, (std::time::Duration::from_millis(1500),))
 }
 
 pub fn retained_e158(v: &E158) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E158::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E158::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E158::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E158::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_huge(b3)),
         _ => 0,
     }
 }
@@ -31915,31 +31866,41 @@ pub fn retained_e158(v: &E158) -> usize {
 pub fn check_e158() {
     let mut v = fill_e158();
     assert_eq!(v.retained_bytes(), retained_e158(&v), "E158: retained_bytes, filled");
-    let kept_before: [usize; 3] = [match &v { E158::V0(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E158::V0(_, _, x, _) => x.capacity(), _ => 0 }, match &v { E158::V0(_, _, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E158::V2(_, x, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E158::default(), "E158: reset");
-    let kept_after: [usize; 3] = [match &v { E158::V0(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E158::V0(_, _, x, _) => x.capacity(), _ => 0 }, match &v { E158::V0(_, _, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E158>::default(), "E158: reset");
+    let kept_after: [usize; 1] = [match &v { E158::V2(_, x, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E158: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e158(&v), "E158: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E158::default(), "E158: second reset");
+    assert_eq!(v, <E158>::default(), "E158: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E159 {
-    #[default] V0,
-    V1 { f0: std::collections::BTreeSet<u32> },
-    V2,
-    V3(std::cell::Cell<u32>, String, http::HeaderMap),
+    V0 { f0: std::cell::RefCell<S117> },
+    V1 { f0: std::collections::BTreeSet<u64>, f1: smallvec::SmallVec<[u8; 4]>, f2: std::time::Duration, #[poolable(reset_with = reset_default)] f3: std::collections::HashSet<String> },
+    V2(Option<i32>),
+    V3(#[cfg(all())] (Vec<serde_json::Value>, Vec<S128>), std::collections::BTreeMap<u64, usize>, std::cell::Cell<u32>),
+}
+
+impl Default for E159 {
+    fn default() -> Self {
+        E159::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
 pub fn fill_e159() -> E159 {
-    E159::V2
+    E159::V3(({ let mut v: Vec<serde_json::Value> = Vec::with_capacity(10); v.extend([serde_json::Value::from(vec![1, 2, 3]), serde_json::Value::from(vec![1, 2, 3])]); v }, { let v: Vec<S128> = Vec::with_capacity(34); v },), { let mut m: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new(); m.insert(7u64, 12usize); m.insert(1007u64, 12usize); m }, std::cell::Cell::new(577u32))
 }
 
 pub fn retained_e159(v: &E159) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E159::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E159::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E159::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E159::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -31949,37 +31910,33 @@ pub fn check_e159() {
     assert_eq!(v.retained_bytes(), retained_e159(&v), "E159: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E159::default(), "E159: reset");
+    assert_eq!(v, <E159>::default(), "E159: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E159: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e159(&v), "E159: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E159::default(), "E159: second reset");
+    assert_eq!(v, <E159>::default(), "E159: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E160 {
-    V0 { #[poolable(default)] f0: S62, #[poolable(default)] #[poolable(retained_bytes = rb_huge)] f1: std::collections::BTreeMap<u32, Option<S28>>, f2: String, f3: String },
-    V1 { f0: std::marker::PhantomData<std::collections::VecDeque<std::time::Duration>>, f1: std::collections::BTreeSet<u64> },
-    V2(String, std::time::Duration, #[poolable(reset_with = reset_default)] String),
+    V0 { f0: std::collections::HashMap<u64, Vec<String>>, #[poolable(default)] f1: Option<std::collections::HashMap<u64, bytes::BytesMut>>, f2: std::collections::LinkedList<String>, f3: std::time::Duration },
 }
 
 impl Default for E160 {
     fn default() -> Self {
-        E160::V2(Default::default(), Default::default(), Default::default())
+        E160::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e160() -> E160 {
-    E160::V2({ let mut s = String::with_capacity(12); s.push_str("a"); s }, std::time::Duration::from_millis(1500), { let mut s = String::with_capacity(40); s.push_str("hello"); s })
+    E160::V0 { f0: { let mut m: std::collections::HashMap<u64, Vec<String>> = std::collections::HashMap::with_capacity(17); m.insert(7u64, { let v: Vec<String> = Vec::with_capacity(21); v }); m }, f1: None, f2: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, f3: std::time::Duration::from_millis(1500) }
 }
 
 pub fn retained_e160(v: &E160) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E160::V0 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E160::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E160::V2(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E160::V0 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -31987,41 +31944,39 @@ pub fn retained_e160(v: &E160) -> usize {
 pub fn check_e160() {
     let mut v = fill_e160();
     assert_eq!(v.retained_bytes(), retained_e160(&v), "E160: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E160::V2(x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E160::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E160::default(), "E160: reset");
-    let kept_after: [usize; 1] = [match &v { E160::V2(x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E160>::default(), "E160: reset");
+    let kept_after: [usize; 1] = [match &v { E160::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E160: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e160(&v), "E160: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E160::default(), "E160: second reset");
+    assert_eq!(v, <E160>::default(), "E160: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E161 {
-    V0 { #[poolable(reset_with = reset_default)] f0: Vec<arrayvec::ArrayString<16>>, f1: std::collections::BTreeSet<u32>, f2: std::collections::HashSet<u64> },
-    V1(Vec<bytes::Bytes>),
-    V2 { #[cfg(all())] f0: Vec<S404>, #[poolable(reset_with = reset_default)] f1: i64 },
-    V3 { f0: indexmap::IndexMap<String, u32>, f1: Vec<Vec<u16>>, #[poolable(default)] f2: String },
+    V0(std::cell::RefCell<Box<u16>>),
+    V1 { f0: std::cell::Cell<u32>, f1: std::collections::BTreeMap<String, String> },
+    V2(std::cell::Cell<u32>, std::collections::BTreeSet<u64>, std::collections::VecDeque<Box<String>>),
 }
 
 impl Default for E161 {
     fn default() -> Self {
-        E161::V3 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E161::V0(Default::default())
     }
 }
 
 pub fn fill_e161() -> E161 {
-    E161::V1({ let mut v: Vec<bytes::Bytes> = Vec::with_capacity(58); v.extend([bytes::Bytes::from_static(b"static bytes")]); v })
+    E161::V1 { f0: std::cell::Cell::new(280u32), f1: { let mut m: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), { let mut s = String::with_capacity(59); s.push_str("a"); s }); m.insert(String::from("k1"), { let mut s = String::with_capacity(34); s.push_str("a longer string of text"); s }); m } }
 }
 
 pub fn retained_e161(v: &E161) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E161::V0 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E161::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E161::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E161::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E161::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E161::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E161::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32031,27 +31986,39 @@ pub fn check_e161() {
     assert_eq!(v.retained_bytes(), retained_e161(&v), "E161: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E161::default(), "E161: reset");
+    assert_eq!(v, <E161>::default(), "E161: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E161: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e161(&v), "E161: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E161::default(), "E161: second reset");
+    assert_eq!(v, <E161>::default(), "E161: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E162 {
-    V0(std::collections::BTreeSet<String>, std::collections::VecDeque<Option<u64>>, u8),
-    #[default] V1,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E162<T0, T1> {
+    V0(char, T1, u64, Vec<i32>),
+    V1(std::collections::HashSet<String>),
+    V2 { f0: String, f1: std::time::Duration },
+    V3(std::time::Duration, #[poolable(default)] std::collections::LinkedList<u32>, std::marker::PhantomData<T0>),
 }
 
-pub fn fill_e162() -> E162 {
-    E162::V1
+impl<T0: Default, T1: Default> Default for E162<T0, T1> {
+    fn default() -> Self {
+        E162::V3(Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e162(v: &E162) -> usize {
+pub fn fill_e162() -> E162<u32, Vec<u8>> {
+    E162::V3(std::time::Duration::from_millis(1500), { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, std::marker::PhantomData)
+}
+
+pub fn retained_e162(v: &E162<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E162::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E162::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E162::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E162::V3(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32061,27 +32028,37 @@ pub fn check_e162() {
     assert_eq!(v.retained_bytes(), retained_e162(&v), "E162: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E162::default(), "E162: reset");
+    assert_eq!(v, <E162<u32, Vec<u8>>>::default(), "E162: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E162: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e162(&v), "E162: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E162::default(), "E162: second reset");
+    assert_eq!(v, <E162<u32, Vec<u8>>>::default(), "E162: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E163 {
-    V0,
-    #[default] V1,
+    V0 { f0: std::marker::PhantomData<std::marker::PhantomData<String>> },
+    V1 { f0: f64, #[cfg(all())] f1: std::collections::LinkedList<u32> },
+    V2 { f0: std::collections::HashMap<u64, std::cell::RefCell<u8>>, f1: std::collections::HashMap<u32, std::collections::BTreeSet<String>> },
+}
+
+impl Default for E163 {
+    fn default() -> Self {
+        E163::V2 { f0: Default::default(), f1: Default::default() }
+    }
 }
 
 pub fn fill_e163() -> E163 {
-    E163::V1
+    E163::V1 { f0: 2.5f64, f1: { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s } }
 }
 
 pub fn retained_e163(v: &E163) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E163::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E163::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E163::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32091,26 +32068,26 @@ pub fn check_e163() {
     assert_eq!(v.retained_bytes(), retained_e163(&v), "E163: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E163::default(), "E163: reset");
+    assert_eq!(v, <E163>::default(), "E163: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E163: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e163(&v), "E163: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E163::default(), "E163: second reset");
+    assert_eq!(v, <E163>::default(), "E163: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E164 {
-    V0(String, ()),
-    V1,
-    #[default] V2,
+pub enum E164<T0, T1> {
+    #[default] V0,
+    V1(u64, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
+    V2(String, i64),
 }
 
-pub fn fill_e164() -> E164 {
-    E164::V2
+pub fn fill_e164() -> E164<u32, u32> {
+    E164::V0
 }
 
-pub fn retained_e164(v: &E164) -> usize {
+pub fn retained_e164(v: &E164<u32, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -32122,33 +32099,30 @@ pub fn check_e164() {
     assert_eq!(v.retained_bytes(), retained_e164(&v), "E164: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E164::default(), "E164: reset");
+    assert_eq!(v, <E164<u32, u32>>::default(), "E164: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E164: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e164(&v), "E164: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E164::default(), "E164: second reset");
+    assert_eq!(v, <E164<u32, u32>>::default(), "E164: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E165 {
-    V0 { #[cfg(all())] #[poolable(zeroize)] f0: String, f1: char },
-}
-
-impl Default for E165 {
-    fn default() -> Self {
-        E165::V0 { f0: Default::default(), f1: Default::default() }
-    }
+    V0 { f0: std::collections::VecDeque<String>, f1: std::marker::PhantomData<std::collections::LinkedList<u64>>, f2: std::collections::HashMap<String, Box<u32>> },
+    #[default] V1,
+    V2,
+    V3,
+    V4,
 }
 
 pub fn fill_e165() -> E165 {
-    E165::V0 { f0: { let mut s = String::with_capacity(20); s.push_str("hello"); s }, f1: 'q' }
+    E165::V3
 }
 
 pub fn retained_e165(v: &E165) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E165::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32158,28 +32132,35 @@ pub fn check_e165() {
     assert_eq!(v.retained_bytes(), retained_e165(&v), "E165: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E165::default(), "E165: reset");
+    assert_eq!(v, <E165>::default(), "E165: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E165: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e165(&v), "E165: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E165::default(), "E165: second reset");
+    assert_eq!(v, <E165>::default(), "E165: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E166 {
-    V0,
-    V1(u8, (Box<S48>,), Vec<std::collections::VecDeque<f64>>),
-    #[default] V2,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E166<T0, T1> {
+    V0(char, #[poolable(reset_with = reset_default)] f64),
+    V1 { f0: Box<u16>, f1: std::cell::Cell<u32>, f2: std::marker::PhantomData<T0>, f3: std::marker::PhantomData<T1> },
 }
 
-pub fn fill_e166() -> E166 {
-    E166::V1(7u8, (Box::new(fill_s48()),), { let v: Vec<std::collections::VecDeque<f64>> = Vec::with_capacity(18); v })
+impl<T0: Default, T1: Default> Default for E166<T0, T1> {
+    fn default() -> Self {
+        E166::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
-pub fn retained_e166(v: &E166) -> usize {
+pub fn fill_e166() -> E166<String, Vec<u8>> {
+    E166::V0('q', 2.5f64)
+}
+
+pub fn retained_e166(v: &E166<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E166::V0(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E166::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32189,29 +32170,35 @@ pub fn check_e166() {
     assert_eq!(v.retained_bytes(), retained_e166(&v), "E166: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E166::default(), "E166: reset");
+    assert_eq!(v, <E166<String, Vec<u8>>>::default(), "E166: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E166: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e166(&v), "E166: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E166::default(), "E166: second reset");
+    assert_eq!(v, <E166<String, Vec<u8>>>::default(), "E166: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E167 {
-    V0(Option<[std::time::Duration; 2]>),
-    V1(std::collections::BTreeSet<u32>, String),
-    #[default] V2,
-    V3,
+    V0 { #[poolable(max_capacity = 16)] f0: std::collections::HashMap<String, Vec<i32>>, f1: String, f2: [[String; 1]; 3], f3: Option<[String; 2]> },
+    V1(#[poolable(default)] #[poolable(retained_bytes = rb_huge)] Box<std::collections::BTreeSet<u64>>),
+}
+
+impl Default for E167 {
+    fn default() -> Self {
+        E167::V1(Default::default())
+    }
 }
 
 pub fn fill_e167() -> E167 {
-    E167::V1({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }, { let mut s = String::with_capacity(50); s.push_str("hello"); s })
+    E167::V1(Box::new({ let s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s }))
 }
 
 pub fn retained_e167(v: &E167) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E167::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E167::V1(b0) => 0usize.saturating_add(rb_huge(b0)),
         _ => 0,
     }
 }
@@ -32221,33 +32208,41 @@ pub fn check_e167() {
     assert_eq!(v.retained_bytes(), retained_e167(&v), "E167: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E167::default(), "E167: reset");
+    assert_eq!(v, <E167>::default(), "E167: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E167: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e167(&v), "E167: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E167::default(), "E167: second reset");
+    assert_eq!(v, <E167>::default(), "E167: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E168 {
-    V0(String, std::collections::BTreeSet<u32>, std::collections::LinkedList<u32>, [std::cell::RefCell<smallvec::SmallVec<[u8; 4]>>; 1]),
+    V0(std::collections::HashMap<u32, String>, [std::collections::BTreeSet<u32>; 1]),
+    V1(#[poolable(max_capacity = 0)] Vec<std::cell::RefCell<String>>, S157),
+    V2 { #[poolable(retained_bytes = rb_huge)] #[poolable(max_capacity = 4)] f0: String, f1: Option<Vec<String>>, f2: std::marker::PhantomData<(u16, std::cell::Cell<u32>, String)>, f3: std::collections::VecDeque<std::collections::LinkedList<u64>> },
+    V3(String, std::collections::HashMap<u32, S119>),
+    V4 { f0: std::collections::BTreeMap<u32, std::cell::Cell<u32>>, #[poolable(default)] f1: usize, f2: Vec<std::collections::BTreeSet<u32>>, f3: () },
 }
 
 impl Default for E168 {
     fn default() -> Self {
-        E168::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E168::V4 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e168() -> E168 {
-    E168::V0({ let mut s = String::with_capacity(40); s.push_str("a"); s }, { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, [std::cell::RefCell::new(smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6]))])
+    E168::V2 { f0: { let mut s = String::with_capacity(42); s.push_str("a longer string of text"); s }, f1: None, f2: std::marker::PhantomData, f3: { let v: std::collections::VecDeque<std::collections::LinkedList<u64>> = std::collections::VecDeque::with_capacity(47); v } }
 }
 
 pub fn retained_e168(v: &E168) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E168::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E168::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E168::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E168::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E168::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E168::V4 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32255,31 +32250,35 @@ pub fn retained_e168(v: &E168) -> usize {
 pub fn check_e168() {
     let mut v = fill_e168();
     assert_eq!(v.retained_bytes(), retained_e168(&v), "E168: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E168::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E168::default(), "E168: reset");
-    let kept_after: [usize; 1] = [match &v { E168::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E168>::default(), "E168: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E168: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e168(&v), "E168: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E168::default(), "E168: second reset");
+    assert_eq!(v, <E168>::default(), "E168: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E169 {
-    V0(std::collections::BTreeSet<String>),
-    #[default] V1,
-    V2 { f0: bool, f1: std::marker::PhantomData<char>, f2: S106 },
-    V3(Vec<S513>, std::cell::RefCell<[std::cell::Cell<u32>; 2]>),
+    V0(String, Option<std::collections::LinkedList<String>>, [Vec<S228>; 1], (std::collections::VecDeque<std::cell::Cell<u32>>, String, i64)),
+}
+
+impl Default for E169 {
+    fn default() -> Self {
+        E169::V0(Default::default(), Default::default(), Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e169() -> E169 {
-    E169::V2 { f0: true, f1: std::marker::PhantomData, f2: fill_s106() }
+    E169::V0({ let mut s = String::with_capacity(11); s.push_str("hello"); s }, None, [{ let v: Vec<S228> = Vec::with_capacity(46); v }], ({ let v: std::collections::VecDeque<std::cell::Cell<u32>> = std::collections::VecDeque::with_capacity(26); v }, { let mut s = String::with_capacity(60); s.push_str("hello"); s }, -(1i64 << 40),))
 }
 
 pub fn retained_e169(v: &E169) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E169::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32287,35 +32286,43 @@ pub fn retained_e169(v: &E169) -> usize {
 pub fn check_e169() {
     let mut v = fill_e169();
     assert_eq!(v.retained_bytes(), retained_e169(&v), "E169: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E169::V0(x, _, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E169::default(), "E169: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E169>::default(), "E169: reset");
+    let kept_after: [usize; 1] = [match &v { E169::V0(x, _, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E169: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e169(&v), "E169: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E169::default(), "E169: second reset");
+    assert_eq!(v, <E169>::default(), "E169: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E170 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: [Box<std::cell::Cell<u32>>; 3], #[poolable(retained_bytes = rb_huge)] f1: std::collections::LinkedList<u64>, f2: Box<usize> },
+    V0 { f0: std::collections::BTreeMap<u32, std::collections::LinkedList<u32>>, #[poolable(max_capacity = 4)] f1: String, #[poolable(reset_with = reset_default)] f2: String, f3: std::collections::VecDeque<i32> },
+    V1(#[cfg(all())] std::collections::VecDeque<std::collections::LinkedList<u64>>),
+    V2(Option<((), u16)>, #[poolable(reset_with = reset_default)] Vec<hashbrown::HashSet<u64>>),
+    V3 { f0: String },
+    V4 { #[poolable(default)] f0: std::time::Duration, f1: std::marker::PhantomData<std::collections::HashSet<u32>> },
 }
 
 impl Default for E170 {
     fn default() -> Self {
-        E170::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E170::V4 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e170() -> E170 {
-    E170::V0 { f0: [Box::new(std::cell::Cell::new(490u32)), Box::new(std::cell::Cell::new(745u32)), Box::new(std::cell::Cell::new(336u32))], f1: { let s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s }, f2: Box::new(12usize) }
+    E170::V0 { f0: { let mut m: std::collections::BTreeMap<u32, std::collections::LinkedList<u32>> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }); m.insert(1u32, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }); m }, f1: { let mut s = String::with_capacity(45); s.push_str("a"); s }, f2: { let mut s = String::with_capacity(22); s.push_str("a"); s }, f3: { let mut v: std::collections::VecDeque<i32> = std::collections::VecDeque::with_capacity(35); v.extend([-5i32]); v } }
 }
 
 pub fn retained_e170(v: &E170) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E170::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E170::V0 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E170::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E170::V2(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E170::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E170::V4 { f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32325,24 +32332,24 @@ pub fn check_e170() {
     assert_eq!(v.retained_bytes(), retained_e170(&v), "E170: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E170::default(), "E170: reset");
+    assert_eq!(v, <E170>::default(), "E170: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E170: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e170(&v), "E170: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E170::default(), "E170: second reset");
+    assert_eq!(v, <E170>::default(), "E170: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E171 {
-    V0,
-    V1,
-    #[default] V2,
-    V3,
+    #[default] V0,
+    V1 { f0: std::collections::HashSet<String> },
+    V2(i64, Option<std::collections::HashMap<u64, compact_str::CompactString>>),
+    V3 { f0: std::cell::Cell<u32> },
 }
 
 pub fn fill_e171() -> E171 {
-    E171::V0
+    E171::V3 { f0: std::cell::Cell::new(691u32) }
 }
 
 pub fn retained_e171(v: &E171) -> usize {
@@ -32357,30 +32364,36 @@ pub fn check_e171() {
     assert_eq!(v.retained_bytes(), retained_e171(&v), "E171: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E171::default(), "E171: reset");
+    assert_eq!(v, <E171>::default(), "E171: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E171: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e171(&v), "E171: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E171::default(), "E171: second reset");
+    assert_eq!(v, <E171>::default(), "E171: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E172 {
-    V0(std::cell::Cell<u32>, std::marker::PhantomData<std::collections::VecDeque<String>>),
-    V1(u8, http::StatusCode),
-    V2 { f0: std::collections::BTreeSet<u64> },
-    V3(std::cell::Cell<u32>, std::collections::HashSet<u64>, String),
-    #[default] V4,
+    V0(Vec<arrayvec::ArrayVec<u8, 4>>, std::collections::BTreeSet<String>),
+    V1(#[poolable(retained_bytes = rb_seven)] std::time::Duration, [u32; 1]),
+    V2 { #[poolable(reset_with = reset_default)] f0: u32 },
+}
+
+impl Default for E172 {
+    fn default() -> Self {
+        E172::V0(Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e172() -> E172 {
-    E172::V2 { f0: { let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s } }
+    E172::V1(std::time::Duration::from_millis(1500), [70_000u32])
 }
 
 pub fn retained_e172(v: &E172) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E172::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E172::V1(b0, b1) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32390,41 +32403,29 @@ pub fn check_e172() {
     assert_eq!(v.retained_bytes(), retained_e172(&v), "E172: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E172::default(), "E172: reset");
+    assert_eq!(v, <E172>::default(), "E172: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E172: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e172(&v), "E172: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E172::default(), "E172: second reset");
+    assert_eq!(v, <E172>::default(), "E172: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E173 {
-    V0 { f0: std::collections::HashSet<String> },
-    V1 { f0: std::time::Duration, #[poolable(reset_with = reset_default)] f1: std::collections::HashSet<String> },
-    V2(Option<i32>),
-    V3(#[cfg(all())] (Vec<serde_json::Value>, Vec<S128>), std::collections::BTreeMap<u64, usize>, std::cell::Cell<u32>),
-    V4 { f0: Vec<std::collections::VecDeque<String>>, f1: [std::collections::HashMap<u64, compact_str::CompactString>; 1], #[poolable(default)] f2: Option<std::collections::HashMap<u64, bytes::BytesMut>>, f3: std::collections::LinkedList<String> },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E173<T0, T1> {
+    #[default] V0,
+    V1 { f0: String, f1: std::marker::PhantomData<T1>, f2: std::collections::HashSet<String> },
+    V2(std::collections::LinkedList<u32>, std::collections::HashSet<u32>, std::collections::BTreeMap<String, std::collections::LinkedList<String>>),
+    V3(std::collections::BTreeMap<u32, (T0, String)>, std::cell::Cell<u32>),
 }
 
-impl Default for E173 {
-    fn default() -> Self {
-        E173::V1 { f0: Default::default(), f1: Default::default() }
-    }
+pub fn fill_e173() -> E173<String, Vec<u8>> {
+    E173::V0
 }
 
-pub fn fill_e173() -> E173 {
-    E173::V2(Some(-5i32))
-}
-
-pub fn retained_e173(v: &E173) -> usize {
+pub fn retained_e173(v: &E173<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E173::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E173::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E173::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E173::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E173::V4 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32434,21 +32435,20 @@ pub fn check_e173() {
     assert_eq!(v.retained_bytes(), retained_e173(&v), "E173: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E173::default(), "E173: reset");
+    assert_eq!(v, <E173<String, Vec<u8>>>::default(), "E173: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E173: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e173(&v), "E173: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E173::default(), "E173: second reset");
+    assert_eq!(v, <E173<String, Vec<u8>>>::default(), "E173: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E174 {
-    V0 { f0: std::collections::LinkedList<u64>, f1: std::collections::BTreeMap<String, std::cell::RefCell<String>> },
-    V1 { #[poolable(retained_bytes = rb_huge)] f0: Box<Box<S564>>, f1: (std::collections::BTreeMap<u64, chrono::TimeDelta>, u8, std::cell::Cell<u32>), f2: std::collections::BTreeSet<u64> },
-    V2(Box<Vec<S454>>, #[poolable(retained_bytes = rb_seven)] #[poolable(max_capacity = 16)] String, #[poolable(zeroize)] String, char),
-    V3 { f0: std::collections::HashMap<u32, u32>, f1: std::collections::BTreeMap<String, i32>, #[poolable(retained_bytes = rb_huge)] f2: String, #[poolable(max_capacity = 8)] #[poolable(zeroize)] f3: String },
-    V4 { #[poolable(retained_bytes = rb_seven)] f0: std::collections::HashMap<u32, std::collections::VecDeque<String>>, f1: Vec<String> },
+    V0 { #[poolable(default)] f0: f64, f1: f64, f2: std::collections::BTreeSet<u64> },
+    V1 { #[poolable(retained_bytes = rb_huge)] f0: [bool; 1], f1: std::collections::BTreeMap<u64, S458>, f2: std::collections::VecDeque<u32> },
+    V2 { f0: S411, f1: std::cell::RefCell<std::collections::VecDeque<std::cell::Cell<u32>>>, f2: String },
+    V3 { f0: std::collections::HashSet<u32>, f1: u8, #[poolable(reset_with = reset_default)] f2: Option<std::collections::HashSet<String>>, f3: Option<std::collections::HashSet<String>> },
 }
 
 impl Default for E174 {
@@ -32458,17 +32458,16 @@ impl Default for E174 {
 }
 
 pub fn fill_e174() -> E174 {
-    E174::V2(Box::new({ let v: Vec<S454> = Vec::with_capacity(15); v }), { let mut s = String::with_capacity(34); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(51); s.push_str("a longer string of text"); s }, 'q')
+    E174::V1 { f0: [true], f1: { let mut m: std::collections::BTreeMap<u64, S458> = std::collections::BTreeMap::new(); m.insert(7u64, fill_s458()); m }, f2: { let v: std::collections::VecDeque<u32> = std::collections::VecDeque::with_capacity(55); v } }
 }
 
 pub fn retained_e174(v: &E174) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E174::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E174::V0 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         E174::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E174::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E174::V3 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E174::V4 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E174::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E174::V3 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32476,35 +32475,43 @@ pub fn retained_e174(v: &E174) -> usize {
 pub fn check_e174() {
     let mut v = fill_e174();
     assert_eq!(v.retained_bytes(), retained_e174(&v), "E174: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E174::V1 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E174::default(), "E174: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E174>::default(), "E174: reset");
+    let kept_after: [usize; 1] = [match &v { E174::V1 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E174: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e174(&v), "E174: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E174::default(), "E174: second reset");
+    assert_eq!(v, <E174>::default(), "E174: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E175 {
-    V0(std::cell::Cell<u32>, std::collections::HashMap<u32, Option<String>>, S459),
+    V0(#[poolable(max_capacity = 4)] std::collections::VecDeque<std::collections::HashMap<u32, S675>>),
+    V1 { f0: std::cell::RefCell<i32>, f1: u8, f2: i64, f3: std::cell::RefCell<std::collections::HashSet<u64>> },
+    V2(S70, Option<std::collections::BTreeMap<u64, std::cell::Cell<u32>>>, String, Option<String>),
+    V3(#[poolable(max_capacity = 1)] String, Option<std::cell::RefCell<std::time::Duration>>, String),
+    V4 { #[poolable(reset_with = reset_default)] f0: Vec<i64>, f1: Vec<[S84; 1]>, f2: std::collections::BTreeSet<u64>, f3: std::collections::HashMap<u64, std::collections::BTreeMap<u64, String>> },
 }
 
 impl Default for E175 {
     fn default() -> Self {
-        E175::V0(Default::default(), Default::default(), Default::default())
+        E175::V0(Default::default())
     }
 }
 
 pub fn fill_e175() -> E175 {
-    E175::V0(std::cell::Cell::new(477u32), { let mut m: std::collections::HashMap<u32, Option<String>> = std::collections::HashMap::with_capacity(11); m.insert(0u32, Some({ let mut s = String::with_capacity(29); s.push_str("a"); s })); m }, fill_s459())
+    E175::V4 { f0: { let mut v: Vec<i64> = Vec::with_capacity(33); v.extend([-(1i64 << 40)]); v }, f1: { let v: Vec<[S84; 1]> = Vec::with_capacity(5); v }, f2: { let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s }, f3: { let mut m: std::collections::HashMap<u64, std::collections::BTreeMap<u64, String>> = std::collections::HashMap::with_capacity(25); m.insert(7u64, { let m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m }); m.insert(1007u64, { let m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m }); m } }
 }
 
 pub fn retained_e175(v: &E175) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E175::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E175::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E175::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E175::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E175::V3(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E175::V4 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32512,35 +32519,35 @@ pub fn retained_e175(v: &E175) -> usize {
 pub fn check_e175() {
     let mut v = fill_e175();
     assert_eq!(v.retained_bytes(), retained_e175(&v), "E175: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E175::V0(_, x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E175::default(), "E175: reset");
-    let kept_after: [usize; 1] = [match &v { E175::V0(_, x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E175>::default(), "E175: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E175: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e175(&v), "E175: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E175::default(), "E175: second reset");
+    assert_eq!(v, <E175>::default(), "E175: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E176 {
-    V0 { f0: std::time::Duration, f1: [uuid::Uuid; 2], f2: usize, f3: S159 },
+    V0([Vec<char>; 3], #[poolable(retained_bytes = rb_seven)] [bool; 1], u32),
 }
 
 impl Default for E176 {
     fn default() -> Self {
-        E176::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E176::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e176() -> E176 {
-    E176::V0 { f0: std::time::Duration::from_millis(1500), f1: [uuid::Uuid::from_u128(0x1234_5678), uuid::Uuid::from_u128(0x1234_5678)], f2: 12usize, f3: fill_s159() }
+    E176::V0([{ let mut v: Vec<char> = Vec::with_capacity(53); v.extend(['q', 'q']); v }, { let v: Vec<char> = Vec::with_capacity(42); v }, { let v: Vec<char> = Vec::with_capacity(27); v }], [true], 70_000u32)
 }
 
 pub fn retained_e176(v: &E176) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E176::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E176::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32550,41 +32557,30 @@ pub fn check_e176() {
     assert_eq!(v.retained_bytes(), retained_e176(&v), "E176: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E176::default(), "E176: reset");
+    assert_eq!(v, <E176>::default(), "E176: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E176: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e176(&v), "E176: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E176::default(), "E176: second reset");
+    assert_eq!(v, <E176>::default(), "E176: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E177 {
-    V0(String, i64, #[poolable(reset_with = reset_default)] std::collections::HashMap<String, u64>),
-    V1 { f0: std::collections::LinkedList<u32>, #[cfg(all())] f1: std::collections::LinkedList<u64> },
-    V2(std::collections::HashSet<u32>),
-    V3 { #[cfg(all())] f0: i64, #[cfg(all())] f1: u16, #[poolable(reset_with = reset_default)] f2: Vec<u32> },
-    V4(#[poolable(reset_with = reset_default)] std::collections::BTreeMap<String, Option<bytes::Bytes>>, S403, #[poolable(max_capacity = 16)] Vec<String>),
-}
-
-impl Default for E177 {
-    fn default() -> Self {
-        E177::V0(Default::default(), Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1 { f0: String, f1: Vec<std::collections::HashSet<u64>> },
+    V2 { f0: i32, f1: std::collections::HashSet<u32> },
+    V3,
+    V4((std::time::Duration,), chrono::NaiveDate, [bool; 2]),
 }
 
 pub fn fill_e177() -> E177 {
-    E177::V0({ let mut s = String::with_capacity(61); s.push_str("a"); s }, -(1i64 << 40), { let m: std::collections::HashMap<String, u64> = std::collections::HashMap::with_capacity(23); m })
+    E177::V3
 }
 
 pub fn retained_e177(v: &E177) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E177::V0(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E177::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E177::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E177::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E177::V4(_, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32592,35 +32588,31 @@ pub fn retained_e177(v: &E177) -> usize {
 pub fn check_e177() {
     let mut v = fill_e177();
     assert_eq!(v.retained_bytes(), retained_e177(&v), "E177: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E177::V0(x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E177::default(), "E177: reset");
-    let kept_after: [usize; 1] = [match &v { E177::V0(x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E177>::default(), "E177: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E177: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e177(&v), "E177: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E177::default(), "E177: second reset");
+    assert_eq!(v, <E177>::default(), "E177: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E178 {
-    V0(i32, Vec<std::collections::BTreeMap<u64, String>>, #[poolable(reset_with = reset_default)] [Option<String>; 2], #[poolable(default)] [u32; 3]),
-}
-
-impl Default for E178 {
-    fn default() -> Self {
-        E178::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    V0(f64, std::collections::HashMap<String, [i32; 1]>),
+    V1 { f0: Option<std::collections::HashSet<u64>>, f1: std::cell::Cell<u32>, f2: Vec<std::collections::HashSet<String>> },
+    #[default] V2,
+    V3,
 }
 
 pub fn fill_e178() -> E178 {
-    E178::V0(-5i32, { let mut v: Vec<std::collections::BTreeMap<u64, String>> = Vec::with_capacity(59); v.extend([{ let m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m }, { let mut m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m.insert(7u64, { let mut s = String::with_capacity(10); s.push_str("a longer string of text"); s }); m.insert(1007u64, { let mut s = String::with_capacity(39); s.push_str(""); s }); m }]); v }, [Some({ let mut s = String::with_capacity(51); s.push_str(""); s }), Some({ let mut s = String::with_capacity(59); s.push_str("a longer string of text"); s })], [70_000u32, 70_000u32, 70_000u32])
+    E178::V2
 }
 
 pub fn retained_e178(v: &E178) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E178::V0(b0, b1, _, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32628,35 +32620,35 @@ pub fn retained_e178(v: &E178) -> usize {
 pub fn check_e178() {
     let mut v = fill_e178();
     assert_eq!(v.retained_bytes(), retained_e178(&v), "E178: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E178::V0(_, x, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E178::default(), "E178: reset");
-    let kept_after: [usize; 1] = [match &v { E178::V0(_, x, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E178>::default(), "E178: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E178: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e178(&v), "E178: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E178::default(), "E178: second reset");
+    assert_eq!(v, <E178>::default(), "E178: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E179 {
-    V0(Vec<S87>, #[poolable(reset_with = reset_default)] std::collections::BTreeSet<u32>, std::collections::LinkedList<u32>, #[poolable(retained_bytes = rb_huge)] Option<char>),
+    V0 { f0: std::collections::HashSet<String> },
 }
 
 impl Default for E179 {
     fn default() -> Self {
-        E179::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E179::V0 { f0: Default::default() }
     }
 }
 
 pub fn fill_e179() -> E179 {
-    E179::V0({ let mut v: Vec<S87> = Vec::with_capacity(6); v.extend([fill_s87(), fill_s87()]); v }, { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, Some('q'))
+    E179::V0 { f0: { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(27); s.insert(String::from("k0")); s.insert(String::from("k1")); s } }
 }
 
 pub fn retained_e179(v: &E179) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E179::V0(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_huge(b3)),
+        E179::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -32664,35 +32656,29 @@ pub fn retained_e179(v: &E179) -> usize {
 pub fn check_e179() {
     let mut v = fill_e179();
     assert_eq!(v.retained_bytes(), retained_e179(&v), "E179: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E179::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E179::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E179::default(), "E179: reset");
-    let kept_after: [usize; 1] = [match &v { E179::V0(x, _, _, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E179>::default(), "E179: reset");
+    let kept_after: [usize; 1] = [match &v { E179::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E179: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e179(&v), "E179: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E179::default(), "E179: second reset");
+    assert_eq!(v, <E179>::default(), "E179: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E180 {
-    V0 { f0: std::marker::PhantomData<Option<String>>, f1: [std::marker::PhantomData<String>; 1], f2: [std::collections::LinkedList<u32>; 3] },
-}
-
-impl Default for E180 {
-    fn default() -> Self {
-        E180::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+    #[default] V0,
+    V1(std::collections::LinkedList<u32>, String, std::collections::LinkedList<u64>),
 }
 
 pub fn fill_e180() -> E180 {
-    E180::V0 { f0: std::marker::PhantomData, f1: [std::marker::PhantomData], f2: [{ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s }] }
+    E180::V0
 }
 
 pub fn retained_e180(v: &E180) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E180::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32702,33 +32688,37 @@ pub fn check_e180() {
     assert_eq!(v.retained_bytes(), retained_e180(&v), "E180: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E180::default(), "E180: reset");
+    assert_eq!(v, <E180>::default(), "E180: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E180: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e180(&v), "E180: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E180::default(), "E180: second reset");
+    assert_eq!(v, <E180>::default(), "E180: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E181 {
-    V0(std::collections::BTreeSet<u32>, S119, std::cell::RefCell<std::collections::BTreeMap<u32, ()>>),
+pub enum E181<T0> {
+    V0([std::marker::PhantomData<String>; 2], #[poolable(reset_with = reset_default)] std::cell::Cell<u32>, Vec<std::cell::Cell<u32>>),
+    V1 { f0: T0, f1: std::collections::BTreeMap<u64, usize>, f2: Box<std::cell::Cell<u32>>, f3: u32 },
+    V2 { f0: T0, #[cfg(all())] f1: std::marker::PhantomData<S428>, f2: String },
 }
 
-impl Default for E181 {
+impl<T0: Default> Default for E181<T0> {
     fn default() -> Self {
         E181::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e181() -> E181 {
-    E181::V0({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }, fill_s119(), std::cell::RefCell::new({ let m: std::collections::BTreeMap<u32, ()> = std::collections::BTreeMap::new(); m }))
+pub fn fill_e181() -> E181<String> {
+    E181::V1 { f0: String::from("param 23"), f1: { let m: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new(); m }, f2: Box::new(std::cell::Cell::new(698u32)), f3: 70_000u32 }
 }
 
-pub fn retained_e181(v: &E181) -> usize {
+pub fn retained_e181(v: &E181<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E181::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E181::V0(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E181::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E181::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32738,33 +32728,33 @@ pub fn check_e181() {
     assert_eq!(v.retained_bytes(), retained_e181(&v), "E181: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E181::default(), "E181: reset");
+    assert_eq!(v, <E181<String>>::default(), "E181: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E181: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e181(&v), "E181: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E181::default(), "E181: second reset");
+    assert_eq!(v, <E181<String>>::default(), "E181: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E182 {
-    V0 { #[cfg(all())] f0: Box<Box<String>>, f1: [Option<String>; 3], f2: std::collections::HashMap<u64, u64>, f3: std::collections::BTreeMap<String, Option<S303>> },
+    V0 { f0: Option<Option<String>>, f1: (String, std::time::Duration), f2: std::collections::HashSet<u32> },
 }
 
 impl Default for E182 {
     fn default() -> Self {
-        E182::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E182::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e182() -> E182 {
-    E182::V0 { f0: Box::new(Box::new({ let mut s = String::with_capacity(58); s.push_str(""); s })), f1: [Some({ let mut s = String::with_capacity(59); s.push_str("a"); s }), Some({ let mut s = String::with_capacity(19); s.push_str("a"); s }), None], f2: { let mut m: std::collections::HashMap<u64, u64> = std::collections::HashMap::with_capacity(17); m.insert(7u64, 1u64 << 40); m }, f3: { let m: std::collections::BTreeMap<String, Option<S303>> = std::collections::BTreeMap::new(); m } }
+    E182::V0 { f0: Some(Some({ let mut s = String::with_capacity(27); s.push_str("a"); s })), f1: ({ let mut s = String::with_capacity(47); s.push_str("a"); s }, std::time::Duration::from_millis(1500),), f2: { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(5); s.insert(0u32); s.insert(1u32); s } }
 }
 
 pub fn retained_e182(v: &E182) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E182::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E182::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -32774,33 +32764,41 @@ pub fn check_e182() {
     assert_eq!(v.retained_bytes(), retained_e182(&v), "E182: retained_bytes, filled");
     let kept_before: [usize; 1] = [match &v { E182::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E182::default(), "E182: reset");
+    assert_eq!(v, <E182>::default(), "E182: reset");
     let kept_after: [usize; 1] = [match &v { E182::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E182: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e182(&v), "E182: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E182::default(), "E182: second reset");
+    assert_eq!(v, <E182>::default(), "E182: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E183 {
-    V0 { #[poolable(default)] f0: String, f1: bool },
+    V0 { #[poolable(default)] f0: std::marker::PhantomData<()>, f1: std::cell::RefCell<[std::time::Duration; 3]>, f2: Box<std::cell::Cell<u32>>, f3: usize },
+    V1(Option<String>, Vec<u32>),
+    V2(std::cell::RefCell<std::marker::PhantomData<std::cell::Cell<u32>>>, std::cell::RefCell<[u64; 2]>, #[poolable(retained_bytes = rb_huge)] char),
+    V3 { f0: http::Method, #[poolable(default)] f1: Box<std::cell::RefCell<S460>> },
+    V4(#[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_seven)] std::collections::HashMap<u64, std::collections::BTreeSet<u64>>, std::marker::PhantomData<Vec<std::cell::Cell<u32>>>, #[cfg(all())] std::collections::BTreeSet<u32>, #[cfg(all())] #[poolable(max_capacity = 4)] Vec<char>),
 }
 
 impl Default for E183 {
     fn default() -> Self {
-        E183::V0 { f0: Default::default(), f1: Default::default() }
+        E183::V4(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e183() -> E183 {
-    E183::V0 { f0: { let mut s = String::with_capacity(34); s.push_str("a longer string of text"); s }, f1: true }
+    E183::V2(std::cell::RefCell::new(std::marker::PhantomData), std::cell::RefCell::new([1u64 << 40, 1u64 << 40]), 'q')
 }
 
 pub fn retained_e183(v: &E183) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E183::V0 { f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)),
+        E183::V0 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E183::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E183::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
+        E183::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E183::V4(b0, b1, b2, b3) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32810,41 +32808,37 @@ pub fn check_e183() {
     assert_eq!(v.retained_bytes(), retained_e183(&v), "E183: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E183::default(), "E183: reset");
+    assert_eq!(v, <E183>::default(), "E183: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E183: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e183(&v), "E183: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E183::default(), "E183: second reset");
+    assert_eq!(v, <E183>::default(), "E183: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E184 {
-    V0(std::cell::Cell<u32>, std::collections::BTreeMap<u32, std::collections::LinkedList<u32>>, #[poolable(max_capacity = 4)] String),
-    V1 { f0: f64 },
-    V2 { f0: std::collections::HashSet<u32> },
-    V3(std::cell::RefCell<Option<String>>, std::collections::BTreeMap<String, std::collections::VecDeque<std::cell::Cell<u32>>>),
-    V4(#[poolable(reset_with = reset_default)] Vec<hashbrown::HashSet<u64>>, #[poolable(reset_with = reset_default)] std::collections::HashSet<u64>, #[poolable(default)] std::cell::RefCell<(String,)>, std::marker::PhantomData<std::collections::HashSet<u32>>),
+    V0 { f0: [std::collections::LinkedList<u32>; 2], #[poolable(default)] f1: (), f2: String, f3: Option<String> },
+    V1 { f0: (), f1: Vec<()>, f2: String, f3: std::collections::LinkedList<String> },
+    V2(std::cell::Cell<u32>, String, #[poolable(default)] std::collections::HashMap<u64, u32>, std::collections::HashSet<String>),
 }
 
 impl Default for E184 {
     fn default() -> Self {
-        E184::V0(Default::default(), Default::default(), Default::default())
+        E184::V2(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e184() -> E184 {
-    E184::V0(std::cell::Cell::new(224u32), { let mut m: std::collections::BTreeMap<u32, std::collections::LinkedList<u32>> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }); m }, { let mut s = String::with_capacity(45); s.push_str("a"); s })
+    E184::V2(std::cell::Cell::new(235u32), { let mut s = String::with_capacity(31); s.push_str("a longer string of text"); s }, { let mut m: std::collections::HashMap<u64, u32> = std::collections::HashMap::with_capacity(8); m.insert(7u64, 70_000u32); m }, { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(25); s.insert(String::from("k0")); s })
 }
 
 pub fn retained_e184(v: &E184) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E184::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E184::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E184::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E184::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E184::V4(_, _, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b3)),
+        E184::V0 { f0: b0, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E184::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E184::V2(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -32852,39 +32846,37 @@ pub fn retained_e184(v: &E184) -> usize {
 pub fn check_e184() {
     let mut v = fill_e184();
     assert_eq!(v.retained_bytes(), retained_e184(&v), "E184: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E184::V2(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E184::V2(_, _, _, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E184::default(), "E184: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E184>::default(), "E184: reset");
+    let kept_after: [usize; 2] = [match &v { E184::V2(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E184::V2(_, _, _, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E184: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e184(&v), "E184: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E184::default(), "E184: second reset");
+    assert_eq!(v, <E184>::default(), "E184: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E185 {
-    V0(#[poolable(retained_bytes = rb_seven)] std::collections::BTreeMap<u64, std::collections::VecDeque<char>>, std::collections::HashMap<u32, i64>, #[cfg(all())] Option<std::collections::HashMap<u64, compact_str::CompactString>>, Vec<std::cell::Cell<u32>>),
-    V1(#[poolable(default)] String, std::collections::VecDeque<std::collections::HashMap<u64, char>>, (std::collections::BTreeMap<u64, S147>, http::Method, String), u32),
-    V2(std::cell::Cell<u32>, [(String, String, String); 2], S284, #[poolable(default)] std::marker::PhantomData<String>),
+    V0 { f0: char, f1: Option<Vec<S431>>, f2: std::collections::BTreeMap<u32, std::marker::PhantomData<std::cell::Cell<u32>>>, #[cfg(all())] f3: std::collections::HashSet<u64> },
+    V1(Box<S459>, Box<(S681,)>),
 }
 
 impl Default for E185 {
     fn default() -> Self {
-        E185::V1(Default::default(), Default::default(), Default::default(), Default::default())
+        E185::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e185() -> E185 {
-    E185::V2(std::cell::Cell::new(993u32), [({ let mut s = String::with_capacity(33); s.push_str("hello"); s }, { let mut s = String::with_capacity(34); s.push_str(""); s }, { let mut s = String::with_capacity(38); s.push_str("a longer string of text"); s },), ({ let mut s = String::with_capacity(33); s.push_str("a"); s }, { let mut s = String::with_capacity(11); s.push_str(""); s }, { let mut s = String::with_capacity(62); s.push_str("hello"); s },)], fill_s284(), std::marker::PhantomData)
+    E185::V0 { f0: 'q', f1: Some({ let mut v: Vec<S431> = Vec::with_capacity(8); v.extend([fill_s431()]); v }), f2: { let m: std::collections::BTreeMap<u32, std::marker::PhantomData<std::cell::Cell<u32>>> = std::collections::BTreeMap::new(); m }, f3: { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(15); s.insert(7u64); s.insert(1007u64); s } }
 }
 
 pub fn retained_e185(v: &E185) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E185::V0(b0, b1, b2, b3) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E185::V1(_, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E185::V2(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E185::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E185::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32892,35 +32884,43 @@ pub fn retained_e185(v: &E185) -> usize {
 pub fn check_e185() {
     let mut v = fill_e185();
     assert_eq!(v.retained_bytes(), retained_e185(&v), "E185: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E185::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E185::default(), "E185: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E185>::default(), "E185: reset");
+    let kept_after: [usize; 1] = [match &v { E185::V0 { f3: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E185: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e185(&v), "E185: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E185::default(), "E185: second reset");
+    assert_eq!(v, <E185>::default(), "E185: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E186 {
-    V0 { f0: Box<Box<String>>, f1: (String, std::marker::PhantomData<std::time::Duration>, (String, String)), f2: Vec<Vec<i64>>, #[poolable(default)] f3: std::marker::PhantomData<std::cell::Cell<u32>> },
+    V0(std::collections::HashSet<String>, Box<std::cell::Cell<u32>>, Option<Vec<std::cell::Cell<u32>>>, Option<(String, u32, i64)>),
+    V1 { f0: std::collections::LinkedList<u64>, f1: std::cell::RefCell<i32> },
+    V2 { f0: char, f1: std::collections::HashMap<u64, std::collections::BTreeMap<u32, ()>> },
+    V3(i64, #[poolable(reset_with = reset_default)] std::marker::PhantomData<Box<f64>>, String),
+    V4 { #[poolable(max_capacity = 4)] f0: Vec<i64>, f1: std::collections::LinkedList<String> },
 }
 
 impl Default for E186 {
     fn default() -> Self {
-        E186::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E186::V1 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e186() -> E186 {
-    E186::V0 { f0: Box::new(Box::new({ let mut s = String::with_capacity(37); s.push_str("hello"); s })), f1: ({ let mut s = String::with_capacity(58); s.push_str("a"); s }, std::marker::PhantomData, ({ let mut s = String::with_capacity(61); s.push_str("hello"); s }, { let mut s = String::with_capacity(41); s.push_str(""); s },),), f2: { let v: Vec<Vec<i64>> = Vec::with_capacity(33); v }, f3: std::marker::PhantomData }
+    E186::V1 { f0: { let s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s }, f1: std::cell::RefCell::new(-5i32) }
 }
 
 pub fn retained_e186(v: &E186) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E186::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E186::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E186::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E186::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E186::V3(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E186::V4 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -32928,35 +32928,43 @@ pub fn retained_e186(v: &E186) -> usize {
 pub fn check_e186() {
     let mut v = fill_e186();
     assert_eq!(v.retained_bytes(), retained_e186(&v), "E186: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E186::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E186::default(), "E186: reset");
-    let kept_after: [usize; 1] = [match &v { E186::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E186>::default(), "E186: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E186: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e186(&v), "E186: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E186::default(), "E186: second reset");
+    assert_eq!(v, <E186>::default(), "E186: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E187 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::collections::HashSet<String>, f1: usize, f2: S393 },
+pub enum E187<T0> {
+    V0(#[poolable(retained_bytes = rb_huge)] bool, Option<chrono::NaiveDate>, #[poolable(reset_with = reset_default)] [usize; 1]),
+    V1 { #[poolable(max_capacity = 4)] f0: Vec<std::collections::LinkedList<u32>>, f1: Vec<[u16; 3]>, f2: String },
+    V2 { f0: std::collections::HashMap<u32, std::collections::BTreeMap<String, T0>>, f1: usize, f2: std::collections::LinkedList<u32> },
+    V3(#[poolable(retained_bytes = rb_huge)] u64, std::collections::BTreeMap<u64, char>),
+    V4(std::collections::VecDeque<std::collections::VecDeque<T0>>),
 }
 
-impl Default for E187 {
+impl<T0: Default> Default for E187<T0> {
     fn default() -> Self {
-        E187::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E187::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e187() -> E187 {
-    E187::V0 { f0: { let s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(4); s }, f1: 12usize, f2: fill_s393() }
+pub fn fill_e187() -> E187<u32> {
+    E187::V4({ let mut v: std::collections::VecDeque<std::collections::VecDeque<u32>> = std::collections::VecDeque::with_capacity(55); v.extend([{ let mut v: std::collections::VecDeque<u32> = std::collections::VecDeque::with_capacity(45); v.extend([375u32]); v }]); v })
 }
 
-pub fn retained_e187(v: &E187) -> usize {
+pub fn retained_e187(v: &E187<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E187::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E187::V0(b0, b1, _) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E187::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E187::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E187::V3(b0, b1) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E187::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -32964,35 +32972,35 @@ pub fn retained_e187(v: &E187) -> usize {
 pub fn check_e187() {
     let mut v = fill_e187();
     assert_eq!(v.retained_bytes(), retained_e187(&v), "E187: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E187::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E187::default(), "E187: reset");
-    let kept_after: [usize; 1] = [match &v { E187::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E187<u32>>::default(), "E187: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E187: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e187(&v), "E187: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E187::default(), "E187: second reset");
+    assert_eq!(v, <E187<u32>>::default(), "E187: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E188 {
-    V0(std::collections::VecDeque<String>, S220),
+pub enum E188<T0, T1> {
+    V0(std::marker::PhantomData<std::collections::BTreeSet<u64>>, #[cfg(all())] compact_str::CompactString, #[poolable(default)] Box<std::collections::BTreeMap<u32, bytes::BytesMut>>, #[poolable(default)] std::cell::RefCell<String>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E188 {
+impl<T0: Default, T1: Default> Default for E188<T0, T1> {
     fn default() -> Self {
-        E188::V0(Default::default(), Default::default())
+        E188::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e188() -> E188 {
-    E188::V0({ let mut v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(36); v.extend([{ let mut s = String::with_capacity(63); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(21); s.push_str(""); s }]); v }, fill_s220())
+pub fn fill_e188() -> E188<u32, u32> {
+    E188::V0(std::marker::PhantomData, compact_str::CompactString::from("a compact string longer than inline"), Box::new({ let m: std::collections::BTreeMap<u32, bytes::BytesMut> = std::collections::BTreeMap::new(); m }), std::cell::RefCell::new({ let mut s = String::with_capacity(12); s.push_str("hello"); s }), std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn retained_e188(v: &E188) -> usize {
+pub fn retained_e188(v: &E188<u32, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E188::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E188::V0(b0, b1, _, _, b4, b5) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b4)).saturating_add(Poolable::retained_bytes(b5)),
         _ => 0,
     }
 }
@@ -33000,40 +33008,30 @@ pub fn retained_e188(v: &E188) -> usize {
 pub fn check_e188() {
     let mut v = fill_e188();
     assert_eq!(v.retained_bytes(), retained_e188(&v), "E188: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E188::V0(x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E188::default(), "E188: reset");
-    let kept_after: [usize; 1] = [match &v { E188::V0(x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E188<u32, u32>>::default(), "E188: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E188: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e188(&v), "E188: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E188::default(), "E188: second reset");
+    assert_eq!(v, <E188<u32, u32>>::default(), "E188: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E189 {
-    V0(#[poolable(max_capacity = 4)] String),
-    V1 { f0: String, #[poolable(reset_with = reset_default)] f1: Option<std::collections::HashSet<String>>, f2: Option<std::collections::HashSet<String>>, #[poolable(default)] f3: std::collections::LinkedList<String> },
-    V2 { f0: std::collections::BTreeMap<String, std::marker::PhantomData<std::time::Duration>>, f1: u8, f2: Vec<std::marker::PhantomData<i32>> },
-    V3 { #[poolable(default)] f0: std::collections::LinkedList<String> },
-}
-
-impl Default for E189 {
-    fn default() -> Self {
-        E189::V0(Default::default())
-    }
+    V0 { f0: std::time::Duration, f1: [indexmap::IndexMap<String, u32>; 1], f2: char },
+    V1(std::collections::LinkedList<u64>),
+    #[default] V2,
 }
 
 pub fn fill_e189() -> E189 {
-    E189::V2 { f0: { let mut m: std::collections::BTreeMap<String, std::marker::PhantomData<std::time::Duration>> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), std::marker::PhantomData); m.insert(String::from("k1"), std::marker::PhantomData); m }, f1: 7u8, f2: { let mut v: Vec<std::marker::PhantomData<i32>> = Vec::with_capacity(44); v.extend([std::marker::PhantomData, std::marker::PhantomData]); v } }
+    E189::V2
 }
 
 pub fn retained_e189(v: &E189) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E189::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E189::V1 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E189::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33043,29 +33041,33 @@ pub fn check_e189() {
     assert_eq!(v.retained_bytes(), retained_e189(&v), "E189: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E189::default(), "E189: reset");
+    assert_eq!(v, <E189>::default(), "E189: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E189: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e189(&v), "E189: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E189::default(), "E189: second reset");
+    assert_eq!(v, <E189>::default(), "E189: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E190 {
-    #[default] V0,
-    V1(S326, S597),
-    V2(Option<std::collections::VecDeque<String>>, Option<String>),
-    V3(String, Option<std::cell::RefCell<std::time::Duration>>),
+    V0 { f0: std::cell::Cell<u32>, f1: Option<Option<std::cell::Cell<u32>>>, f2: u64 },
+}
+
+impl Default for E190 {
+    fn default() -> Self {
+        E190::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e190() -> E190 {
-    E190::V0
+    E190::V0 { f0: std::cell::Cell::new(876u32), f1: Some(None), f2: 1u64 << 40 }
 }
 
 pub fn retained_e190(v: &E190) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E190::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33075,33 +33077,28 @@ pub fn check_e190() {
     assert_eq!(v.retained_bytes(), retained_e190(&v), "E190: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E190::default(), "E190: reset");
+    assert_eq!(v, <E190>::default(), "E190: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E190: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e190(&v), "E190: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E190::default(), "E190: second reset");
+    assert_eq!(v, <E190>::default(), "E190: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E191 {
-    V0(std::collections::BTreeSet<u64>, #[poolable(zeroize)] String, [(i32,); 1], std::collections::LinkedList<u32>),
-}
-
-impl Default for E191 {
-    fn default() -> Self {
-        E191::V0(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1 { f0: Vec<std::collections::HashMap<u64, u64>>, f1: std::cell::RefCell<usize> },
+    V2,
 }
 
 pub fn fill_e191() -> E191 {
-    E191::V0({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }, { let mut s = String::with_capacity(11); s.push_str("hello"); s }, [(-5i32,)], { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s })
+    E191::V2
 }
 
 pub fn retained_e191(v: &E191) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E191::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -33111,33 +33108,35 @@ pub fn check_e191() {
     assert_eq!(v.retained_bytes(), retained_e191(&v), "E191: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E191::default(), "E191: reset");
+    assert_eq!(v, <E191>::default(), "E191: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E191: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e191(&v), "E191: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E191::default(), "E191: second reset");
+    assert_eq!(v, <E191>::default(), "E191: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E192 {
-    V0(#[poolable(reset_with = reset_default)] Vec<u16>, Box<std::cell::RefCell<String>>, char, (bool, std::collections::LinkedList<String>, std::collections::BTreeMap<u64, u32>)),
+    V0(std::time::Duration),
+    V1 { #[poolable(retained_bytes = rb_huge)] f0: Vec<std::collections::HashMap<u64, i64>>, f1: std::collections::LinkedList<u32>, f2: std::collections::HashSet<u32> },
 }
 
 impl Default for E192 {
     fn default() -> Self {
-        E192::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E192::V0(Default::default())
     }
 }
 
 pub fn fill_e192() -> E192 {
-    E192::V0({ let mut v: Vec<u16> = Vec::with_capacity(53); v.extend([300u16, 300u16]); v }, Box::new(std::cell::RefCell::new({ let mut s = String::with_capacity(22); s.push_str("a longer string of text"); s })), 'q', (true, { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s }, { let m: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new(); m },))
+    E192::V0(std::time::Duration::from_millis(1500))
 }
 
 pub fn retained_e192(v: &E192) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E192::V0(_, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E192::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E192::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33147,30 +33146,41 @@ pub fn check_e192() {
     assert_eq!(v.retained_bytes(), retained_e192(&v), "E192: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E192::default(), "E192: reset");
+    assert_eq!(v, <E192>::default(), "E192: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E192: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e192(&v), "E192: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E192::default(), "E192: second reset");
+    assert_eq!(v, <E192>::default(), "E192: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E193 {
-    #[default] V0,
-    V1(usize, Vec<std::collections::HashSet<u64>>, std::collections::HashSet<String>),
-    V2(std::cell::RefCell<Box<()>>, usize),
-    V3 { f0: Vec<std::time::Duration>, f1: std::collections::BTreeMap<u64, bool> },
-    V4,
+    V0(#[poolable(retained_bytes = rb_seven)] serde_json::Value, String, #[cfg(all())] std::collections::BTreeMap<u64, Vec<String>>, std::time::Duration),
+    V1 { f0: std::collections::VecDeque<Vec<()>>, f1: std::marker::PhantomData<std::collections::VecDeque<S126>>, #[poolable(default)] f2: Vec<Vec<S56>>, f3: std::marker::PhantomData<u32> },
+    V2(S386, #[poolable(reset_with = reset_default)] bytes::Bytes, #[poolable(retained_bytes = rb_huge)] u8, (std::collections::LinkedList<u32>, u16)),
+    V3(String),
+    V4(#[poolable(reset_with = reset_default)] std::cell::Cell<u32>, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_seven)] std::collections::LinkedList<u32>),
+}
+
+impl Default for E193 {
+    fn default() -> Self {
+        E193::V4(Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e193() -> E193 {
-    E193::V0
+    E193::V2(fill_s386(), bytes::Bytes::from_static(b"static bytes"), 7u8, ({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }, 300u16,))
 }
 
 pub fn retained_e193(v: &E193) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E193::V0(b0, b1, b2, b3) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E193::V1 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E193::V2(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E193::V3(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E193::V4(_, b1) => 0usize.saturating_add(rb_seven(b1)),
         _ => 0,
     }
 }
@@ -33180,29 +33190,35 @@ pub fn check_e193() {
     assert_eq!(v.retained_bytes(), retained_e193(&v), "E193: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E193::default(), "E193: reset");
+    assert_eq!(v, <E193>::default(), "E193: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E193: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e193(&v), "E193: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E193::default(), "E193: second reset");
+    assert_eq!(v, <E193>::default(), "E193: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E194 {
-    V0(f64, std::collections::HashMap<String, [i32; 1]>),
-    V1 { f0: Option<std::collections::HashSet<u64>>, f1: std::cell::Cell<u32>, f2: Vec<std::collections::HashSet<String>> },
-    V2,
-    #[default] V3,
+    V0 { f0: std::collections::BTreeSet<u32>, f1: Option<std::collections::BTreeSet<u64>>, f2: String, f3: String },
+    V1 { f0: std::collections::HashSet<String>, #[poolable(reset_with = reset_default)] f1: String, #[poolable(retained_bytes = rb_seven)] f2: String, #[poolable(default)] f3: Option<u16> },
+}
+
+impl Default for E194 {
+    fn default() -> Self {
+        E194::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
 pub fn fill_e194() -> E194 {
-    E194::V2
+    E194::V0 { f0: { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }, f1: Some({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s }), f2: { let mut s = String::with_capacity(45); s.push_str("a longer string of text"); s }, f3: { let mut s = String::with_capacity(43); s.push_str("a longer string of text"); s } }
 }
 
 pub fn retained_e194(v: &E194) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E194::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E194::V1 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b2)),
         _ => 0,
     }
 }
@@ -33212,33 +33228,28 @@ pub fn check_e194() {
     assert_eq!(v.retained_bytes(), retained_e194(&v), "E194: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E194::default(), "E194: reset");
+    assert_eq!(v, <E194>::default(), "E194: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E194: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e194(&v), "E194: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E194::default(), "E194: second reset");
+    assert_eq!(v, <E194>::default(), "E194: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E195 {
-    V0(String, Box<std::collections::VecDeque<std::cell::Cell<u32>>>, std::collections::HashSet<u32>),
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E195<T0, T1> {
+    V0 { f0: std::collections::HashMap<String, std::collections::HashSet<u64>>, f1: (), f2: char, f3: std::marker::PhantomData<T0> },
+    V1 { f0: Vec<i64>, f1: [Box<char>; 1], f2: Option<T1> },
+    #[default] V2,
 }
 
-impl Default for E195 {
-    fn default() -> Self {
-        E195::V0(Default::default(), Default::default(), Default::default())
-    }
+pub fn fill_e195() -> E195<u32, u32> {
+    E195::V2
 }
 
-pub fn fill_e195() -> E195 {
-    E195::V0({ let mut s = String::with_capacity(15); s.push_str("hello"); s }, Box::new({ let mut v: std::collections::VecDeque<std::cell::Cell<u32>> = std::collections::VecDeque::with_capacity(62); v.extend([std::cell::Cell::new(696u32), std::cell::Cell::new(670u32)]); v }), { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(28); s.insert(0u32); s })
-}
-
-pub fn retained_e195(v: &E195) -> usize {
+pub fn retained_e195(v: &E195<u32, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E195::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33246,35 +33257,35 @@ pub fn retained_e195(v: &E195) -> usize {
 pub fn check_e195() {
     let mut v = fill_e195();
     assert_eq!(v.retained_bytes(), retained_e195(&v), "E195: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E195::V0(x, _, _) => x.capacity(), _ => 0 }, match &v { E195::V0(_, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E195::default(), "E195: reset");
-    let kept_after: [usize; 2] = [match &v { E195::V0(x, _, _) => x.capacity(), _ => 0 }, match &v { E195::V0(_, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E195<u32, u32>>::default(), "E195: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E195: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e195(&v), "E195: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E195::default(), "E195: second reset");
+    assert_eq!(v, <E195<u32, u32>>::default(), "E195: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E196 {
-    V0 { f0: Box<std::marker::PhantomData<String>> },
+    V0 { #[poolable(reset_with = reset_default)] f0: std::collections::HashMap<u32, Option<usize>>, #[poolable(retained_bytes = rb_seven)] f1: std::collections::VecDeque<std::time::Duration>, #[cfg(all())] f2: [std::collections::VecDeque<String>; 1], #[poolable(retained_bytes = rb_seven)] f3: u8 },
 }
 
 impl Default for E196 {
     fn default() -> Self {
-        E196::V0 { f0: Default::default() }
+        E196::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e196() -> E196 {
-    E196::V0 { f0: Box::new(std::marker::PhantomData) }
+    E196::V0 { f0: { let mut m: std::collections::HashMap<u32, Option<usize>> = std::collections::HashMap::with_capacity(26); m.insert(0u32, Some(12usize)); m }, f1: { let v: std::collections::VecDeque<std::time::Duration> = std::collections::VecDeque::with_capacity(22); v }, f2: [{ let v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(19); v }], f3: 7u8 }
 }
 
 pub fn retained_e196(v: &E196) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E196::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E196::V0 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
         _ => 0,
     }
 }
@@ -33282,29 +33293,35 @@ pub fn retained_e196(v: &E196) -> usize {
 pub fn check_e196() {
     let mut v = fill_e196();
     assert_eq!(v.retained_bytes(), retained_e196(&v), "E196: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E196::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E196::default(), "E196: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E196>::default(), "E196: reset");
+    let kept_after: [usize; 1] = [match &v { E196::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E196: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e196(&v), "E196: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E196::default(), "E196: second reset");
+    assert_eq!(v, <E196>::default(), "E196: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E197 {
-    #[default] V0,
-    V1,
+    V0 { f0: Vec<indexmap::IndexSet<u32>>, f1: Vec<Option<std::time::Duration>>, f2: std::collections::HashMap<String, Option<String>> },
+}
+
+impl Default for E197 {
+    fn default() -> Self {
+        E197::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e197() -> E197 {
-    E197::V1
+    E197::V0 { f0: { let mut v: Vec<indexmap::IndexSet<u32>> = Vec::with_capacity(51); v.extend([{ let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }, { let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }]); v }, f1: { let mut v: Vec<Option<std::time::Duration>> = Vec::with_capacity(34); v.extend([None, Some(std::time::Duration::from_millis(1500))]); v }, f2: { let mut m: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::with_capacity(23); m.insert(String::from("k0"), Some({ let mut s = String::with_capacity(28); s.push_str("hello"); s })); m.insert(String::from("k1"), None); m } }
 }
 
 pub fn retained_e197(v: &E197) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E197::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33312,39 +33329,43 @@ pub fn retained_e197(v: &E197) -> usize {
 pub fn check_e197() {
     let mut v = fill_e197();
     assert_eq!(v.retained_bytes(), retained_e197(&v), "E197: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 3] = [match &v { E197::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E197::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E197::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E197::default(), "E197: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E197>::default(), "E197: reset");
+    let kept_after: [usize; 3] = [match &v { E197::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E197::V0 { f1: x, .. } => x.capacity(), _ => 0 }, match &v { E197::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E197: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e197(&v), "E197: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E197::default(), "E197: second reset");
+    assert_eq!(v, <E197>::default(), "E197: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E198 {
-    V0 { f0: u32, f1: std::cell::Cell<u32>, #[poolable(retained_bytes = rb_seven)] f2: usize, f3: [std::cell::Cell<u32>; 2] },
-    V1 { f0: Box<std::cell::Cell<u32>>, f1: u32 },
-    V2 { f0: String, #[poolable(reset_with = reset_default)] f1: i32, f2: std::marker::PhantomData<hashbrown::HashMap<u32, u32>> },
+    V0 { f0: std::collections::BTreeSet<String>, f1: S663, f2: [std::collections::HashMap<String, String>; 1], f3: std::marker::PhantomData<Vec<S345>> },
+    V1(u16, Option<[String; 1]>, std::collections::LinkedList<u32>),
+    V2 { f0: std::collections::VecDeque<Option<String>>, f1: [S459; 3] },
+    V3 { f0: std::collections::HashSet<String> },
+    V4(std::collections::HashSet<u32>, #[poolable(default)] Option<std::collections::HashSet<String>>, #[cfg(all())] String, String),
 }
 
 impl Default for E198 {
     fn default() -> Self {
-        E198::V2 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E198::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e198() -> E198 {
-    E198::V1 { f0: Box::new(std::cell::Cell::new(924u32)), f1: 70_000u32 }
+    E198::V1(300u16, None, { let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s })
 }
 
 pub fn retained_e198(v: &E198) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E198::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E198::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E198::V2 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E198::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E198::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E198::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E198::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E198::V4(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -33354,26 +33375,26 @@ pub fn check_e198() {
     assert_eq!(v.retained_bytes(), retained_e198(&v), "E198: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E198::default(), "E198: reset");
+    assert_eq!(v, <E198>::default(), "E198: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E198: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e198(&v), "E198: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E198::default(), "E198: second reset");
+    assert_eq!(v, <E198>::default(), "E198: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E199 {
-    V0,
-    V1 { f0: Option<Option<String>>, f1: (String, std::time::Duration) },
-    #[default] V2,
+pub enum E199<T0, T1> {
+    #[default] V0,
+    V1 { f0: std::marker::PhantomData<T1> },
+    V2(String, Option<T0>),
 }
 
-pub fn fill_e199() -> E199 {
-    E199::V1 { f0: Some(None), f1: ({ let mut s = String::with_capacity(61); s.push_str("a longer string of text"); s }, std::time::Duration::from_millis(1500),) }
+pub fn fill_e199() -> E199<u32, Vec<u8>> {
+    E199::V1 { f0: std::marker::PhantomData }
 }
 
-pub fn retained_e199(v: &E199) -> usize {
+pub fn retained_e199(v: &E199<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -33385,30 +33406,33 @@ pub fn check_e199() {
     assert_eq!(v.retained_bytes(), retained_e199(&v), "E199: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E199::default(), "E199: reset");
+    assert_eq!(v, <E199<u32, Vec<u8>>>::default(), "E199: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E199: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e199(&v), "E199: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E199::default(), "E199: second reset");
+    assert_eq!(v, <E199<u32, Vec<u8>>>::default(), "E199: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E200 {
-    V0 { f0: u16, f1: Option<std::collections::BTreeSet<u64>>, f2: std::collections::BTreeSet<u32> },
-    V1 { f0: std::collections::HashSet<u64>, f1: Box<std::cell::Cell<u32>>, f2: usize },
-    V2(Option<String>),
-    #[default] V3,
-    V4 { f0: Option<[S57; 3]>, f1: std::cell::Cell<u32> },
+    V0 { f0: std::cell::RefCell<std::cell::RefCell<String>>, #[poolable(retained_bytes = rb_seven)] f1: std::marker::PhantomData<std::cell::Cell<u32>>, f2: std::cell::RefCell<std::cell::Cell<u32>> },
+}
+
+impl Default for E200 {
+    fn default() -> Self {
+        E200::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e200() -> E200 {
-    E200::V1 { f0: { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(16); s.insert(7u64); s }, f1: Box::new(std::cell::Cell::new(637u32)), f2: 12usize }
+    E200::V0 { f0: std::cell::RefCell::new(std::cell::RefCell::new({ let mut s = String::with_capacity(26); s.push_str("a longer string of text"); s })), f1: std::marker::PhantomData, f2: std::cell::RefCell::new(std::cell::Cell::new(867u32)) }
 }
 
 pub fn retained_e200(v: &E200) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E200::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33418,33 +33442,37 @@ pub fn check_e200() {
     assert_eq!(v.retained_bytes(), retained_e200(&v), "E200: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E200::default(), "E200: reset");
+    assert_eq!(v, <E200>::default(), "E200: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E200: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e200(&v), "E200: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E200::default(), "E200: second reset");
+    assert_eq!(v, <E200>::default(), "E200: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E201 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::marker::PhantomData<char>, f1: Vec<http::Method>, #[poolable(default)] f2: Box<std::cell::RefCell<S460>> },
+    V0 { f0: (indexmap::IndexMap<String, u32>, std::cell::RefCell<String>, (bool,)), f1: Vec<Option<()>>, f2: std::collections::BTreeSet<String> },
+    V1 { f0: std::marker::PhantomData<i64>, f1: String, f2: [std::collections::BTreeMap<u32, String>; 3], #[poolable(retained_bytes = rb_seven)] f3: std::time::Duration },
+    V2 { f0: Vec<std::cell::Cell<u32>>, #[poolable(retained_bytes = rb_huge)] f1: S439 },
 }
 
 impl Default for E201 {
     fn default() -> Self {
-        E201::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E201::V2 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e201() -> E201 {
-    E201::V0 { f0: std::marker::PhantomData, f1: { let mut v: Vec<http::Method> = Vec::with_capacity(41); v.extend([http::Method::POST, http::Method::POST]); v }, f2: Box::new(std::cell::RefCell::new(fill_s460())) }
+    E201::V1 { f0: std::marker::PhantomData, f1: { let mut s = String::with_capacity(10); s.push_str(""); s }, f2: [{ let mut m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s = String::with_capacity(45); s.push_str(""); s }); m.insert(1u32, { let mut s = String::with_capacity(36); s.push_str("a"); s }); m }, { let mut m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s = String::with_capacity(36); s.push_str("hello"); s }); m }, { let mut m: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new(); m.insert(0u32, { let mut s = String::with_capacity(21); s.push_str(""); s }); m }], f3: std::time::Duration::from_millis(1500) }
 }
 
 pub fn retained_e201(v: &E201) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E201::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E201::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E201::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
+        E201::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)),
         _ => 0,
     }
 }
@@ -33452,32 +33480,35 @@ pub fn retained_e201(v: &E201) -> usize {
 pub fn check_e201() {
     let mut v = fill_e201();
     assert_eq!(v.retained_bytes(), retained_e201(&v), "E201: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E201::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E201::default(), "E201: reset");
-    let kept_after: [usize; 1] = [match &v { E201::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E201>::default(), "E201: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E201: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e201(&v), "E201: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E201::default(), "E201: second reset");
+    assert_eq!(v, <E201>::default(), "E201: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E202 {
-    #[default] V0,
-    V1 { f0: String, f1: Vec<String>, f2: String },
-    V2,
-    V3(Vec<std::collections::VecDeque<()>>, Box<std::collections::HashMap<u64, String>>, std::collections::HashMap<u32, ()>),
-    V4(std::marker::PhantomData<std::collections::HashMap<String, String>>, u32, Vec<std::collections::LinkedList<String>>),
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E202<T0> {
+    V0(bool, [std::cell::RefCell<String>; 1], std::marker::PhantomData<T0>),
 }
 
-pub fn fill_e202() -> E202 {
-    E202::V2
+impl<T0: Default> Default for E202<T0> {
+    fn default() -> Self {
+        E202::V0(Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e202(v: &E202) -> usize {
+pub fn fill_e202() -> E202<Vec<u8>> {
+    E202::V0(true, [std::cell::RefCell::new({ let mut s = String::with_capacity(23); s.push_str("a longer string of text"); s })], std::marker::PhantomData)
+}
+
+pub fn retained_e202(v: &E202<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E202::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33487,29 +33518,33 @@ pub fn check_e202() {
     assert_eq!(v.retained_bytes(), retained_e202(&v), "E202: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E202::default(), "E202: reset");
+    assert_eq!(v, <E202<Vec<u8>>>::default(), "E202: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E202: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e202(&v), "E202: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E202::default(), "E202: second reset");
+    assert_eq!(v, <E202<Vec<u8>>>::default(), "E202: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E203 {
-    V0(std::cell::RefCell<std::collections::BTreeSet<u64>>, std::marker::PhantomData<std::collections::HashSet<String>>, Option<std::cell::RefCell<bytes::Bytes>>),
-    V1(std::cell::Cell<u32>, std::collections::VecDeque<String>, std::time::Duration),
-    V2,
-    #[default] V3,
+    V0 { f0: (Box<String>, [i32; 1], std::collections::HashMap<String, ()>), f1: std::collections::HashMap<String, std::collections::BTreeMap<u32, smallvec::SmallVec<[u8; 4]>>>, f2: std::marker::PhantomData<String>, f3: std::collections::BTreeMap<String, S29> },
+}
+
+impl Default for E203 {
+    fn default() -> Self {
+        E203::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+    }
 }
 
 pub fn fill_e203() -> E203 {
-    E203::V0(std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }), std::marker::PhantomData, None)
+    E203::V0 { f0: (Box::new({ let mut s = String::with_capacity(52); s.push_str(""); s }), [-5i32], { let mut m: std::collections::HashMap<String, ()> = std::collections::HashMap::with_capacity(19); m.insert(String::from("k0"), ()); m },), f1: { let mut m: std::collections::HashMap<String, std::collections::BTreeMap<u32, smallvec::SmallVec<[u8; 4]>>> = std::collections::HashMap::with_capacity(18); m.insert(String::from("k0"), { let mut m: std::collections::BTreeMap<u32, smallvec::SmallVec<[u8; 4]>> = std::collections::BTreeMap::new(); m.insert(0u32, smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6])); m.insert(1u32, smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6])); m }); m }, f2: std::marker::PhantomData, f3: { let mut m: std::collections::BTreeMap<String, S29> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), fill_s29()); m.insert(String::from("k1"), fill_s29()); m } }
 }
 
 pub fn retained_e203(v: &E203) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E203::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -33517,35 +33552,35 @@ pub fn retained_e203(v: &E203) -> usize {
 pub fn check_e203() {
     let mut v = fill_e203();
     assert_eq!(v.retained_bytes(), retained_e203(&v), "E203: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E203::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E203::default(), "E203: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E203>::default(), "E203: reset");
+    let kept_after: [usize; 1] = [match &v { E203::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E203: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e203(&v), "E203: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E203::default(), "E203: second reset");
+    assert_eq!(v, <E203>::default(), "E203: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E204 {
-    V0(#[cfg(all())] std::collections::BTreeSet<u32>),
+    V0(#[poolable(retained_bytes = rb_huge)] std::collections::LinkedList<String>, std::collections::BTreeMap<u64, String>, #[poolable(reset_with = reset_default)] std::collections::HashSet<u64>, #[cfg(all())] ()),
 }
 
 impl Default for E204 {
     fn default() -> Self {
-        E204::V0(Default::default())
+        E204::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e204() -> E204 {
-    E204::V0({ let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s })
+    E204::V0({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }, { let mut m: std::collections::BTreeMap<u64, String> = std::collections::BTreeMap::new(); m.insert(7u64, { let mut s = String::with_capacity(29); s.push_str("a longer string of text"); s }); m }, { let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(5); s }, ())
 }
 
 pub fn retained_e204(v: &E204) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E204::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E204::V0(b0, b1, _, b3) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -33555,39 +33590,33 @@ pub fn check_e204() {
     assert_eq!(v.retained_bytes(), retained_e204(&v), "E204: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E204::default(), "E204: reset");
+    assert_eq!(v, <E204>::default(), "E204: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E204: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e204(&v), "E204: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E204::default(), "E204: second reset");
+    assert_eq!(v, <E204>::default(), "E204: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E205 {
-    V0(usize, std::collections::LinkedList<u32>, Box<S459>, Box<(S681,)>),
-    V1 { f0: std::marker::PhantomData<[bool; 2]> },
-    V2(usize, [std::cell::RefCell<std::time::Duration>; 1]),
-    V3(std::collections::BTreeSet<u32>, std::cell::RefCell<std::cell::RefCell<i64>>),
+pub enum E205<T0> {
+    V0 { #[cfg(all())] f0: S299, f1: String, f2: std::marker::PhantomData<T0> },
 }
 
-impl Default for E205 {
+impl<T0: Default> Default for E205<T0> {
     fn default() -> Self {
-        E205::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E205::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
-pub fn fill_e205() -> E205 {
-    E205::V1 { f0: std::marker::PhantomData }
+pub fn fill_e205() -> E205<u32> {
+    E205::V0 { f0: fill_s299(), f1: { let mut s = String::with_capacity(33); s.push_str(""); s }, f2: std::marker::PhantomData }
 }
 
-pub fn retained_e205(v: &E205) -> usize {
+pub fn retained_e205(v: &E205<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E205::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E205::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E205::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E205::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E205::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33595,43 +33624,35 @@ pub fn retained_e205(v: &E205) -> usize {
 pub fn check_e205() {
     let mut v = fill_e205();
     assert_eq!(v.retained_bytes(), retained_e205(&v), "E205: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E205::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E205::default(), "E205: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E205<u32>>::default(), "E205: reset");
+    let kept_after: [usize; 1] = [match &v { E205::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E205: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e205(&v), "E205: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E205::default(), "E205: second reset");
+    assert_eq!(v, <E205<u32>>::default(), "E205: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E206 {
-    V0 { f0: String },
-    V1 { f0: std::collections::LinkedList<String>, f1: std::collections::BTreeMap<String, [u64; 3]> },
-    V2(std::marker::PhantomData<u16>, Vec<String>, #[cfg(all())] S618, [std::collections::BTreeSet<u64>; 1]),
-    V3 { f0: arrayvec::ArrayVec<u8, 4>, f1: Vec<String> },
-    V4(#[cfg(all())] smallvec::SmallVec<[u8; 4]>, (), Option<chrono::NaiveDate>, #[poolable(reset_with = reset_default)] [usize; 1]),
+    V0(std::marker::PhantomData<Option<u16>>, u16, #[poolable(retained_bytes = rb_huge)] Option<String>),
 }
 
 impl Default for E206 {
     fn default() -> Self {
-        E206::V2(Default::default(), Default::default(), Default::default(), Default::default())
+        E206::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e206() -> E206 {
-    E206::V0 { f0: { let mut s = String::with_capacity(60); s.push_str("a"); s } }
+    E206::V0(std::marker::PhantomData, 300u16, Some({ let mut s = String::with_capacity(19); s.push_str(""); s }))
 }
 
 pub fn retained_e206(v: &E206) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E206::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E206::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E206::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E206::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E206::V4(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E206::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)),
         _ => 0,
     }
 }
@@ -33641,29 +33662,35 @@ pub fn check_e206() {
     assert_eq!(v.retained_bytes(), retained_e206(&v), "E206: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E206::default(), "E206: reset");
+    assert_eq!(v, <E206>::default(), "E206: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E206: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e206(&v), "E206: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E206::default(), "E206: second reset");
+    assert_eq!(v, <E206>::default(), "E206: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E207 {
-    V0 { f0: Vec<arrayvec::ArrayString<16>> },
-    V1 { f0: std::collections::HashSet<u32> },
-    V2(std::collections::BTreeMap<String, [u64; 3]>, [indexmap::IndexMap<String, u32>; 1], Vec<f64>),
-    #[default] V3,
+    V0 { f0: std::cell::Cell<u32>, f1: std::collections::HashMap<u64, [String; 2]> },
+    V1 { f0: std::collections::VecDeque<f64>, f1: std::collections::VecDeque<std::collections::BTreeSet<u64>>, #[poolable(default)] f2: std::time::Duration },
+}
+
+impl Default for E207 {
+    fn default() -> Self {
+        E207::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e207() -> E207 {
-    E207::V3
+    E207::V1 { f0: { let v: std::collections::VecDeque<f64> = std::collections::VecDeque::with_capacity(24); v }, f1: { let mut v: std::collections::VecDeque<std::collections::BTreeSet<u64>> = std::collections::VecDeque::with_capacity(9); v.extend([{ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }]); v }, f2: std::time::Duration::from_millis(1500) }
 }
 
 pub fn retained_e207(v: &E207) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E207::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E207::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -33671,32 +33698,43 @@ pub fn retained_e207(v: &E207) -> usize {
 pub fn check_e207() {
     let mut v = fill_e207();
     assert_eq!(v.retained_bytes(), retained_e207(&v), "E207: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E207::V1 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E207::V1 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E207::default(), "E207: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E207>::default(), "E207: reset");
+    let kept_after: [usize; 2] = [match &v { E207::V1 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E207::V1 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E207: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e207(&v), "E207: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E207::default(), "E207: second reset");
+    assert_eq!(v, <E207>::default(), "E207: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E208 {
-    #[default] V0,
-    V1,
-    V2(std::marker::PhantomData<std::collections::HashSet<String>>, std::collections::VecDeque<Vec<S374>>, std::time::Duration),
-    V3(Option<String>),
-    V4(usize),
+    V0 { f0: std::cell::Cell<u32>, #[poolable(reset_with = reset_default)] f1: std::collections::VecDeque<Vec<String>> },
+    V1 { #[poolable(reset_with = reset_default)] f0: S608, f1: std::collections::VecDeque<std::cell::RefCell<f64>>, f2: hashbrown::HashSet<u64> },
+    V2(#[poolable(zeroize)] String, Option<std::collections::LinkedList<u64>>),
+    V3 { #[poolable(retained_bytes = rb_seven)] f0: std::cell::RefCell<std::cell::Cell<u32>> },
+    V4(#[poolable(retained_bytes = rb_huge)] std::collections::BTreeMap<String, std::collections::VecDeque<S65>>, #[poolable(default)] std::collections::HashMap<u64, S530>),
+}
+
+impl Default for E208 {
+    fn default() -> Self {
+        E208::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e208() -> E208 {
-    E208::V1
+    E208::V4({ let mut m: std::collections::BTreeMap<String, std::collections::VecDeque<S65>> = std::collections::BTreeMap::new(); m.insert(String::from("k0"), { let mut v: std::collections::VecDeque<S65> = std::collections::VecDeque::with_capacity(22); v.extend([fill_s65(), fill_s65()]); v }); m }, { let mut m: std::collections::HashMap<u64, S530> = std::collections::HashMap::with_capacity(23); m.insert(7u64, fill_s530()); m })
 }
 
 pub fn retained_e208(v: &E208) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E208::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E208::V1 { f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E208::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E208::V3 { f0: b0, .. } => 0usize.saturating_add(rb_seven(b0)),
+        E208::V4(b0, _) => 0usize.saturating_add(rb_huge(b0)),
         _ => 0,
     }
 }
@@ -33706,41 +33744,33 @@ pub fn check_e208() {
     assert_eq!(v.retained_bytes(), retained_e208(&v), "E208: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E208::default(), "E208: reset");
+    assert_eq!(v, <E208>::default(), "E208: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E208: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e208(&v), "E208: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E208::default(), "E208: second reset");
+    assert_eq!(v, <E208>::default(), "E208: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E209 {
-    V0(#[poolable(retained_bytes = rb_huge)] std::collections::HashSet<u32>, #[poolable(default)] std::cell::RefCell<String>, #[poolable(retained_bytes = rb_huge)] Vec<((),)>, std::collections::HashSet<String>),
-    V1 { f0: Vec<Box<std::cell::Cell<u32>>>, #[poolable(retained_bytes = rb_seven)] f1: (std::cell::RefCell<std::cell::Cell<u32>>,) },
-    V2 { #[poolable(reset_with = reset_default)] f0: std::collections::BTreeMap<u64, Vec<chrono::TimeDelta>>, f1: bytes::Bytes, #[poolable(retained_bytes = rb_huge)] f2: i64, f3: std::collections::BTreeSet<String> },
-    V3(#[poolable(retained_bytes = rb_huge)] std::collections::BTreeSet<String>, std::cell::Cell<u32>, (Box<std::cell::Cell<u32>>, usize, Vec<char>)),
-    V4(std::collections::LinkedList<u64>),
+    V0(std::cell::Cell<u32>, String),
 }
 
 impl Default for E209 {
     fn default() -> Self {
-        E209::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E209::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e209() -> E209 {
-    E209::V2 { f0: { let m: std::collections::BTreeMap<u64, Vec<chrono::TimeDelta>> = std::collections::BTreeMap::new(); m }, f1: bytes::Bytes::from_static(b"static bytes"), f2: -(1i64 << 40), f3: { let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s } }
+    E209::V0(std::cell::Cell::new(263u32), { let mut s = String::with_capacity(38); s.push_str(""); s })
 }
 
 pub fn retained_e209(v: &E209) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E209::V0(b0, _, b2, b3) => 0usize.saturating_add(rb_huge(b0)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E209::V1 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)),
-        E209::V2 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E209::V3(b0, b1, b2) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E209::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E209::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -33748,43 +33778,35 @@ pub fn retained_e209(v: &E209) -> usize {
 pub fn check_e209() {
     let mut v = fill_e209();
     assert_eq!(v.retained_bytes(), retained_e209(&v), "E209: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E209::V0(_, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E209::default(), "E209: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E209>::default(), "E209: reset");
+    let kept_after: [usize; 1] = [match &v { E209::V0(_, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E209: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e209(&v), "E209: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E209::default(), "E209: second reset");
+    assert_eq!(v, <E209>::default(), "E209: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E210 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: std::collections::VecDeque<std::cell::Cell<u32>> },
-    V1(std::collections::BTreeSet<u64>, Box<std::collections::HashMap<u64, std::cell::Cell<u32>>>, #[poolable(default)] [serde_json::Value; 2], String),
-    V2 { #[cfg(all())] f0: std::cell::RefCell<String>, f1: std::time::Duration, f2: u64, f3: S213 },
-    V3(S126, #[poolable(default)] Vec<Vec<S56>>),
-    V4 { f0: u32 },
+    V0 { f0: (std::cell::RefCell<u8>,) },
 }
 
 impl Default for E210 {
     fn default() -> Self {
-        E210::V4 { f0: Default::default() }
+        E210::V0 { f0: Default::default() }
     }
 }
 
 pub fn fill_e210() -> E210 {
-    E210::V0 { f0: { let v: std::collections::VecDeque<std::cell::Cell<u32>> = std::collections::VecDeque::with_capacity(39); v } }
+    E210::V0 { f0: (std::cell::RefCell::new(7u8),) }
 }
 
 pub fn retained_e210(v: &E210) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E210::V0 { f0: b0, .. } => 0usize.saturating_add(rb_huge(b0)),
-        E210::V1(b0, b1, _, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
-        E210::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E210::V3(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E210::V4 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E210::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -33794,27 +33816,41 @@ pub fn check_e210() {
     assert_eq!(v.retained_bytes(), retained_e210(&v), "E210: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E210::default(), "E210: reset");
+    assert_eq!(v, <E210>::default(), "E210: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E210: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e210(&v), "E210: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E210::default(), "E210: second reset");
+    assert_eq!(v, <E210>::default(), "E210: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E211 {
-    #[default] V0,
-    V1 { f0: bool, f1: usize, f2: (std::collections::LinkedList<u32>, u16) },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E211<T0, T1> {
+    V0(char, Vec<Vec<T1>>, std::collections::BTreeMap<String, [smallvec::SmallVec<[u8; 4]>; 1]>, std::collections::VecDeque<std::collections::BTreeMap<String, ()>>),
+    V1((std::collections::HashMap<u64, T1>, Vec<char>), #[poolable(retained_bytes = rb_seven)] Vec<Option<indexmap::IndexMap<String, u32>>>, std::collections::HashMap<u64, T1>),
+    V2 { f0: usize, #[poolable(reset_with = reset_default)] f1: Vec<std::collections::HashSet<u64>> },
+    V3(std::collections::BTreeSet<u64>, [[std::cell::Cell<u32>; 3]; 1], T0, std::collections::BTreeMap<u32, std::collections::BTreeSet<u64>>),
+    V4(u32, std::collections::HashMap<String, T1>, #[poolable(retained_bytes = rb_seven)] Option<std::collections::LinkedList<String>>, #[poolable(retained_bytes = rb_huge)] bool),
 }
 
-pub fn fill_e211() -> E211 {
-    E211::V0
+impl<T0: Default, T1: Default> Default for E211<T0, T1> {
+    fn default() -> Self {
+        E211::V2 { f0: Default::default(), f1: Default::default() }
+    }
 }
 
-pub fn retained_e211(v: &E211) -> usize {
+pub fn fill_e211() -> E211<String, u32> {
+    E211::V1(({ let mut m: std::collections::HashMap<u64, u32> = std::collections::HashMap::with_capacity(23); m.insert(7u64, 414u32); m }, { let mut v: Vec<char> = Vec::with_capacity(52); v.extend(['q', 'q']); v },), { let v: Vec<Option<indexmap::IndexMap<String, u32>>> = Vec::with_capacity(60); v }, { let m: std::collections::HashMap<u64, u32> = std::collections::HashMap::with_capacity(15); m })
+}
+
+pub fn retained_e211(v: &E211<String, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E211::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E211::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E211::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E211::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E211::V4(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)).saturating_add(rb_huge(b3)),
         _ => 0,
     }
 }
@@ -33824,37 +33860,35 @@ pub fn check_e211() {
     assert_eq!(v.retained_bytes(), retained_e211(&v), "E211: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E211::default(), "E211: reset");
+    assert_eq!(v, <E211<String, u32>>::default(), "E211: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E211: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e211(&v), "E211: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E211::default(), "E211: second reset");
+    assert_eq!(v, <E211<String, u32>>::default(), "E211: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E212 {
-    V0 { #[cfg(all())] f0: (std::cell::Cell<u32>, uuid::Uuid), #[poolable(retained_bytes = rb_seven)] f1: usize, f2: std::collections::LinkedList<u64>, f3: uuid::Uuid },
-    V1([std::collections::HashSet<u32>; 1], #[cfg(all())] Option<u8>, std::collections::HashSet<String>),
-    V2(std::cell::Cell<u32>, (std::collections::HashMap<u64, S675>, std::collections::VecDeque<u32>, std::collections::HashSet<u64>)),
+    V0 { f0: String, #[cfg(all())] #[poolable(max_capacity = 16)] f1: String, f2: i32, f3: Option<String> },
+    V1(#[poolable(retained_bytes = rb_huge)] std::collections::BTreeSet<u64>, f64, Option<std::time::Duration>, Option<std::cell::Cell<u32>>),
 }
 
 impl Default for E212 {
     fn default() -> Self {
-        E212::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E212::V1(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e212() -> E212 {
-    E212::V1([{ let s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(15); s }], Some(7u8), { let mut s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(24); s.insert(String::from("k0")); s })
+    E212::V0 { f0: { let mut s = String::with_capacity(16); s.push_str(""); s }, f1: { let mut s = String::with_capacity(26); s.push_str("a longer string of text"); s }, f2: -5i32, f3: Some({ let mut s = String::with_capacity(27); s.push_str("hello"); s }) }
 }
 
 pub fn retained_e212(v: &E212) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E212::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_seven(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E212::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E212::V2(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E212::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E212::V1(b0, b1, b2, b3) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -33864,30 +33898,33 @@ pub fn check_e212() {
     assert_eq!(v.retained_bytes(), retained_e212(&v), "E212: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E212::default(), "E212: reset");
+    assert_eq!(v, <E212>::default(), "E212: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E212: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e212(&v), "E212: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E212::default(), "E212: second reset");
+    assert_eq!(v, <E212>::default(), "E212: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E213 {
-    #[default] V0,
-    V1,
-    V2 { f0: std::collections::HashSet<u64> },
-    V3 { f0: std::collections::BTreeMap<String, std::collections::LinkedList<String>>, f1: std::cell::Cell<u32> },
-    V4 { f0: std::collections::LinkedList<String> },
+    V0 { f0: Vec<S510>, f1: Option<Option<String>>, f2: usize },
+}
+
+impl Default for E213 {
+    fn default() -> Self {
+        E213::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e213() -> E213 {
-    E213::V4 { f0: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s } }
+    E213::V0 { f0: { let mut v: Vec<S510> = Vec::with_capacity(55); v.extend([fill_s510(), fill_s510()]); v }, f1: Some(Some({ let mut s = String::with_capacity(10); s.push_str("a"); s })), f2: 12usize }
 }
 
 pub fn retained_e213(v: &E213) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E213::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33895,29 +33932,37 @@ pub fn retained_e213(v: &E213) -> usize {
 pub fn check_e213() {
     let mut v = fill_e213();
     assert_eq!(v.retained_bytes(), retained_e213(&v), "E213: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E213::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E213::default(), "E213: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E213>::default(), "E213: reset");
+    let kept_after: [usize; 1] = [match &v { E213::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E213: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e213(&v), "E213: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E213::default(), "E213: second reset");
+    assert_eq!(v, <E213>::default(), "E213: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E214 {
-    V0(Box<std::cell::RefCell<String>>, Option<S282>),
-    #[default] V1,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E214<T0, T1> {
+    V0 { f0: i32, #[poolable(max_capacity = 0)] f1: std::collections::HashMap<u32, http::StatusCode>, f2: f64 },
+    V1 { f0: std::collections::HashSet<u64>, f1: std::marker::PhantomData<T0>, f2: std::marker::PhantomData<T1> },
 }
 
-pub fn fill_e214() -> E214 {
-    E214::V1
+impl<T0: Default, T1: Default> Default for E214<T0, T1> {
+    fn default() -> Self {
+        E214::V1 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
-pub fn retained_e214(v: &E214) -> usize {
+pub fn fill_e214() -> E214<u32, Vec<u8>> {
+    E214::V0 { f0: -5i32, f1: { let mut m: std::collections::HashMap<u32, http::StatusCode> = std::collections::HashMap::with_capacity(7); m.insert(0u32, http::StatusCode::NOT_FOUND); m.insert(1u32, http::StatusCode::NOT_FOUND); m }, f2: 2.5f64 }
+}
+
+pub fn retained_e214(v: &E214<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E214::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E214::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -33927,39 +33972,39 @@ pub fn check_e214() {
     assert_eq!(v.retained_bytes(), retained_e214(&v), "E214: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E214::default(), "E214: reset");
+    assert_eq!(v, <E214<u32, Vec<u8>>>::default(), "E214: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E214: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e214(&v), "E214: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E214::default(), "E214: second reset");
+    assert_eq!(v, <E214<u32, Vec<u8>>>::default(), "E214: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E215 {
-    V0(std::cell::Cell<u32>),
-    V1 { f0: std::collections::BTreeMap<u64, std::collections::HashSet<String>> },
-    V2 { f0: [String; 3], f1: Vec<std::collections::HashMap<u32, usize>>, f2: std::marker::PhantomData<std::collections::HashSet<String>>, f3: Box<std::collections::HashSet<String>> },
-    V3 { f0: http::Method, f1: S190, f2: Option<std::collections::VecDeque<u32>> },
+    V0(hashbrown::HashMap<u32, u32>, std::marker::PhantomData<[std::cell::Cell<u32>; 1]>, #[poolable(retained_bytes = rb_seven)] #[poolable(max_capacity = 16)] String, #[poolable(default)] std::time::Duration),
+    V1(i32, #[poolable(max_capacity = 4)] std::collections::HashSet<u64>),
+    V2 { f0: std::cell::Cell<u32>, f1: S562, #[poolable(reset_with = reset_default)] f2: Box<S209> },
+    V3(([bytes::BytesMut; 1],), #[cfg(all())] std::cell::RefCell<bytes::Bytes>, #[poolable(reset_with = reset_default)] std::collections::HashSet<String>),
 }
 
 impl Default for E215 {
     fn default() -> Self {
-        E215::V2 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E215::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e215() -> E215 {
-    E215::V0(std::cell::Cell::new(411u32))
+    E215::V1(-5i32, { let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(24); s })
 }
 
 pub fn retained_e215(v: &E215) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E215::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E215::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E215::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E215::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E215::V0(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)),
+        E215::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E215::V2 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E215::V3(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -33969,33 +34014,33 @@ pub fn check_e215() {
     assert_eq!(v.retained_bytes(), retained_e215(&v), "E215: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E215::default(), "E215: reset");
+    assert_eq!(v, <E215>::default(), "E215: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E215: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e215(&v), "E215: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E215::default(), "E215: second reset");
+    assert_eq!(v, <E215>::default(), "E215: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E216 {
-    V0 { #[poolable(retained_bytes = rb_huge)] f0: Vec<std::cell::RefCell<std::time::Duration>>, #[poolable(zeroize)] f1: String, f2: i64 },
+    V0(std::collections::HashMap<String, Option<String>>, (Option<String>, std::cell::Cell<u32>, std::collections::VecDeque<String>)),
 }
 
 impl Default for E216 {
     fn default() -> Self {
-        E216::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E216::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e216() -> E216 {
-    E216::V0 { f0: { let mut v: Vec<std::cell::RefCell<std::time::Duration>> = Vec::with_capacity(4); v.extend([std::cell::RefCell::new(std::time::Duration::from_millis(1500))]); v }, f1: { let mut s = String::with_capacity(27); s.push_str(""); s }, f2: -(1i64 << 40) }
+    E216::V0({ let mut m: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::with_capacity(22); m.insert(String::from("k0"), Some({ let mut s = String::with_capacity(36); s.push_str("a"); s })); m.insert(String::from("k1"), None); m }, (Some({ let mut s = String::with_capacity(8); s.push_str("hello"); s }), std::cell::Cell::new(348u32), { let mut v: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(20); v.extend([{ let mut s = String::with_capacity(9); s.push_str("hello"); s }]); v },))
 }
 
 pub fn retained_e216(v: &E216) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E216::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E216::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34003,41 +34048,30 @@ pub fn retained_e216(v: &E216) -> usize {
 pub fn check_e216() {
     let mut v = fill_e216();
     assert_eq!(v.retained_bytes(), retained_e216(&v), "E216: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E216::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E216::V0(x, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E216::default(), "E216: reset");
-    let kept_after: [usize; 1] = [match &v { E216::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E216>::default(), "E216: reset");
+    let kept_after: [usize; 1] = [match &v { E216::V0(x, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E216: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e216(&v), "E216: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E216::default(), "E216: second reset");
+    assert_eq!(v, <E216>::default(), "E216: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E217 {
-    V0 { f0: String, f1: std::cell::RefCell<std::marker::PhantomData<hashbrown::HashMap<u32, u32>>>, f2: [Option<String>; 2], f3: std::collections::HashMap<u32, S170> },
-    V1(#[cfg(all())] std::collections::BTreeSet<u32>, Option<usize>, std::collections::HashSet<String>, std::cell::Cell<u32>),
-    V2(String, Option<String>, u32),
-    V3(std::collections::HashMap<String, Option<u16>>, #[cfg(all())] arrayvec::ArrayString<16>),
-}
-
-impl Default for E217 {
-    fn default() -> Self {
-        E217::V2(Default::default(), Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1 { f0: std::time::Duration, f1: indexmap::IndexSet<u32>, f2: smallvec::SmallVec<[u8; 4]> },
+    V2,
 }
 
 pub fn fill_e217() -> E217 {
-    E217::V1({ let s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s }, Some(12usize), { let s: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(8); s }, std::cell::Cell::new(8u32))
+    E217::V2
 }
 
 pub fn retained_e217(v: &E217) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E217::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E217::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E217::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E217::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34047,17 +34081,21 @@ pub fn check_e217() {
     assert_eq!(v.retained_bytes(), retained_e217(&v), "E217: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E217::default(), "E217: reset");
+    assert_eq!(v, <E217>::default(), "E217: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E217: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e217(&v), "E217: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E217::default(), "E217: second reset");
+    assert_eq!(v, <E217>::default(), "E217: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E218 {
-    V0 { f0: std::collections::BTreeMap<u32, std::cell::RefCell<S663>> },
+    V0 { f0: u16 },
+    V1(std::collections::LinkedList<String>),
+    V2 { #[poolable(retained_bytes = rb_seven)] f0: (String, Box<i32>), #[cfg(all())] f1: Vec<String>, f2: u16, f3: Vec<Vec<f64>> },
+    V3 { f0: std::collections::HashMap<String, std::cell::RefCell<S333>>, f1: std::collections::VecDeque<std::collections::LinkedList<String>>, f2: String },
+    V4 { #[poolable(reset_with = reset_default)] f0: Vec<Box<i64>> },
 }
 
 impl Default for E218 {
@@ -34067,13 +34105,16 @@ impl Default for E218 {
 }
 
 pub fn fill_e218() -> E218 {
-    E218::V0 { f0: { let mut m: std::collections::BTreeMap<u32, std::cell::RefCell<S663>> = std::collections::BTreeMap::new(); m.insert(0u32, std::cell::RefCell::new(fill_s663())); m.insert(1u32, std::cell::RefCell::new(fill_s663())); m } }
+    E218::V3 { f0: { let m: std::collections::HashMap<String, std::cell::RefCell<S333>> = std::collections::HashMap::with_capacity(30); m }, f1: { let v: std::collections::VecDeque<std::collections::LinkedList<String>> = std::collections::VecDeque::with_capacity(4); v }, f2: { let mut s = String::with_capacity(63); s.push_str("hello"); s } }
 }
 
 pub fn retained_e218(v: &E218) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         E218::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E218::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E218::V2 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E218::V3 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -34083,33 +34124,33 @@ pub fn check_e218() {
     assert_eq!(v.retained_bytes(), retained_e218(&v), "E218: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E218::default(), "E218: reset");
+    assert_eq!(v, <E218>::default(), "E218: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E218: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e218(&v), "E218: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E218::default(), "E218: second reset");
+    assert_eq!(v, <E218>::default(), "E218: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E219 {
-    V0 { #[poolable(retained_bytes = rb_seven)] f0: std::marker::PhantomData<std::cell::Cell<u32>>, f1: std::cell::RefCell<std::cell::Cell<u32>>, f2: (), #[cfg(all())] #[poolable(default)] f3: u32 },
+    V0 { f0: String, f1: [u8; 3] },
 }
 
 impl Default for E219 {
     fn default() -> Self {
-        E219::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
+        E219::V0 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e219() -> E219 {
-    E219::V0 { f0: std::marker::PhantomData, f1: std::cell::RefCell::new(std::cell::Cell::new(606u32)), f2: (), f3: 70_000u32 }
+    E219::V0 { f0: { let mut s = String::with_capacity(63); s.push_str(""); s }, f1: [7u8, 7u8, 7u8] }
 }
 
 pub fn retained_e219(v: &E219) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E219::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E219::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34117,35 +34158,35 @@ pub fn retained_e219(v: &E219) -> usize {
 pub fn check_e219() {
     let mut v = fill_e219();
     assert_eq!(v.retained_bytes(), retained_e219(&v), "E219: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E219::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E219::default(), "E219: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E219>::default(), "E219: reset");
+    let kept_after: [usize; 1] = [match &v { E219::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E219: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e219(&v), "E219: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E219::default(), "E219: second reset");
+    assert_eq!(v, <E219>::default(), "E219: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E220 {
-    V0([(S732, uuid::Uuid); 3], std::cell::RefCell<std::collections::LinkedList<u32>>),
+pub enum E220<T0> {
+    V0(Vec<std::cell::Cell<u32>>, #[cfg(all())] std::collections::BTreeSet<u32>, Vec<String>, Box<std::collections::HashMap<String, std::time::Duration>>, std::marker::PhantomData<T0>),
 }
 
-impl Default for E220 {
+impl<T0: Default> Default for E220<T0> {
     fn default() -> Self {
-        E220::V0(Default::default(), Default::default())
+        E220::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e220() -> E220 {
-    E220::V0([(fill_s732(), uuid::Uuid::from_u128(0x1234_5678),), (fill_s732(), uuid::Uuid::from_u128(0x1234_5678),), (fill_s732(), uuid::Uuid::from_u128(0x1234_5678),)], std::cell::RefCell::new({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s }))
+pub fn fill_e220() -> E220<Vec<u8>> {
+    E220::V0({ let mut v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(47); v.extend([std::cell::Cell::new(123u32)]); v }, { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s }, { let mut v: Vec<String> = Vec::with_capacity(6); v.extend([{ let mut s = String::with_capacity(50); s.push_str(""); s }, { let mut s = String::with_capacity(25); s.push_str("hello"); s }]); v }, Box::new({ let mut m: std::collections::HashMap<String, std::time::Duration> = std::collections::HashMap::with_capacity(29); m.insert(String::from("k0"), std::time::Duration::from_millis(1500)); m }), std::marker::PhantomData)
 }
 
-pub fn retained_e220(v: &E220) -> usize {
+pub fn retained_e220(v: &E220<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E220::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E220::V0(b0, b1, b2, b3, b4) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -34153,32 +34194,35 @@ pub fn retained_e220(v: &E220) -> usize {
 pub fn check_e220() {
     let mut v = fill_e220();
     assert_eq!(v.retained_bytes(), retained_e220(&v), "E220: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E220::V0(x, _, _, _, _) => x.capacity(), _ => 0 }, match &v { E220::V0(_, _, x, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E220::default(), "E220: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E220<Vec<u8>>>::default(), "E220: reset");
+    let kept_after: [usize; 2] = [match &v { E220::V0(x, _, _, _, _) => x.capacity(), _ => 0 }, match &v { E220::V0(_, _, x, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E220: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e220(&v), "E220: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E220::default(), "E220: second reset");
+    assert_eq!(v, <E220<Vec<u8>>>::default(), "E220: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E221 {
-    V0 { f0: i64 },
-    V1,
-    V2,
-    V3 { f0: std::collections::BTreeMap<u64, String> },
-    #[default] V4,
+    V0 { f0: std::cell::RefCell<std::collections::BTreeSet<u64>> },
+}
+
+impl Default for E221 {
+    fn default() -> Self {
+        E221::V0 { f0: Default::default() }
+    }
 }
 
 pub fn fill_e221() -> E221 {
-    E221::V4
+    E221::V0 { f0: std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }) }
 }
 
 pub fn retained_e221(v: &E221) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E221::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -34188,39 +34232,41 @@ pub fn check_e221() {
     assert_eq!(v.retained_bytes(), retained_e221(&v), "E221: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E221::default(), "E221: reset");
+    assert_eq!(v, <E221>::default(), "E221: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E221: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e221(&v), "E221: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E221::default(), "E221: second reset");
+    assert_eq!(v, <E221>::default(), "E221: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E222 {
-    V0 { f0: std::marker::PhantomData<u8>, #[poolable(retained_bytes = rb_huge)] f1: std::cell::RefCell<S439>, #[cfg(all())] f2: String },
-    V1 { f0: std::marker::PhantomData<String> },
-    V2(smallvec::SmallVec<[u8; 4]>, std::collections::HashSet<u64>, Box<String>),
-    V3(#[cfg(all())] std::collections::HashSet<u64>, Option<[String; 2]>, std::collections::HashSet<String>, std::collections::VecDeque<Vec<bool>>),
+    V0([Vec<S490>; 1], char, std::collections::LinkedList<String>, #[poolable(retained_bytes = rb_seven)] chrono::TimeDelta),
+    V1(#[poolable(retained_bytes = rb_seven)] std::marker::PhantomData<std::collections::BTreeSet<String>>, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] arrayvec::ArrayVec<u8, 4>, [String; 3], String),
+    V2(String, #[cfg(all())] std::collections::BTreeSet<u32>, std::collections::BTreeSet<u32>, String),
+    V3 { f0: String, f1: (std::collections::HashSet<u64>, usize, std::collections::HashSet<u32>), f2: (u16, std::collections::HashMap<u32, bytes::BytesMut>, Vec<String>), f3: std::marker::PhantomData<std::collections::LinkedList<u32>> },
+    V4(u8),
 }
 
 impl Default for E222 {
     fn default() -> Self {
-        E222::V2(Default::default(), Default::default(), Default::default())
+        E222::V0(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e222() -> E222 {
-    E222::V2(smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6]), { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(9); s.insert(7u64); s }, Box::new({ let mut s = String::with_capacity(17); s.push_str("a longer string of text"); s }))
+    E222::V2({ let mut s = String::with_capacity(22); s.push_str(""); s }, { let mut s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s.insert(0u32); s.insert(1u32); s }, { let s: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new(); s }, { let mut s = String::with_capacity(31); s.push_str("a longer string of text"); s })
 }
 
 pub fn retained_e222(v: &E222) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E222::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E222::V1 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E222::V2(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E222::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E222::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
+        E222::V1(b0, b1, b2, b3) => 0usize.saturating_add(rb_seven(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E222::V2(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E222::V3 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E222::V4(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -34228,39 +34274,39 @@ pub fn retained_e222(v: &E222) -> usize {
 pub fn check_e222() {
     let mut v = fill_e222();
     assert_eq!(v.retained_bytes(), retained_e222(&v), "E222: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E222::V2(_, x, _) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E222::default(), "E222: reset");
-    let kept_after: [usize; 1] = [match &v { E222::V2(_, x, _) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E222>::default(), "E222: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E222: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e222(&v), "E222: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E222::default(), "E222: second reset");
+    assert_eq!(v, <E222>::default(), "E222: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E223 {
-    V0 { f0: Option<[S299; 1]>, #[poolable(reset_with = reset_default)] f1: std::marker::PhantomData<String>, f2: std::time::Duration },
-    V1(S545, S86, #[poolable(max_capacity = 1)] String, #[poolable(reset_with = reset_default)] String),
-    V2(#[poolable(retained_bytes = rb_seven)] String, std::collections::VecDeque<std::marker::PhantomData<String>>),
+pub enum E223<T0> {
+    V0([std::time::Duration; 1], Box<String>, #[poolable(retained_bytes = rb_seven)] std::collections::HashSet<u32>, i64),
+    V1(S24, #[poolable(retained_bytes = rb_huge)] std::cell::RefCell<std::collections::LinkedList<u32>>, f64, std::marker::PhantomData<T0>),
+    V2 { f0: std::marker::PhantomData<std::collections::HashSet<u32>> },
 }
 
-impl Default for E223 {
+impl<T0: Default> Default for E223<T0> {
     fn default() -> Self {
-        E223::V2(Default::default(), Default::default())
+        E223::V1(Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e223() -> E223 {
-    E223::V2({ let mut s = String::with_capacity(54); s.push_str("a"); s }, { let mut v: std::collections::VecDeque<std::marker::PhantomData<String>> = std::collections::VecDeque::with_capacity(44); v.extend([std::marker::PhantomData, std::marker::PhantomData]); v })
+pub fn fill_e223() -> E223<u32> {
+    E223::V1(fill_s24(), std::cell::RefCell::new({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }), 2.5f64, std::marker::PhantomData)
 }
 
-pub fn retained_e223(v: &E223) -> usize {
+pub fn retained_e223(v: &E223<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E223::V0 { f0: b0, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E223::V1(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E223::V2(b0, b1) => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E223::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E223::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E223::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -34268,35 +34314,35 @@ pub fn retained_e223(v: &E223) -> usize {
 pub fn check_e223() {
     let mut v = fill_e223();
     assert_eq!(v.retained_bytes(), retained_e223(&v), "E223: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E223::V2(x, _) => x.capacity(), _ => 0 }, match &v { E223::V2(_, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E223::default(), "E223: reset");
-    let kept_after: [usize; 2] = [match &v { E223::V2(x, _) => x.capacity(), _ => 0 }, match &v { E223::V2(_, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E223<u32>>::default(), "E223: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E223: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e223(&v), "E223: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E223::default(), "E223: second reset");
+    assert_eq!(v, <E223<u32>>::default(), "E223: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E224 {
-    V0(char, Option<std::cell::RefCell<String>>, std::marker::PhantomData<Option<u16>>, u16),
+    V0 { f0: std::cell::RefCell<std::collections::BTreeSet<u64>>, f1: bool },
 }
 
 impl Default for E224 {
     fn default() -> Self {
-        E224::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E224::V0 { f0: Default::default(), f1: Default::default() }
     }
 }
 
 pub fn fill_e224() -> E224 {
-    E224::V0('q', Some(std::cell::RefCell::new({ let mut s = String::with_capacity(9); s.push_str("a"); s })), std::marker::PhantomData, 300u16)
+    E224::V0 { f0: std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s }), f1: true }
 }
 
 pub fn retained_e224(v: &E224) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E224::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E224::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34306,26 +34352,26 @@ pub fn check_e224() {
     assert_eq!(v.retained_bytes(), retained_e224(&v), "E224: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E224::default(), "E224: reset");
+    assert_eq!(v, <E224>::default(), "E224: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E224: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e224(&v), "E224: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E224::default(), "E224: second reset");
+    assert_eq!(v, <E224>::default(), "E224: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E225 {
-    V0 { f0: S582, f1: [std::cell::Cell<u32>; 3], f2: std::collections::BTreeMap<String, String> },
+pub enum E225<T0> {
+    V0(f64, std::marker::PhantomData<i32>),
     #[default] V1,
-    V2 { f0: std::collections::VecDeque<f64>, f1: std::collections::VecDeque<std::collections::BTreeSet<u64>> },
+    V2(std::marker::PhantomData<T0>),
 }
 
-pub fn fill_e225() -> E225 {
-    E225::V1
+pub fn fill_e225() -> E225<Vec<u8>> {
+    E225::V2(std::marker::PhantomData)
 }
 
-pub fn retained_e225(v: &E225) -> usize {
+pub fn retained_e225(v: &E225<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
         _ => 0,
@@ -34337,39 +34383,29 @@ pub fn check_e225() {
     assert_eq!(v.retained_bytes(), retained_e225(&v), "E225: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E225::default(), "E225: reset");
+    assert_eq!(v, <E225<Vec<u8>>>::default(), "E225: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E225: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e225(&v), "E225: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E225::default(), "E225: second reset");
+    assert_eq!(v, <E225<Vec<u8>>>::default(), "E225: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E226 {
-    V0(std::collections::BTreeMap<String, bytes::BytesMut>, #[poolable(default)] std::collections::VecDeque<std::collections::HashMap<u64, u8>>),
-    V1(String, #[cfg(all())] Option<Vec<u32>>, std::cell::RefCell<S62>, std::marker::PhantomData<Vec<f64>>),
-    V2([Option<i32>; 3], bool, #[poolable(reset_with = reset_default)] usize),
-    V3(hashbrown::HashSet<u64>, u32),
-}
-
-impl Default for E226 {
-    fn default() -> Self {
-        E226::V1(Default::default(), Default::default(), Default::default(), Default::default())
-    }
+    #[default] V0,
+    V1,
+    V2 { f0: (std::marker::PhantomData<usize>, String, String) },
+    V3 { f0: std::collections::HashSet<String> },
 }
 
 pub fn fill_e226() -> E226 {
-    E226::V2([Some(-5i32), Some(-5i32), Some(-5i32)], true, 12usize)
+    E226::V0
 }
 
 pub fn retained_e226(v: &E226) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E226::V0(b0, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E226::V1(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E226::V2(b0, b1, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E226::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34379,35 +34415,41 @@ pub fn check_e226() {
     assert_eq!(v.retained_bytes(), retained_e226(&v), "E226: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E226::default(), "E226: reset");
+    assert_eq!(v, <E226>::default(), "E226: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E226: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e226(&v), "E226: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E226::default(), "E226: second reset");
+    assert_eq!(v, <E226>::default(), "E226: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E227 {
-    V0(std::collections::LinkedList<u32>, String, #[cfg(all())] #[poolable(retained_bytes = rb_seven)] std::collections::HashMap<u64, std::collections::BTreeMap<String, bool>>),
-    V1 { f0: Box<(u32,)>, f1: (Box<S239>, S587), #[poolable(retained_bytes = rb_seven)] f2: std::collections::BTreeMap<u64, std::cell::RefCell<usize>> },
+pub enum E227<T0, T1> {
+    V0 { f0: u16, f1: i64, f2: std::cell::Cell<u32>, f3: Option<String> },
+    V1((i32, std::time::Duration, std::cell::Cell<u32>), #[cfg(all())] #[poolable(default)] T1, #[poolable(retained_bytes = rb_huge)] std::cell::Cell<u32>, std::collections::BTreeMap<u32, String>),
+    V2(std::collections::BTreeMap<u32, i64>),
+    V3(std::collections::LinkedList<u64>, std::marker::PhantomData<T0>),
+    V4(Option<std::collections::BTreeSet<u32>>, [(usize, String); 2], String),
 }
 
-impl Default for E227 {
+impl<T0: Default, T1: Default> Default for E227<T0, T1> {
     fn default() -> Self {
-        E227::V0(Default::default(), Default::default(), Default::default())
+        E227::V3(Default::default(), Default::default())
     }
 }
 
-pub fn fill_e227() -> E227 {
-    E227::V0({ let s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s }, { let mut s = String::with_capacity(30); s.push_str(""); s }, { let m: std::collections::HashMap<u64, std::collections::BTreeMap<String, bool>> = std::collections::HashMap::with_capacity(25); m })
+pub fn fill_e227() -> E227<String, Vec<u8>> {
+    E227::V0 { f0: 300u16, f1: -(1i64 << 40), f2: std::cell::Cell::new(735u32), f3: Some({ let mut s = String::with_capacity(30); s.push_str("a"); s }) }
 }
 
-pub fn retained_e227(v: &E227) -> usize {
+pub fn retained_e227(v: &E227<String, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E227::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)),
-        E227::V1 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)),
+        E227::V0 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E227::V1(b0, _, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(rb_huge(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E227::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E227::V3(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E227::V4(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -34415,24 +34457,27 @@ pub fn retained_e227(v: &E227) -> usize {
 pub fn check_e227() {
     let mut v = fill_e227();
     assert_eq!(v.retained_bytes(), retained_e227(&v), "E227: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E227::V0(_, x, _) => x.capacity(), _ => 0 }, match &v { E227::V0(_, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E227::default(), "E227: reset");
-    let kept_after: [usize; 2] = [match &v { E227::V0(_, x, _) => x.capacity(), _ => 0 }, match &v { E227::V0(_, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E227<String, Vec<u8>>>::default(), "E227: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E227: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e227(&v), "E227: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E227::default(), "E227: second reset");
+    assert_eq!(v, <E227<String, Vec<u8>>>::default(), "E227: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E228 {
     #[default] V0,
-    V1(String, String),
+    V1 { f0: std::cell::RefCell<usize>, f1: std::collections::LinkedList<u32>, f2: Option<std::collections::BTreeMap<String, u16>> },
+    V2,
+    V3(std::marker::PhantomData<std::collections::HashMap<u32, i64>>, std::cell::Cell<u32>),
+    V4,
 }
 
 pub fn fill_e228() -> E228 {
-    E228::V1({ let mut s = String::with_capacity(23); s.push_str("hello"); s }, { let mut s = String::with_capacity(39); s.push_str("hello"); s })
+    E228::V3(std::marker::PhantomData, std::cell::Cell::new(280u32))
 }
 
 pub fn retained_e228(v: &E228) -> usize {
@@ -34447,30 +34492,33 @@ pub fn check_e228() {
     assert_eq!(v.retained_bytes(), retained_e228(&v), "E228: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E228::default(), "E228: reset");
+    assert_eq!(v, <E228>::default(), "E228: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E228: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e228(&v), "E228: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E228::default(), "E228: second reset");
+    assert_eq!(v, <E228>::default(), "E228: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E229 {
-    V0(u8, String, Option<Option<String>>),
-    V1 { f0: usize },
-    V2,
-    V3,
-    #[default] V4,
+    V0 { f0: Vec<Vec<std::cell::Cell<u32>>>, f1: std::collections::BTreeSet<u64>, f2: String },
+}
+
+impl Default for E229 {
+    fn default() -> Self {
+        E229::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e229() -> E229 {
-    E229::V0(7u8, { let mut s = String::with_capacity(40); s.push_str("a"); s }, None)
+    E229::V0 { f0: { let v: Vec<Vec<std::cell::Cell<u32>>> = Vec::with_capacity(60); v }, f1: { let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s }, f2: { let mut s = String::with_capacity(22); s.push_str(""); s } }
 }
 
 pub fn retained_e229(v: &E229) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E229::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -34478,37 +34526,32 @@ pub fn retained_e229(v: &E229) -> usize {
 pub fn check_e229() {
     let mut v = fill_e229();
     assert_eq!(v.retained_bytes(), retained_e229(&v), "E229: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 2] = [match &v { E229::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E229::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E229::default(), "E229: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E229>::default(), "E229: reset");
+    let kept_after: [usize; 2] = [match &v { E229::V0 { f0: x, .. } => x.capacity(), _ => 0 }, match &v { E229::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E229: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e229(&v), "E229: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E229::default(), "E229: second reset");
+    assert_eq!(v, <E229>::default(), "E229: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E230 {
-    V0 { f0: String },
-    V1 { #[cfg(all())] #[poolable(reset_with = reset_default)] f0: Vec<[(); 2]>, f1: char, f2: S746, f3: S580 },
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E230<T0> {
+    V0(std::collections::HashSet<u64>, std::collections::BTreeSet<String>),
+    #[default] V1,
+    V2 { f0: [std::collections::LinkedList<u64>; 2], f1: std::marker::PhantomData<T0> },
+    V3([std::collections::LinkedList<u64>; 3]),
+    V4(Vec<std::collections::BTreeMap<String, S636>>),
 }
 
-impl Default for E230 {
-    fn default() -> Self {
-        E230::V0 { f0: Default::default() }
-    }
+pub fn fill_e230() -> E230<u32> {
+    E230::V1
 }
 
-pub fn fill_e230() -> E230 {
-    E230::V0 { f0: { let mut s = String::with_capacity(19); s.push_str("a"); s } }
-}
-
-pub fn retained_e230(v: &E230) -> usize {
+pub fn retained_e230(v: &E230<u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E230::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E230::V1 { f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -34516,37 +34559,35 @@ pub fn retained_e230(v: &E230) -> usize {
 pub fn check_e230() {
     let mut v = fill_e230();
     assert_eq!(v.retained_bytes(), retained_e230(&v), "E230: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E230::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E230::default(), "E230: reset");
-    let kept_after: [usize; 1] = [match &v { E230::V0 { f0: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E230<u32>>::default(), "E230: reset");
+    let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E230: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e230(&v), "E230: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E230::default(), "E230: second reset");
+    assert_eq!(v, <E230<u32>>::default(), "E230: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E231 {
-    V0(std::collections::VecDeque<(String,)>),
-    V1 { #[poolable(retained_bytes = rb_seven)] f0: Option<Vec<S98>>, f1: std::collections::LinkedList<u32>, f2: std::collections::LinkedList<u32>, #[poolable(retained_bytes = rb_huge)] f3: std::collections::LinkedList<String> },
+    V0(#[poolable(default)] String, std::cell::Cell<u32>, #[cfg(all())] [String; 1]),
 }
 
 impl Default for E231 {
     fn default() -> Self {
-        E231::V0(Default::default())
+        E231::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e231() -> E231 {
-    E231::V1 { f0: Some({ let v: Vec<S98> = Vec::with_capacity(22); v }), f1: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, f2: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, f3: { let s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s } }
+    E231::V0({ let mut s = String::with_capacity(60); s.push_str("a"); s }, std::cell::Cell::new(564u32), [{ let mut s = String::with_capacity(56); s.push_str("a longer string of text"); s }])
 }
 
 pub fn retained_e231(v: &E231) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E231::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E231::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_seven(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_huge(b3)),
+        E231::V0(_, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -34556,27 +34597,33 @@ pub fn check_e231() {
     assert_eq!(v.retained_bytes(), retained_e231(&v), "E231: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E231::default(), "E231: reset");
+    assert_eq!(v, <E231>::default(), "E231: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E231: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e231(&v), "E231: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E231::default(), "E231: second reset");
+    assert_eq!(v, <E231>::default(), "E231: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E232 {
-    V0(u16, std::cell::RefCell<std::collections::HashMap<u64, String>>, std::collections::BTreeSet<String>),
-    #[default] V1,
+    V0(Option<String>),
+}
+
+impl Default for E232 {
+    fn default() -> Self {
+        E232::V0(Default::default())
+    }
 }
 
 pub fn fill_e232() -> E232 {
-    E232::V1
+    E232::V0(Some({ let mut s = String::with_capacity(56); s.push_str(""); s }))
 }
 
 pub fn retained_e232(v: &E232) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E232::V0(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -34586,29 +34633,33 @@ pub fn check_e232() {
     assert_eq!(v.retained_bytes(), retained_e232(&v), "E232: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E232::default(), "E232: reset");
+    assert_eq!(v, <E232>::default(), "E232: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E232: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e232(&v), "E232: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E232::default(), "E232: second reset");
+    assert_eq!(v, <E232>::default(), "E232: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E233 {
-    V0 { f0: std::collections::LinkedList<String> },
-    #[default] V1,
-    V2 { f0: Option<std::cell::Cell<u32>> },
-    V3(Option<String>, (Box<usize>,)),
+    V0 { f0: [std::cell::RefCell<S588>; 3], #[cfg(all())] f1: Box<bytes::Bytes>, f2: Vec<std::cell::Cell<u32>> },
+}
+
+impl Default for E233 {
+    fn default() -> Self {
+        E233::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+    }
 }
 
 pub fn fill_e233() -> E233 {
-    E233::V2 { f0: Some(std::cell::Cell::new(586u32)) }
+    E233::V0 { f0: [std::cell::RefCell::new(fill_s588()), std::cell::RefCell::new(fill_s588()), std::cell::RefCell::new(fill_s588())], f1: Box::new(bytes::Bytes::from_static(b"static bytes")), f2: { let mut v: Vec<std::cell::Cell<u32>> = Vec::with_capacity(28); v.extend([std::cell::Cell::new(118u32)]); v } }
 }
 
 pub fn retained_e233(v: &E233) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E233::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -34616,35 +34667,35 @@ pub fn retained_e233(v: &E233) -> usize {
 pub fn check_e233() {
     let mut v = fill_e233();
     assert_eq!(v.retained_bytes(), retained_e233(&v), "E233: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E233::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E233::default(), "E233: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E233>::default(), "E233: reset");
+    let kept_after: [usize; 1] = [match &v { E233::V0 { f2: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E233: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e233(&v), "E233: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E233::default(), "E233: second reset");
+    assert_eq!(v, <E233>::default(), "E233: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E234 {
-    V0 { f0: std::collections::LinkedList<u64>, f1: std::collections::VecDeque<(u16,)>, #[cfg(all())] f2: [f64; 1] },
+    V0((Box<bytes::BytesMut>, i32), std::collections::BTreeSet<String>, Vec<Option<usize>>),
 }
 
 impl Default for E234 {
     fn default() -> Self {
-        E234::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
+        E234::V0(Default::default(), Default::default(), Default::default())
     }
 }
 
 pub fn fill_e234() -> E234 {
-    E234::V0 { f0: { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s }, f1: { let mut v: std::collections::VecDeque<(u16,)> = std::collections::VecDeque::with_capacity(8); v.extend([(300u16,)]); v }, f2: [2.5f64] }
+    E234::V0((Box::new({ let mut b = bytes::BytesMut::with_capacity(64); b.extend_from_slice(b"abc"); b }), -5i32,), { let s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s }, { let mut v: Vec<Option<usize>> = Vec::with_capacity(36); v.extend([None, Some(12usize)]); v })
 }
 
 pub fn retained_e234(v: &E234) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E234::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E234::V0(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -34652,32 +34703,35 @@ pub fn retained_e234(v: &E234) -> usize {
 pub fn check_e234() {
     let mut v = fill_e234();
     assert_eq!(v.retained_bytes(), retained_e234(&v), "E234: retained_bytes, filled");
-    let kept_before: [usize; 1] = [match &v { E234::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E234::V0(_, _, x) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E234::default(), "E234: reset");
-    let kept_after: [usize; 1] = [match &v { E234::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E234>::default(), "E234: reset");
+    let kept_after: [usize; 1] = [match &v { E234::V0(_, _, x) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E234: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e234(&v), "E234: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E234::default(), "E234: second reset");
+    assert_eq!(v, <E234>::default(), "E234: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E235 {
-    V0,
-    #[default] V1,
-    V2,
-    V3,
-    V4 { f0: f64, f1: Vec<std::collections::HashSet<u64>> },
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E235<T0> {
+    V0(#[poolable(reset_with = reset_default)] std::collections::HashMap<u32, std::collections::HashSet<u32>>, usize, #[poolable(default)] Option<Vec<T0>>, #[poolable(reset_with = reset_default)] [[std::cell::Cell<u32>; 2]; 1]),
 }
 
-pub fn fill_e235() -> E235 {
-    E235::V4 { f0: 2.5f64, f1: { let mut v: Vec<std::collections::HashSet<u64>> = Vec::with_capacity(63); v.extend([{ let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(20); s }, { let s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(8); s }]); v } }
+impl<T0: Default> Default for E235<T0> {
+    fn default() -> Self {
+        E235::V0(Default::default(), Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e235(v: &E235) -> usize {
+pub fn fill_e235() -> E235<String> {
+    E235::V0({ let mut m: std::collections::HashMap<u32, std::collections::HashSet<u32>> = std::collections::HashMap::with_capacity(26); m.insert(0u32, { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(9); s.insert(0u32); s }); m }, 12usize, Some({ let mut v: Vec<String> = Vec::with_capacity(22); v.extend([String::from("param 53")]); v }), [[std::cell::Cell::new(634u32), std::cell::Cell::new(569u32)]])
+}
+
+pub fn retained_e235(v: &E235<String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E235::V0(_, b1, _, _) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34687,41 +34741,29 @@ pub fn check_e235() {
     assert_eq!(v.retained_bytes(), retained_e235(&v), "E235: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E235::default(), "E235: reset");
+    assert_eq!(v, <E235<String>>::default(), "E235: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E235: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e235(&v), "E235: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E235::default(), "E235: second reset");
+    assert_eq!(v, <E235<String>>::default(), "E235: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E236 {
-    V0(std::collections::BTreeMap<u64, std::marker::PhantomData<u32>>, #[poolable(default)] std::collections::BTreeSet<String>, u32),
-    V1(Option<Option<i32>>, #[poolable(max_capacity = 4)] std::collections::HashSet<u64>, std::marker::PhantomData<std::cell::Cell<u32>>),
-    V2(u16, #[poolable(reset_with = reset_default)] S209, #[cfg(all())] String),
-    V3 { f0: std::cell::RefCell<u16>, #[cfg(all())] f1: bytes::Bytes },
-    V4(#[poolable(reset_with = reset_default)] std::cell::RefCell<S272>, std::cell::Cell<u32>),
-}
-
-impl Default for E236 {
-    fn default() -> Self {
-        E236::V0(Default::default(), Default::default(), Default::default())
-    }
+    V0(std::collections::LinkedList<u32>, Vec<Vec<f64>>),
+    #[default] V1,
+    V2(Option<uuid::Uuid>),
+    V3,
 }
 
 pub fn fill_e236() -> E236 {
-    E236::V3 { f0: std::cell::RefCell::new(300u16), f1: bytes::Bytes::from_static(b"static bytes") }
+    E236::V0({ let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s }, { let mut v: Vec<Vec<f64>> = Vec::with_capacity(41); v.extend([{ let mut v: Vec<f64> = Vec::with_capacity(24); v.extend([2.5f64, 2.5f64]); v }]); v })
 }
 
 pub fn retained_e236(v: &E236) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E236::V0(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E236::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E236::V2(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
-        E236::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
-        E236::V4(_, b1) => 0usize.saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34731,28 +34773,33 @@ pub fn check_e236() {
     assert_eq!(v.retained_bytes(), retained_e236(&v), "E236: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E236::default(), "E236: reset");
+    assert_eq!(v, <E236>::default(), "E236: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E236: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e236(&v), "E236: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E236::default(), "E236: second reset");
+    assert_eq!(v, <E236>::default(), "E236: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E237 {
-    #[default] V0,
-    V1,
-    V2,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E237<T0, T1> {
+    V0(#[poolable(retained_bytes = rb_huge)] std::collections::HashMap<u64, u8>, std::collections::BTreeMap<u32, std::marker::PhantomData<bytes::BytesMut>>, Option<String>, S199, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-pub fn fill_e237() -> E237 {
-    E237::V0
+impl<T0: Default, T1: Default> Default for E237<T0, T1> {
+    fn default() -> Self {
+        E237::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e237(v: &E237) -> usize {
+pub fn fill_e237() -> E237<String, u32> {
+    E237::V0({ let mut m: std::collections::HashMap<u64, u8> = std::collections::HashMap::with_capacity(20); m.insert(7u64, 7u8); m }, { let mut m: std::collections::BTreeMap<u32, std::marker::PhantomData<bytes::BytesMut>> = std::collections::BTreeMap::new(); m.insert(0u32, std::marker::PhantomData); m }, Some({ let mut s = String::with_capacity(14); s.push_str("a longer string of text"); s }), fill_s199(), std::marker::PhantomData, std::marker::PhantomData)
+}
+
+pub fn retained_e237(v: &E237<String, u32>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E237::V0(b0, b1, b2, b3, b4, b5) => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)).saturating_add(Poolable::retained_bytes(b5)),
         _ => 0,
     }
 }
@@ -34760,35 +34807,30 @@ pub fn retained_e237(v: &E237) -> usize {
 pub fn check_e237() {
     let mut v = fill_e237();
     assert_eq!(v.retained_bytes(), retained_e237(&v), "E237: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E237::V0(x, _, _, _, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E237::default(), "E237: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E237<String, u32>>::default(), "E237: reset");
+    let kept_after: [usize; 1] = [match &v { E237::V0(x, _, _, _, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E237: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e237(&v), "E237: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E237::default(), "E237: second reset");
+    assert_eq!(v, <E237<String, u32>>::default(), "E237: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E238 {
-    V0(std::cell::Cell<u32>, u64),
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+pub enum E238<T0, T1> {
+    V0(std::collections::BTreeSet<String>, (Vec<S306>, String), Option<std::collections::HashMap<u64, std::cell::Cell<u32>>>),
+    #[default] V1,
+    V2(compact_str::CompactString, std::collections::VecDeque<S327>, std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E238 {
-    fn default() -> Self {
-        E238::V0(Default::default(), Default::default())
-    }
+pub fn fill_e238() -> E238<u32, String> {
+    E238::V0({ let mut s: std::collections::BTreeSet<String> = std::collections::BTreeSet::new(); s.insert(String::from("k0")); s }, ({ let mut v: Vec<S306> = Vec::with_capacity(28); v.extend([fill_s306()]); v }, { let mut s = String::with_capacity(38); s.push_str("a longer string of text"); s },), None)
 }
 
-pub fn fill_e238() -> E238 {
-    E238::V0(std::cell::Cell::new(341u32), 1u64 << 40)
-}
-
-pub fn retained_e238(v: &E238) -> usize {
+pub fn retained_e238(v: &E238<u32, String>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E238::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34798,33 +34840,33 @@ pub fn check_e238() {
     assert_eq!(v.retained_bytes(), retained_e238(&v), "E238: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E238::default(), "E238: reset");
+    assert_eq!(v, <E238<u32, String>>::default(), "E238: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E238: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e238(&v), "E238: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E238::default(), "E238: second reset");
+    assert_eq!(v, <E238<u32, String>>::default(), "E238: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
-pub enum E239 {
-    V0(S473, S527),
+pub enum E239<T0, T1> {
+    V0(std::collections::HashSet<u64>, std::cell::Cell<u32>, #[cfg(all())] (std::collections::HashMap<u64, std::cell::Cell<u32>>,), std::marker::PhantomData<T0>, std::marker::PhantomData<T1>),
 }
 
-impl Default for E239 {
+impl<T0: Default, T1: Default> Default for E239<T0, T1> {
     fn default() -> Self {
-        E239::V0(Default::default(), Default::default())
+        E239::V0(Default::default(), Default::default(), Default::default(), Default::default(), Default::default())
     }
 }
 
-pub fn fill_e239() -> E239 {
-    E239::V0(fill_s473(), fill_s527())
+pub fn fill_e239() -> E239<u32, Vec<u8>> {
+    E239::V0({ let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(22); s.insert(7u64); s.insert(1007u64); s }, std::cell::Cell::new(357u32), ({ let mut m: std::collections::HashMap<u64, std::cell::Cell<u32>> = std::collections::HashMap::with_capacity(23); m.insert(7u64, std::cell::Cell::new(630u32)); m },), std::marker::PhantomData, std::marker::PhantomData)
 }
 
-pub fn retained_e239(v: &E239) -> usize {
+pub fn retained_e239(v: &E239<u32, Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E239::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E239::V0(b0, b1, b2, b3, b4) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)).saturating_add(Poolable::retained_bytes(b4)),
         _ => 0,
     }
 }
@@ -34832,41 +34874,43 @@ pub fn retained_e239(v: &E239) -> usize {
 pub fn check_e239() {
     let mut v = fill_e239();
     assert_eq!(v.retained_bytes(), retained_e239(&v), "E239: retained_bytes, filled");
-    let kept_before: [usize; 0] = [];
+    let kept_before: [usize; 1] = [match &v { E239::V0(x, _, _, _, _) => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E239::default(), "E239: reset");
-    let kept_after: [usize; 0] = [];
+    assert_eq!(v, <E239<u32, Vec<u8>>>::default(), "E239: reset");
+    let kept_after: [usize; 1] = [match &v { E239::V0(x, _, _, _, _) => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E239: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e239(&v), "E239: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E239::default(), "E239: second reset");
+    assert_eq!(v, <E239<u32, Vec<u8>>>::default(), "E239: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E240 {
-    V0(smallvec::SmallVec<[u8; 4]>, Option<std::collections::VecDeque<S362>>, std::collections::HashSet<u64>, std::collections::HashMap<u32, std::collections::LinkedList<u64>>),
-    V1(#[poolable(default)] Option<[u16; 2]>, Vec<std::collections::BTreeMap<u32, S488>>, #[poolable(retained_bytes = rb_seven)] [String; 1], #[poolable(reset_with = reset_default)] std::collections::VecDeque<std::collections::BTreeMap<u32, String>>),
-    V2(Option<(http::StatusCode,)>),
-    V3 { f0: std::marker::PhantomData<Vec<S109>>, f1: String },
+    V0 { f0: Box<std::collections::VecDeque<hashbrown::HashMap<u32, u32>>>, f1: std::cell::Cell<u32> },
+    V1 { #[poolable(retained_bytes = rb_huge)] f0: (Option<bytes::Bytes>, std::cell::Cell<u32>, String), f1: String, f2: Option<Box<u8>>, f3: std::collections::LinkedList<u64> },
+    V2 { f0: std::time::Duration },
+    V3 { f0: i32 },
+    V4 { f0: chrono::NaiveDate },
 }
 
 impl Default for E240 {
     fn default() -> Self {
-        E240::V2(Default::default())
+        E240::V4 { f0: Default::default() }
     }
 }
 
 pub fn fill_e240() -> E240 {
-    E240::V0(smallvec::SmallVec::from_vec(vec![1, 2, 3, 4, 5, 6]), Some({ let v: std::collections::VecDeque<S362> = std::collections::VecDeque::with_capacity(14); v }), { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(12); s.insert(7u64); s }, { let mut m: std::collections::HashMap<u32, std::collections::LinkedList<u64>> = std::collections::HashMap::with_capacity(9); m.insert(0u32, { let mut s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s.push_back(7u64); s }); m.insert(1u32, { let s: std::collections::LinkedList<u64> = std::collections::LinkedList::new(); s }); m })
+    E240::V0 { f0: Box::new({ let mut v: std::collections::VecDeque<hashbrown::HashMap<u32, u32>> = std::collections::VecDeque::with_capacity(15); v.extend([{ let mut m = hashbrown::HashMap::new(); m.insert(1u32, 2u32); m }]); v }), f1: std::cell::Cell::new(968u32) }
 }
 
 pub fn retained_e240(v: &E240) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E240::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E240::V1(_, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(rb_seven(b2)),
-        E240::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E240::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E240::V0 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E240::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E240::V2 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E240::V3 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E240::V4 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -34876,28 +34920,41 @@ pub fn check_e240() {
     assert_eq!(v.retained_bytes(), retained_e240(&v), "E240: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E240::default(), "E240: reset");
+    assert_eq!(v, <E240>::default(), "E240: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E240: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e240(&v), "E240: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E240::default(), "E240: second reset");
+    assert_eq!(v, <E240>::default(), "E240: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
-pub enum E241 {
-    V0,
-    V1([std::marker::PhantomData<u16>; 1]),
-    #[default] V2,
+#[derive(Poolable, Debug, Clone, PartialEq)]
+pub enum E241<T0> {
+    V0(Box<std::cell::RefCell<std::cell::Cell<u32>>>, std::collections::HashMap<String, u64>, i32, bool),
+    V1 { f0: std::cell::Cell<u32>, f1: i64, #[cfg(all())] f2: std::marker::PhantomData<std::collections::LinkedList<u32>>, f3: Option<Vec<u32>> },
+    V2(#[poolable(default)] (std::cell::Cell<u32>, T0, std::collections::HashMap<u32, String>), Option<[String; 3]>, (char, [S372; 3], Option<u8>)),
+    V3 { f0: bool, f1: String },
+    V4(std::cell::Cell<u32>, std::collections::HashMap<u64, u16>, std::collections::VecDeque<Option<i32>>, std::collections::BTreeSet<u64>),
 }
 
-pub fn fill_e241() -> E241 {
-    E241::V2
+impl<T0: Default> Default for E241<T0> {
+    fn default() -> Self {
+        E241::V2(Default::default(), Default::default(), Default::default())
+    }
 }
 
-pub fn retained_e241(v: &E241) -> usize {
+pub fn fill_e241() -> E241<Vec<u8>> {
+    E241::V2((std::cell::Cell::new(389u32), { let mut v: Vec<u8> = Vec::with_capacity(27); v.push(1); v }, { let m: std::collections::HashMap<u32, String> = std::collections::HashMap::with_capacity(20); m },), Some([{ let mut s = String::with_capacity(13); s.push_str("hello"); s }, { let mut s = String::with_capacity(42); s.push_str("a longer string of text"); s }, { let mut s = String::with_capacity(46); s.push_str("a longer string of text"); s }]), ('q', [fill_s372(), fill_s372(), fill_s372()], Some(7u8),))
+}
+
+pub fn retained_e241(v: &E241<Vec<u8>>) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E241::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E241::V1 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
+        E241::V2(_, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E241::V3 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E241::V4(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -34907,33 +34964,33 @@ pub fn check_e241() {
     assert_eq!(v.retained_bytes(), retained_e241(&v), "E241: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E241::default(), "E241: reset");
+    assert_eq!(v, <E241<Vec<u8>>>::default(), "E241: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E241: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e241(&v), "E241: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E241::default(), "E241: second reset");
+    assert_eq!(v, <E241<Vec<u8>>>::default(), "E241: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E242 {
-    V0 { f0: std::collections::LinkedList<u32> },
+    V0(indexmap::IndexSet<u32>, std::collections::BTreeMap<String, u16>),
 }
 
 impl Default for E242 {
     fn default() -> Self {
-        E242::V0 { f0: Default::default() }
+        E242::V0(Default::default(), Default::default())
     }
 }
 
 pub fn fill_e242() -> E242 {
-    E242::V0 { f0: { let mut s: std::collections::LinkedList<u32> = std::collections::LinkedList::new(); s.push_back(0u32); s.push_back(1u32); s } }
+    E242::V0({ let mut s = indexmap::IndexSet::with_capacity(8); s.insert(3); s }, { let m: std::collections::BTreeMap<String, u16> = std::collections::BTreeMap::new(); m })
 }
 
 pub fn retained_e242(v: &E242) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E242::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E242::V0(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -34943,35 +35000,37 @@ pub fn check_e242() {
     assert_eq!(v.retained_bytes(), retained_e242(&v), "E242: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E242::default(), "E242: reset");
+    assert_eq!(v, <E242>::default(), "E242: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E242: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e242(&v), "E242: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E242::default(), "E242: second reset");
+    assert_eq!(v, <E242>::default(), "E242: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E243 {
-    V0(#[poolable(default)] #[poolable(retained_bytes = rb_huge)] std::collections::LinkedList<String>),
-    V1(Vec<Box<String>>, Box<std::time::Duration>, std::time::Duration, #[poolable(reset_with = reset_default)] std::marker::PhantomData<((), char)>),
+    V0 { f0: std::cell::Cell<u32>, f1: String, #[cfg(all())] #[poolable(default)] f2: bool, f3: String },
+    V1(std::cell::RefCell<Option<http::Method>>),
+    V2(String),
 }
 
 impl Default for E243 {
     fn default() -> Self {
-        E243::V0(Default::default())
+        E243::V2(Default::default())
     }
 }
 
 pub fn fill_e243() -> E243 {
-    E243::V0({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s })
+    E243::V0 { f0: std::cell::Cell::new(624u32), f1: { let mut s = String::with_capacity(23); s.push_str("hello"); s }, f2: true, f3: { let mut s = String::with_capacity(13); s.push_str("a"); s } }
 }
 
 pub fn retained_e243(v: &E243) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E243::V0(b0) => 0usize.saturating_add(rb_huge(b0)),
-        E243::V1(b0, b1, b2, _) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E243::V0 { f0: b0, f1: b1, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b3)),
+        E243::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E243::V2(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
         _ => 0,
     }
 }
@@ -34981,33 +35040,33 @@ pub fn check_e243() {
     assert_eq!(v.retained_bytes(), retained_e243(&v), "E243: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E243::default(), "E243: reset");
+    assert_eq!(v, <E243>::default(), "E243: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E243: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e243(&v), "E243: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E243::default(), "E243: second reset");
+    assert_eq!(v, <E243>::default(), "E243: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E244 {
-    V0 { f0: std::cell::RefCell<std::collections::BTreeSet<u64>> },
+    V0 { #[poolable(zeroize)] f0: String, f1: f64, f2: Option<String>, #[poolable(reset_with = reset_default)] f3: std::marker::PhantomData<std::collections::BTreeMap<String, bool>> },
 }
 
 impl Default for E244 {
     fn default() -> Self {
-        E244::V0 { f0: Default::default() }
+        E244::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default(), f3: Default::default() }
     }
 }
 
 pub fn fill_e244() -> E244 {
-    E244::V0 { f0: std::cell::RefCell::new({ let mut s: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new(); s.insert(7u64); s.insert(1007u64); s }) }
+    E244::V0 { f0: { let mut s = String::with_capacity(46); s.push_str("a"); s }, f1: 2.5f64, f2: Some({ let mut s = String::with_capacity(17); s.push_str("a"); s }), f3: std::marker::PhantomData }
 }
 
 pub fn retained_e244(v: &E244) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E244::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E244::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -35017,41 +35076,30 @@ pub fn check_e244() {
     assert_eq!(v.retained_bytes(), retained_e244(&v), "E244: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E244::default(), "E244: reset");
+    assert_eq!(v, <E244>::default(), "E244: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E244: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e244(&v), "E244: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E244::default(), "E244: second reset");
+    assert_eq!(v, <E244>::default(), "E244: second reset");
 }
 
-#[derive(Poolable, Debug, Clone, PartialEq)]
+#[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E245 {
-    V0 { f0: [(S490,); 1], f1: char, f2: std::collections::LinkedList<String> },
-    V1(Option<uuid::Uuid>),
-    V2(#[poolable(default)] S531, #[poolable(reset_with = reset_default)] #[poolable(retained_bytes = rb_huge)] arrayvec::ArrayVec<u8, 4>, [String; 3], String),
-    V3(String, #[cfg(all())] std::collections::BTreeSet<u32>, std::collections::BTreeSet<u32>, String),
-    V4 { f0: String, f1: (std::collections::HashSet<u64>, usize, std::collections::HashSet<u32>), f2: (u16, std::collections::HashMap<u32, bytes::BytesMut>, Vec<String>), f3: std::marker::PhantomData<std::collections::LinkedList<u32>> },
-}
-
-impl Default for E245 {
-    fn default() -> Self {
-        E245::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
-    }
+    V0 { f0: std::collections::VecDeque<std::cell::RefCell<()>>, f1: S656 },
+    V1 { f0: u64, f1: String },
+    #[default] V2,
+    V3,
+    V4(std::collections::BTreeSet<String>, [std::collections::VecDeque<u32>; 1]),
 }
 
 pub fn fill_e245() -> E245 {
-    E245::V0 { f0: [(fill_s490(),)], f1: 'q', f2: { let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s.push_back(String::from("k1")); s } }
+    E245::V0 { f0: { let mut v: std::collections::VecDeque<std::cell::RefCell<()>> = std::collections::VecDeque::with_capacity(6); v.extend([std::cell::RefCell::new(()), std::cell::RefCell::new(())]); v }, f1: fill_s656() }
 }
 
 pub fn retained_e245(v: &E245) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E245::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
-        E245::V1(b0) => 0usize.saturating_add(Poolable::retained_bytes(b0)),
-        E245::V2(_, b1, b2, b3) => 0usize.saturating_add(rb_huge(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E245::V3(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
-        E245::V4 { f0: b0, f1: b1, f2: b2, f3: b3, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(Poolable::retained_bytes(b3)),
         _ => 0,
     }
 }
@@ -35061,28 +35109,35 @@ pub fn check_e245() {
     assert_eq!(v.retained_bytes(), retained_e245(&v), "E245: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E245::default(), "E245: reset");
+    assert_eq!(v, <E245>::default(), "E245: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E245: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e245(&v), "E245: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E245::default(), "E245: second reset");
+    assert_eq!(v, <E245>::default(), "E245: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E246 {
-    #[default] V0,
-    V1,
-    V2,
+    V0 { #[poolable(retained_bytes = rb_huge)] f0: Vec<Vec<()>>, f1: Option<String>, f2: std::collections::HashSet<u32> },
+    V1(serde_json::Value, Option<(String, String)>, (std::marker::PhantomData<String>, Option<u8>)),
+}
+
+impl Default for E246 {
+    fn default() -> Self {
+        E246::V1(Default::default(), Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e246() -> E246 {
-    E246::V1
+    E246::V0 { f0: { let v: Vec<Vec<()>> = Vec::with_capacity(13); v }, f1: Some({ let mut s = String::with_capacity(46); s.push_str(""); s }), f2: { let mut s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(8); s.insert(0u32); s.insert(1u32); s } }
 }
 
 pub fn retained_e246(v: &E246) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E246::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(rb_huge(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E246::V1(b0, b1, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -35092,33 +35147,33 @@ pub fn check_e246() {
     assert_eq!(v.retained_bytes(), retained_e246(&v), "E246: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E246::default(), "E246: reset");
+    assert_eq!(v, <E246>::default(), "E246: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E246: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e246(&v), "E246: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E246::default(), "E246: second reset");
+    assert_eq!(v, <E246>::default(), "E246: second reset");
 }
 
 #[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E247 {
-    V0(Option<String>, std::collections::VecDeque<Box<std::time::Duration>>, Option<Box<String>>, #[poolable(retained_bytes = rb_seven)] std::collections::HashSet<u32>),
+    V0 { f0: usize, f1: std::collections::HashSet<u64>, #[cfg(all())] f2: Box<std::collections::LinkedList<String>> },
 }
 
 impl Default for E247 {
     fn default() -> Self {
-        E247::V0(Default::default(), Default::default(), Default::default(), Default::default())
+        E247::V0 { f0: Default::default(), f1: Default::default(), f2: Default::default() }
     }
 }
 
 pub fn fill_e247() -> E247 {
-    E247::V0(Some({ let mut s = String::with_capacity(9); s.push_str(""); s }), { let v: std::collections::VecDeque<Box<std::time::Duration>> = std::collections::VecDeque::with_capacity(52); v }, None, { let s: std::collections::HashSet<u32> = std::collections::HashSet::with_capacity(31); s })
+    E247::V0 { f0: 12usize, f1: { let mut s: std::collections::HashSet<u64> = std::collections::HashSet::with_capacity(11); s.insert(7u64); s.insert(1007u64); s }, f2: Box::new({ let mut s: std::collections::LinkedList<String> = std::collections::LinkedList::new(); s.push_back(String::from("k0")); s }) }
 }
 
 pub fn retained_e247(v: &E247) -> usize {
     #[allow(unreachable_patterns)]
     match v {
-        E247::V0(b0, b1, b2, b3) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)).saturating_add(rb_seven(b3)),
+        E247::V0 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
         _ => 0,
     }
 }
@@ -35126,27 +35181,25 @@ pub fn retained_e247(v: &E247) -> usize {
 pub fn check_e247() {
     let mut v = fill_e247();
     assert_eq!(v.retained_bytes(), retained_e247(&v), "E247: retained_bytes, filled");
-    let kept_before: [usize; 2] = [match &v { E247::V0(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E247::V0(_, _, _, x) => x.capacity(), _ => 0 }];
+    let kept_before: [usize; 1] = [match &v { E247::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     v.reset();
-    assert_eq!(v, E247::default(), "E247: reset");
-    let kept_after: [usize; 2] = [match &v { E247::V0(_, x, _, _) => x.capacity(), _ => 0 }, match &v { E247::V0(_, _, _, x) => x.capacity(), _ => 0 }];
+    assert_eq!(v, <E247>::default(), "E247: reset");
+    let kept_after: [usize; 1] = [match &v { E247::V0 { f1: x, .. } => x.capacity(), _ => 0 }];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E247: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e247(&v), "E247: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E247::default(), "E247: second reset");
+    assert_eq!(v, <E247>::default(), "E247: second reset");
 }
 
 #[derive(Poolable, Debug, Default, Clone, PartialEq)]
 pub enum E248 {
-    V0,
-    #[default] V1,
-    V2(hashbrown::HashSet<u64>, f64, smallvec::SmallVec<[u8; 4]>),
-    V3,
-    V4(S324, i64, Vec<u32>),
+    V0(i64),
+    V1 { f0: std::cell::Cell<u32>, f1: (chrono::TimeDelta, std::collections::HashSet<u64>, Vec<String>) },
+    #[default] V2,
 }
 
 pub fn fill_e248() -> E248 {
-    E248::V3
+    E248::V0(-(1i64 << 40))
 }
 
 pub fn retained_e248(v: &E248) -> usize {
@@ -35161,28 +35214,41 @@ pub fn check_e248() {
     assert_eq!(v.retained_bytes(), retained_e248(&v), "E248: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E248::default(), "E248: reset");
+    assert_eq!(v, <E248>::default(), "E248: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E248: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e248(&v), "E248: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E248::default(), "E248: second reset");
+    assert_eq!(v, <E248>::default(), "E248: second reset");
 }
 
-#[derive(Poolable, Debug, Default, Clone, PartialEq)]
+#[derive(Poolable, Debug, Clone, PartialEq)]
 pub enum E249 {
-    #[default] V0,
-    V1 { f0: Option<std::cell::RefCell<u32>> },
-    V2(std::cell::RefCell<Vec<http::Method>>, Option<u8>),
+    V0 { f0: bool },
+    V1(String, std::collections::HashSet<u64>),
+    V2 { f0: String, f1: (), f2: std::collections::BTreeSet<u64> },
+    V3(std::collections::HashSet<u32>, #[poolable(reset_with = reset_default)] Vec<S213>, Vec<std::collections::BTreeMap<u32, i32>>),
+    V4 { f0: Box<u16>, f1: std::cell::RefCell<S746> },
+}
+
+impl Default for E249 {
+    fn default() -> Self {
+        E249::V3(Default::default(), Default::default(), Default::default())
+    }
 }
 
 pub fn fill_e249() -> E249 {
-    E249::V0
+    E249::V4 { f0: Box::new(300u16), f1: std::cell::RefCell::new(fill_s746()) }
 }
 
 pub fn retained_e249(v: &E249) -> usize {
     #[allow(unreachable_patterns)]
     match v {
+        E249::V0 { f0: b0, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)),
+        E249::V1(b0, b1) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
+        E249::V2 { f0: b0, f1: b1, f2: b2, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)).saturating_add(Poolable::retained_bytes(b2)),
+        E249::V3(b0, _, b2) => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b2)),
+        E249::V4 { f0: b0, f1: b1, .. } => 0usize.saturating_add(Poolable::retained_bytes(b0)).saturating_add(Poolable::retained_bytes(b1)),
         _ => 0,
     }
 }
@@ -35192,12 +35258,12 @@ pub fn check_e249() {
     assert_eq!(v.retained_bytes(), retained_e249(&v), "E249: retained_bytes, filled");
     let kept_before: [usize; 0] = [];
     v.reset();
-    assert_eq!(v, E249::default(), "E249: reset");
+    assert_eq!(v, <E249>::default(), "E249: reset");
     let kept_after: [usize; 0] = [];
     for (before, after) in kept_before.iter().zip(kept_after) { assert!(after >= *before, "E249: capacity kept"); }
     assert_eq!(v.retained_bytes(), retained_e249(&v), "E249: retained_bytes, reset");
     v.reset();
-    assert_eq!(v, E249::default(), "E249: second reset");
+    assert_eq!(v, <E249>::default(), "E249: second reset");
 }
 
 /// Every shape's check, in order.
