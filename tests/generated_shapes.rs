@@ -23,7 +23,8 @@
     clippy::type_complexity,
     clippy::vec_box,
     clippy::redundant_allocation,
-    clippy::unit_arg
+    clippy::unit_arg,
+    clippy::large_enum_variant
 )]
 mod shapes {
     include!("derive_gen/shapes.rs");
