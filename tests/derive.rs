@@ -497,3 +497,170 @@ proptest! {
         prop_assert_eq!(req.body.capacity(), body_cap);
     }
 }
+
+/// A generic field marked `#[poolable(default)]`: the impl needs `T: Default` (inferred), not
+/// `T: Poolable`, so a parameter that has `Default` but no `Poolable` impl is accepted.
+#[derive(Poolable, Default, PartialEq, Debug)]
+struct Defaulted<T, U> {
+    #[poolable(default)]
+    value: T,
+    #[poolable(default)]
+    pair: (U, u8),
+    scratch: Vec<T>,
+}
+
+/// Has `Default` and nothing else: no `Poolable`, no `Clone`.
+#[derive(Default, PartialEq, Debug)]
+struct OnlyDefault(u32);
+
+#[test]
+fn a_generic_default_field_gets_a_default_bound() {
+    let mut value = Defaulted {
+        value: OnlyDefault(7),
+        pair: (OnlyDefault(8), 9),
+        scratch: Vec::with_capacity(16),
+    };
+    value.scratch.push(OnlyDefault(1));
+    value.reset();
+    assert_eq!(value, Defaulted::default());
+    assert!(value.scratch.capacity() >= 16);
+    let pool: pool_core::Pool<Defaulted<OnlyDefault, OnlyDefault>> = pool_core::Pool::new();
+    pool.get().value = OnlyDefault(3);
+    assert_eq!(pool.get().value, OnlyDefault(0));
+}
+
+/// A struct written by a `macro_rules!` body whose field types come from that body (its own
+/// hygiene), while `#[derive(Poolable)]` comes from the invocation: the generated `self` and
+/// bindings must resolve at the derive's call site, not at the field type's.
+macro_rules! with_buffers {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        struct $name {
+            data: Vec<u8>,
+            names: (String, Option<String>),
+            #[poolable(max_capacity = 8)]
+            small: Vec<u32>,
+        }
+    };
+    (enum $(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        enum $name {
+            #[default]
+            Idle,
+            Busy(Vec<u8>, String),
+        }
+    };
+    (tuple $(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        struct $name(Vec<u8>, #[poolable(default)] u8);
+    };
+}
+
+with_buffers!(
+    #[derive(Poolable, Default, PartialEq, Debug)]
+    MacroWritten
+);
+with_buffers!(enum #[derive(Poolable, Default, PartialEq, Debug)] MacroWrittenEnum);
+with_buffers!(tuple #[derive(Poolable, Default, PartialEq, Debug)] MacroWrittenTuple);
+
+#[test]
+fn macro_written_types_keep_the_derives_hygiene() {
+    let mut value = MacroWritten {
+        data: Vec::with_capacity(64),
+        names: ("a".into(), Some("b".into())),
+        small: (0..100).collect(),
+    };
+    value.data.push(1);
+    assert!(value.retained_bytes() >= 64);
+    value.reset();
+    assert_eq!(value, MacroWritten::default());
+    assert!(value.data.capacity() >= 64 && value.small.capacity() <= 8);
+
+    let mut busy = MacroWrittenEnum::Busy(vec![1, 2], "x".into());
+    busy.reset();
+    assert_eq!(busy, MacroWrittenEnum::Idle);
+
+    let mut tuple = MacroWrittenTuple(vec![1; 32], 5);
+    tuple.reset();
+    assert_eq!(tuple, MacroWrittenTuple::default());
+    assert!(tuple.0.capacity() >= 32);
+}
+
+/// Reports `usize::MAX / 2 + 1` bytes whatever it holds: two such fields overflow a `usize`.
+fn half_the_address_space(_: &Vec<u8>) -> usize {
+    usize::MAX / 2 + 1
+}
+
+#[derive(Poolable, Default)]
+struct Huge {
+    #[poolable(retained_bytes = half_the_address_space)]
+    a: Vec<u8>,
+    #[poolable(retained_bytes = half_the_address_space)]
+    b: Vec<u8>,
+    c: String,
+}
+
+/// The same with a `#[cfg]`'d field, which the derive sums statement by statement.
+#[derive(Poolable, Default)]
+struct HugeWithCfg {
+    #[poolable(retained_bytes = half_the_address_space)]
+    a: Vec<u8>,
+    #[cfg(not(any()))]
+    #[poolable(retained_bytes = half_the_address_space)]
+    b: Vec<u8>,
+}
+
+#[derive(Poolable)]
+enum HugeEnum {
+    Both(
+        #[poolable(retained_bytes = half_the_address_space)] Vec<u8>,
+        #[poolable(retained_bytes = half_the_address_space)] Vec<u8>,
+    ),
+}
+
+#[test]
+fn derived_retained_bytes_saturates() {
+    // Debug builds panicked on `+`, release builds wrapped to 0.
+    assert_eq!(Huge::default().retained_bytes(), usize::MAX);
+    assert_eq!(HugeWithCfg::default().retained_bytes(), usize::MAX);
+    assert_eq!(
+        HugeEnum::Both(Vec::new(), Vec::new()).retained_bytes(),
+        usize::MAX
+    );
+}
+
+#[test]
+fn a_saturated_object_is_discarded_as_oversized_not_as_a_panicked_reset() {
+    let pool: pool_core::Pool<Huge> = pool_core::Pool::builder()
+        .max_retained_bytes(1 << 20)
+        .build();
+    drop(pool.get());
+    let stats = pool.stats();
+    assert_eq!(stats.discards.oversized, 1, "{stats:?}");
+    assert_eq!(stats.discards.reset_panicked, 0, "{stats:?}");
+    assert_eq!(stats.idle, 0, "{stats:?}");
+}
+
+/// A `#[cfg]`'d field marked `default`: the assignment the derive writes for it must not carry
+/// the attribute on an expression statement (unstable, E0658); found by the generator.
+#[derive(Poolable, Default, PartialEq, Debug)]
+struct CfgDefault {
+    #[cfg(test)]
+    #[poolable(default)]
+    tag: String,
+    #[cfg(any())]
+    #[poolable(default)]
+    gone: String,
+    body: Vec<u8>,
+}
+
+#[test]
+fn a_cfg_field_marked_default() {
+    let mut value = CfgDefault {
+        tag: "x".repeat(40),
+        body: vec![1; 8],
+    };
+    value.reset();
+    assert_eq!(value, CfgDefault::default());
+    assert_eq!(value.tag.capacity(), 0);
+}

@@ -982,3 +982,31 @@ model_tests! {
     random_ops_then_reset_array_of_maps: [HashMap<u8, String>; 2],
     random_ops_then_reset_array_of_pairs: [(String, BinaryHeap<u32>); 2],
 }
+
+/// Reports half the address space: two of them overflow a `usize`.
+#[derive(Default)]
+struct HalfOfMemory;
+
+impl Poolable for HalfOfMemory {
+    fn reset(&mut self) {}
+    fn retained_bytes(&self) -> usize {
+        usize::MAX / 2 + 1
+    }
+}
+
+/// Arrays, tuples and boxes sum their parts' counts saturating, as the derive does: an
+/// overflowing sum panicked (debug) or wrapped to a small count (release); found by the
+/// derive generator (tests/generated_shapes.rs) through an array of derived structs.
+#[test]
+fn composite_retained_bytes_saturates() {
+    assert_eq!([HalfOfMemory, HalfOfMemory].retained_bytes(), usize::MAX);
+    assert_eq!((HalfOfMemory, HalfOfMemory).retained_bytes(), usize::MAX);
+    assert_eq!(
+        (1u8, HalfOfMemory, HalfOfMemory).retained_bytes(),
+        usize::MAX
+    );
+    assert_eq!(
+        Box::new((HalfOfMemory, HalfOfMemory)).retained_bytes(),
+        usize::MAX
+    );
+}

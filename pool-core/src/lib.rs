@@ -117,8 +117,10 @@ pub use stats::{Creations, Discards, Stats};
 ///
 /// On a struct (named fields, tuple or unit; generics, lifetimes and where-clauses allowed) it
 /// generates `reset`, which resets each field in turn through its own `Poolable` impl, and
-/// `retained_bytes`, the sum over those fields. Bounds are inferred per field type
-/// (`Vec<T>: Poolable`, which needs nothing of `T`).
+/// `retained_bytes`, the saturating sum over those fields (it never wraps or panics, so an
+/// object whose fields report more than `usize::MAX` together is simply oversized for
+/// [`PoolBuilder::max_retained_bytes`]). Bounds are inferred per field type (`Vec<T>: Poolable`,
+/// which needs nothing of `T`; `T: Default` for a field of type `T` marked `default`).
 ///
 /// Field attributes, `#[poolable(...)]`:
 ///
@@ -140,14 +142,21 @@ pub use stats::{Creations, Discards, Stats};
 /// re-export it) and `#[poolable(bound = "...")]` (replaces the inferred where-clause).
 ///
 /// References, `Rc`, `Arc`, `Weak` and raw pointers are refused unless marked `skip`, `default`
-/// or `reset_with`; a field whose type does not implement `Poolable` is an error at that type;
-/// unions are refused (which field is live is not knowable: implement `Poolable` by hand).
-/// Every mistake in one input is reported at once, each at its field or attribute.
+/// or `reset_with`; a field whose type does not implement `Poolable` is an error at that type
+/// (the trait's own message, the one a `Pool<File>` gets too: derive `Poolable` on a type of
+/// your crate, wrap another crate's type in a newtype, or mark the field); unions and
+/// `#[repr(packed)]` structs are refused (which field is live is not knowable; a packed field
+/// cannot be borrowed to be reset: implement `Poolable` by hand). Every mistake in one input is
+/// reported at once, each at its field or attribute, a misspelt key with the key it is near
+/// ("did you mean `max_capacity`?"). A rejected type still gets a stub impl, so that its
+/// uses in pools add no errors of their own.
 ///
 /// # Enums
 ///
 /// On an enum, `reset` makes the value equal to its `Default::default()`, so the enum needs
-/// `Default` (an enum without it is an error at its name that says so), and `retained_bytes`
+/// `Default` (an enum without it is an error at its name that says so: `#[derive(Default)]`
+/// with a unit `#[default]` variant, or a hand-written `Default` when the default variant has
+/// fields), and `retained_bytes`
 /// sums the counts of the current variant's fields. How, by what the derive can see:
 ///
 /// - **A unit `#[default]` variant** (std's `#[derive(Default)]`): `reset` assigns that variant,

@@ -77,11 +77,14 @@ impl<'a> Input<'a> {
         };
         let attrs = ContainerAttrs::from_attrs(&node.attrs, item, errors);
         let body = match &node.data {
-            Data::Struct(data) => Body::Struct(Field::multiple_from_syn(
-                &data.fields,
-                Place::Struct,
-                errors,
-            )),
+            Data::Struct(data) => {
+                attr::refuse_packed(&node.attrs, errors);
+                Body::Struct(Field::multiple_from_syn(
+                    &data.fields,
+                    Place::Struct,
+                    errors,
+                ))
+            }
             Data::Enum(data) => {
                 if data.variants.is_empty() {
                     errors.push(syn::Error::new(

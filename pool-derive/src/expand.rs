@@ -54,9 +54,11 @@ fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
     let (_, plain_ty_generics, _) = input.original.generics.split_for_impl();
     if fresh && !input.original.generics.params.is_empty() {
         // The reset calls `Default::default()`: for a generic enum, the impl holds where that
-        // does (a non-generic enum without `Default` is reported at its name instead).
-        predicates.push(syn::parse_quote_spanned!(ident.span()=>
-            #ident #plain_ty_generics: __PoolableFresh
+        // does (a non-generic enum without `Default` is reported at its name instead). Stated
+        // with `Default` itself, so that a use at a type without it is told of `Default`, not
+        // of the helper trait.
+        predicates.push(syn::parse_quote_spanned!(at(ident.span())=>
+            #ident #plain_ty_generics: ::core::default::Default
         ));
     }
     if !predicates.is_empty() {
@@ -80,7 +82,7 @@ fn impl_poolable(input: &Input<'_>, krate: &Path) -> TokenStream {
     if !fresh {
         return imp;
     }
-    let fresh_trait = fresh_trait(ident.span());
+    let fresh_trait = fresh_trait(at(ident.span()));
     quote! {
         const _: () = {
             #fresh_trait
@@ -165,14 +167,10 @@ pub(crate) fn reset_in_place(
             (Access::Binding(binding), Some(fresh)) => quote_spanned! {span=>
                 #(#cfgs)* ::core::mem::swap(#binding, #fresh);
             },
-            (Access::Binding(binding), None) => quote_spanned! {span=>
-                #(#cfgs)* *#binding = ::core::default::Default::default();
-            },
+            (Access::Binding(binding), None) => assign_default(cfgs, quote!(*#binding), span),
             (Access::SelfField(member), _) => {
                 let member = respan(member, last);
-                quote_spanned! {span=>
-                    #(#cfgs)* self.#member = ::core::default::Default::default();
-                }
+                assign_default(cfgs, quote_spanned!(span=> self.#member), span)
             }
         });
     } else if let Some(reset_with) = &attrs.reset_with {
@@ -203,6 +201,21 @@ pub(crate) fn reset_in_place(
     out
 }
 
+/// `place = Default::default();`. Behind a `#[cfg]`, written as a `let` of the replaced value
+/// (dropped at once, as the assignment drops it): an attribute on an assignment expression
+/// statement is unstable (E0658), on a `let` it is not.
+fn assign_default(cfgs: &[&syn::Attribute], place: TokenStream, span: Span) -> TokenStream {
+    if cfgs.is_empty() {
+        quote_spanned! {span=>
+            #place = ::core::default::Default::default();
+        }
+    } else {
+        quote_spanned! {span=>
+            #(#cfgs)* let _ = ::core::mem::replace(&mut #place, ::core::default::Default::default());
+        }
+    }
+}
+
 /// What one field adds to `retained_bytes`: its `retained_bytes = path`, or its own
 /// `Poolable::retained_bytes`.
 pub(crate) fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>) -> TokenStream {
@@ -221,23 +234,26 @@ pub(crate) fn retained_term(field: &Field<'_>, krate: &Path, access: &Access<'_>
     }
 }
 
-/// The sum of the terms of `fields` (see [`Field::counted`]): `0` when there are none, a plain
-/// sum when no such field is `#[cfg]`'d, else a sum built statement by statement.
+/// The saturating sum of the terms of `fields` (see [`Field::counted`]): `0` when there are none,
+/// one expression when no such field is `#[cfg]`'d, else a sum built statement by statement.
+/// Saturating, as the pools' own sums are: two fields near `usize::MAX / 2` must read as "too
+/// big" to `max_retained_bytes`, not wrap to a small number (release) or panic (debug).
 pub(crate) fn sum<'a>(
     fields: &[&'a Field<'a>],
     term: impl Fn(&'a Field<'a>) -> TokenStream,
 ) -> TokenStream {
-    if fields.is_empty() {
+    let Some((first, rest)) = fields.split_first() else {
         return quote!(0);
-    }
+    };
     if fields.iter().all(|field| field.cfgs.is_empty()) {
-        let terms = fields.iter().map(|field| term(field));
-        return quote!(#(#terms)+*);
+        let first = term(first);
+        let rest = rest.iter().map(|field| term(field));
+        return quote!(#first #(.saturating_add(#rest))*);
     }
     let adds = fields.iter().map(|field| {
         let cfgs = &field.cfgs;
         let term = term(field);
-        quote!(#(#cfgs)* let __retained = __retained + #term;)
+        quote!(#(#cfgs)* let __retained = __retained.saturating_add(#term);)
     });
     quote! {
         let __retained: usize = 0;
@@ -262,7 +278,7 @@ fn trait_call(
     first: Span,
     last: Span,
 ) -> TokenStream {
-    let krate = respan(krate, first);
+    let krate = relocate(krate, first);
     let trait_name = Ident::new(trait_name, first);
     let method = Ident::new(method, last);
     quote_spanned!(first=> #krate::#trait_name::#method)
@@ -281,41 +297,63 @@ fn poolable_call(
     let Some(helper) = hint::feature_trait(field.ty) else {
         return trait_call(krate, "Poolable", method, first, last);
     };
-    let krate = respan(krate, first);
+    let krate = relocate(krate, first);
     let private = Ident::new("__private", first);
     let helper = Ident::new(helper, first);
     let method = Ident::new(method, last);
     quote_spanned!(first=> #krate::#private::#helper::#method)
 }
 
-/// The spans of the first and last tokens of the field type. A trait call is spanned at the
+/// The locations of the first and last tokens of the field type. A trait call is spanned at the
 /// first, except the method name and the field name, spanned at the last: the callee and the
 /// argument `&mut self.field` then both cover the whole type in rustc's eyes (syn cannot join
 /// spans on stable), and so does the error a missing impl causes.
+///
+/// Only the location is the type's: names resolve at the derive's call site
+/// ([`Span::located_at`]), so that `self`, `__self_0` and the paths the derive writes mean the same
+/// whichever macro wrote the field type (a `macro_rules!` body has hygiene of its own, in which
+/// the impl's `self` would not be in scope).
 pub(crate) fn type_ends(field: &Field<'_>) -> (Span, Span) {
     let mut tokens = field.ty.to_token_stream().into_iter();
     let first = tokens
         .next()
         .map_or_else(|| field.ty.span(), |tt| tt.span());
     let last = tokens.last().map_or(first, |tt| tt.span());
-    (first, last)
+    (at(first), at(last))
 }
 
-/// `tokens` with every span set to `span`: the crate path and the field name of a trait call
-/// spanned at the field type, so that the whole call expression, and so the error a missing
-/// impl causes, covers the type alone (not `name: Type`, nor the `derive` line).
+/// A span that resolves at the derive's call site and points at `location` in messages.
+pub(crate) fn at(location: Span) -> Span {
+    Span::call_site().located_at(location)
+}
+
+/// `tokens` with every span moved to `span`'s location, each keeping its own resolution: the
+/// crate path of a trait call spanned at the field type, so that the whole call expression, and
+/// so the error a missing impl causes, covers the type alone (not `name: Type`, nor the `derive`
+/// line), while a `crate = $crate::...` path still resolves as the user wrote it.
+fn relocate(tokens: &impl ToTokens, span: Span) -> TokenStream {
+    respan_with(tokens, |old| old.located_at(span))
+}
+
+/// `tokens` with every span set to `span` (location and resolution): the field name in
+/// `self.field`, which must share the resolution of the `self` before it for rustc to join the
+/// two into one span (field names do not resolve hygienically).
 fn respan(tokens: &impl ToTokens, span: Span) -> TokenStream {
-    fn walk(tokens: TokenStream, span: Span) -> TokenStream {
+    respan_with(tokens, |_| span)
+}
+
+fn respan_with(tokens: &impl ToTokens, span: impl Fn(Span) -> Span + Copy) -> TokenStream {
+    fn walk(tokens: TokenStream, span: impl Fn(Span) -> Span + Copy) -> TokenStream {
         tokens
             .into_iter()
             .map(|tt| match tt {
                 TokenTree::Group(group) => {
                     let mut respanned = Group::new(group.delimiter(), walk(group.stream(), span));
-                    respanned.set_span(span);
+                    respanned.set_span(span(group.span()));
                     TokenTree::Group(respanned)
                 }
                 mut other => {
-                    other.set_span(span);
+                    other.set_span(span(other.span()));
                     other
                 }
             })
@@ -334,12 +372,12 @@ mod tests {
     }
 
     #[test]
-    fn retained_bytes_is_a_plain_sum_without_identity_terms() {
+    fn retained_bytes_is_a_saturating_sum_without_identity_terms() {
         let out = expand(quote! {
             struct S { a: String, #[poolable(skip)] b: u8, c: Vec<u8> }
         });
         assert!(out.contains(
-            "fn retained_bytes (& self) -> usize { :: pool_core :: Poolable :: retained_bytes (& self . a) + :: pool_core :: Poolable :: retained_bytes (& self . c) }"
+            "fn retained_bytes (& self) -> usize { :: pool_core :: Poolable :: retained_bytes (& self . a) . saturating_add (:: pool_core :: Poolable :: retained_bytes (& self . c)) }"
         ), "{out}");
         assert!(!out.contains("0 +"), "{out}");
         let none = expand(quote!(

@@ -7,24 +7,31 @@ use quote::{quote, quote_spanned};
 use syn::Path;
 
 use crate::ast::{Enum, Field, Variant};
-use crate::expand::{Access, reset_in_place, retained_term, sum, type_ends, wipe_field};
+use crate::expand::{Access, at, reset_in_place, retained_term, sum, type_ends, wipe_field};
 
-/// `__PoolableFresh`, the trait through which an enum's reset calls `Default::default()`: a
-/// blanket impl over `T: Default` whose `on_unimplemented` tells how to give the enum a
-/// `Default`, at the enum's name. Emitted in the `const _` block beside the impl.
+/// `ResetToDefault`, the trait through which a non-generic enum's reset calls
+/// `Default::default()`: a blanket impl over `T: Default` whose `on_unimplemented` tells how to
+/// give the enum a `Default`, at the enum's name. Emitted in the `const _` block beside the
+/// impl. The blanket impl is `do_not_recommend`, so that rustc stops at the message instead of
+/// adding a "required for `E` to implement `ResetToDefault`" note and a "consider manually
+/// implementing `ResetToDefault`" help (the wrong advice); not named `Default`, which would
+/// capture the user's `Default` in copied where-clauses. The advice fits variants with data:
+/// std's `#[default]` only takes a unit variant.
 pub(crate) fn fresh_trait(span: Span) -> TokenStream {
     quote_spanned! {span=>
         #[diagnostic::on_unimplemented(
             message = "`#[derive(Poolable)]` on enum `{Self}` needs `Default`: a reset returns the value to it",
             label = "this enum does not implement `Default`",
-            note = "add `#[derive(Default)]` and mark the variant a reset returns to `#[default]`, or implement `Default` for `{Self}`"
+            note = "if the value a reset returns to is a variant without fields, add `#[derive(Default)]` and mark that variant `#[default]`",
+            note = "if it is a variant with fields, implement `Default` for `{Self}` by hand (`#[default]` only works on unit variants)"
         )]
-        trait __PoolableFresh: ::core::marker::Sized {
+        trait ResetToDefault: ::core::marker::Sized {
             fn __fresh() -> Self;
         }
 
         #[automatically_derived]
-        impl<__T: ::core::default::Default> __PoolableFresh for __T {
+        #[diagnostic::do_not_recommend]
+        impl<__T: ::core::default::Default> ResetToDefault for __T {
             #[inline]
             fn __fresh() -> Self {
                 ::core::default::Default::default()
@@ -140,7 +147,7 @@ fn touched<'v, 'a>(variant: &'v Variant<'a>) -> Vec<&'v Field<'a>> {
 }
 
 /// An enum's `reset` body, and whether it calls `Default::default()` (through the
-/// `__PoolableFresh` trait).
+/// `ResetToDefault` trait of [`fresh_trait`]).
 pub(crate) struct EnumReset {
     pub(crate) body: TokenStream,
     pub(crate) fresh: bool,
@@ -155,7 +162,7 @@ pub(crate) struct EnumReset {
 ///   fields in place (a `default` field swapped with the fresh value's), else swap the whole
 ///   value with the fresh one (which drops the old one).
 pub(crate) fn enum_reset(data: &Enum<'_>, ident: &Ident, krate: &Path) -> EnumReset {
-    let span = ident.span();
+    let span = at(ident.span());
     let wipe_arms: Vec<Arm> = data
         .variants
         .iter()
@@ -191,7 +198,7 @@ pub(crate) fn enum_reset(data: &Enum<'_>, ident: &Ident, krate: &Path) -> EnumRe
     } else {
         quote!({ #wipe })
     };
-    let fresh_value = quote_spanned!(span=> <Self as __PoolableFresh>::__fresh());
+    let fresh_value = quote_spanned!(span=> <Self as ResetToDefault>::__fresh());
 
     let has_default = |variant: &Variant<'_>| {
         variant
@@ -316,7 +323,7 @@ mod tests {
             .expect(&out);
         let assign = out.find("* self = Self :: A { } ;").expect(&out);
         assert!(wipe < assign, "{out}");
-        assert!(!out.contains("__PoolableFresh"), "{out}");
+        assert!(!out.contains("__fresh"), "{out}");
         assert!(
             out.contains("fn retained_bytes (& self) -> usize { 0 }"),
             "{out}"
@@ -332,11 +339,11 @@ mod tests {
         });
         assert!(out.contains("const _ : () ="), "{out}");
         assert!(
-            out.contains("where Vec < T > : :: pool_core :: Poolable , E < T > : __PoolableFresh"),
+            out.contains("where Vec < T > : :: pool_core :: Poolable , E < T > : :: core :: default :: Default"),
             "{out}"
         );
         assert!(
-            out.contains("let mut __fresh : Self = < Self as __PoolableFresh > :: __fresh () ;"),
+            out.contains("let mut __fresh : Self = < Self as ResetToDefault > :: __fresh () ;"),
             "{out}"
         );
         assert!(

@@ -1,6 +1,7 @@
 //! Inferred where-clause predicates: one per field type that mentions a type parameter and is
 //! reset through a trait, on the field type itself (`Vec<T>: Poolable`, as serde does), so that
-//! `Vec<T>` puts no bound on `T`.
+//! `Vec<T>` puts no bound on `T`; a struct's field marked `#[poolable(default)]` gets
+//! `FieldType: Default` instead, since its reset assigns `Default::default()`.
 
 use std::collections::BTreeSet;
 
@@ -8,7 +9,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{Generics, Ident, Path, Type, WherePredicate};
 
-use crate::ast::Input;
+use crate::ast::{Input, Place};
 
 /// The type parameters in scope.
 struct Params(Vec<Ident>);
@@ -56,6 +57,11 @@ pub(crate) fn predicates(input: &Input<'_>, krate: &Path) -> Vec<WherePredicate>
         }
         if field.uses_poolable() {
             traits.push(quote!(#krate::Poolable));
+        }
+        // `self.field = Default::default()`. A variant's field marked `default` is swapped with
+        // the enum's own `Default::default()` instead, which needs no bound on the field.
+        if field.attrs.default.is_some() && field.place == Place::Struct {
+            traits.push(quote!(::core::default::Default));
         }
         if field.attrs.max_capacity.is_some() {
             traits.push(quote!(#krate::Shrink));

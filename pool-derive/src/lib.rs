@@ -19,6 +19,8 @@ mod ctxt;
 mod expand;
 mod expand_enum;
 mod fallback;
+#[cfg(test)]
+mod gen_invalid;
 mod generics;
 mod hint;
 mod valid;

@@ -218,6 +218,22 @@ fn unresettable(ty: &Type, in_variant: bool) -> Option<String> {
     }
 }
 
+/// Whether `ty` is one of the `!Send` types the derive refuses (`Rc`, `rc::Weak`, a raw
+/// pointer), whose message already says to pool the value in a `LocalPool`.
+pub(crate) fn refused_not_send(ty: &Type) -> bool {
+    match ty {
+        Type::Group(group) => refused_not_send(&group.elem),
+        Type::Paren(paren) => refused_not_send(&paren.elem),
+        Type::Ptr(_) => true,
+        Type::Path(path) if path.qself.is_none() => match shared_handle(&path.path) {
+            Some("Rc") => true,
+            Some("Weak") => path.path.segments.iter().any(|s| s.ident == "rc"),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// `Rc`, `Arc` or `Weak` if `path` names one of std's shared handles: bare (`Arc<T>`), through
 /// its module (`sync::Arc<T>`) or in full (`std::sync::Arc<T>`, `::alloc::rc::Rc<T>`).
 fn shared_handle(path: &Path) -> Option<&'static str> {

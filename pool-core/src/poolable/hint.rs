@@ -15,15 +15,15 @@ use crate::Poolable;
 macro_rules! feature_hints {
     ($($(#[$doc:meta])* $name:ident: $note:tt;)*) => {$(
         $(#[$doc])*
-        // The message and the last three notes are `Poolable`'s (keep them the same); the
-        // first note names the feature.
+        // The message, the label and the last three notes are `Poolable`'s (keep them the
+        // same); the first note names the feature.
         #[diagnostic::on_unimplemented(
-            message = "`{Self}` cannot be reset in place by `#[derive(Poolable)]`",
-            label = "this field's type does not implement `Poolable`",
+            message = "`{Self}` cannot be reset for reuse: it does not implement `Poolable`",
+            label = "`{Self}` does not implement `Poolable`",
             note = $note,
-            note = "reset it with `#[poolable(default)]` (assigns `Default::default()`) or `#[poolable(reset_with = path)]` (calls `path(&mut field)`), or make the field an `Option<{Self}>`, which a reset sets to `None`",
-            note = "or implement `pool_core::Poolable` for `{Self}`; for another crate's type, implement it for a newtype of yours that wraps it (the orphan rule forbids an impl for `{Self}` itself)",
-            note = "`#[poolable(skip)]` keeps the value across reuses, so the next user gets it: only for what is meant to be shared (a config handle, a worker id), never for per-request state or an open file"
+            note = "if `{Self}` is a type of your crate, derive `Poolable` on `{Self}` (`#[derive(Poolable)]`) or implement `pool_core::Poolable` for it by hand",
+            note = "if `{Self}` comes from another crate, the orphan rule forbids implementing `Poolable` for it in yours: wrap it in a newtype of yours and implement `Poolable` for that; for a type of http, indexmap, smallvec, hashbrown, arrayvec, compact_str, bytes, serde_json, uuid or chrono, enable the pool-core feature named after its crate",
+            note = "as a field of a `#[derive(Poolable)]` type, reset it with `#[poolable(default)]` (assigns `Default::default()`) or `#[poolable(reset_with = path)]` (calls `path(&mut field)`), or make the field an `Option<{Self}>`, which a reset sets to `None`; `#[poolable(skip)]` keeps the value across reuses, so the next user gets it: only for what is meant to be shared (a config handle, a worker id), never for per-request state or an open file"
         )]
         pub trait $name {
             /// [`Poolable::reset`].

@@ -53,16 +53,17 @@
 /// Types whose state cannot be made fresh without outside knowledge: shared handles (`Rc`, `Arc`),
 /// references, raw pointers, open files and sockets. The derive refuses such fields unless they
 /// are marked `#[poolable(skip)]`, `#[poolable(default)]` or `#[poolable(reset_with = path)]`.
-// The advice goes by safety: ways to reset the field first, `skip` last with what it costs; the
-// three notes are repeated in `hint.rs`'s per-feature traits (keep them the same), which the
-// derive uses for a type of a crate that has a pool-core feature.
+// One message for every place a missing impl shows up: a field of a derived type (spanned at the
+// field's type) and a pool's own bound (`Pool<File>`), so nothing here says "this field". rustc
+// cannot tell a local type from another crate's, so each note names the case it is for. The
+// field advice goes by safety: ways to reset the field first, `skip` last with what it costs.
+// `hint.rs`'s per-feature traits repeat these notes (keep them the same).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be reset in place by `#[derive(Poolable)]`",
-    label = "this field's type does not implement `Poolable`",
-    note = "reset it with `#[poolable(default)]` (assigns `Default::default()`) or `#[poolable(reset_with = path)]` (calls `path(&mut field)`), or make the field an `Option<{Self}>`, which a reset sets to `None`",
-    note = "or implement `pool_core::Poolable` for `{Self}`; for another crate's type, implement it for a newtype of yours that wraps it (the orphan rule forbids an impl for `{Self}` itself)",
-    note = "`#[poolable(skip)]` keeps the value across reuses, so the next user gets it: only for what is meant to be shared (a config handle, a worker id), never for per-request state or an open file",
-    note = "for a type of http, indexmap, smallvec, hashbrown, arrayvec, compact_str, bytes, serde_json, uuid or chrono, enable the pool-core feature named after its crate"
+    message = "`{Self}` cannot be reset for reuse: it does not implement `Poolable`",
+    label = "`{Self}` does not implement `Poolable`",
+    note = "if `{Self}` is a type of your crate, derive `Poolable` on `{Self}` (`#[derive(Poolable)]`) or implement `pool_core::Poolable` for it by hand",
+    note = "if `{Self}` comes from another crate, the orphan rule forbids implementing `Poolable` for it in yours: wrap it in a newtype of yours and implement `Poolable` for that; for a type of http, indexmap, smallvec, hashbrown, arrayvec, compact_str, bytes, serde_json, uuid or chrono, enable the pool-core feature named after its crate",
+    note = "as a field of a `#[derive(Poolable)]` type, reset it with `#[poolable(default)]` (assigns `Default::default()`) or `#[poolable(reset_with = path)]` (calls `path(&mut field)`), or make the field an `Option<{Self}>`, which a reset sets to `None`; `#[poolable(skip)]` keeps the value across reuses, so the next user gets it: only for what is meant to be shared (a config handle, a worker id), never for per-request state or an open file"
 )]
 pub trait Poolable {
     /// Make `self` observably equal to a freshly created value, keeping heap allocations where it

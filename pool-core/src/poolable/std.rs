@@ -126,7 +126,7 @@ impl<T: Poolable + ?Sized> Poolable for Box<T> {
         (**self).reset();
     }
     fn retained_bytes(&self) -> usize {
-        core::mem::size_of_val::<T>(self) + (**self).retained_bytes()
+        core::mem::size_of_val::<T>(self).saturating_add((**self).retained_bytes())
     }
 }
 
@@ -168,17 +168,21 @@ default_impl!(
     Duration,
 );
 
-/// Element-wise reset; `retained_bytes` is the sum over the elements.
+/// Element-wise reset; `retained_bytes` is the saturating sum over the elements (as every sum of
+/// counts here: an element reporting near `usize::MAX` makes the array oversized for
+/// `max_retained_bytes`, never an overflow panic or a wrap to a small count).
 impl<T: Poolable, const N: usize> Poolable for [T; N] {
     fn reset(&mut self) {
         self.iter_mut().for_each(T::reset);
     }
     fn retained_bytes(&self) -> usize {
-        self.iter().map(T::retained_bytes).sum()
+        self.iter()
+            .map(T::retained_bytes)
+            .fold(0, usize::saturating_add)
     }
 }
 
-/// Element-wise reset of each field of the tuple; `retained_bytes` is the sum.
+/// Element-wise reset of each field of the tuple; `retained_bytes` is the saturating sum.
 macro_rules! tuple_impl {
     ($($name:ident $idx:tt),+) => {
         impl<$($name: Poolable),+> Poolable for ($($name,)+) {
@@ -186,7 +190,7 @@ macro_rules! tuple_impl {
                 $(self.$idx.reset();)+
             }
             fn retained_bytes(&self) -> usize {
-                0 $(+ self.$idx.retained_bytes())+
+                0usize $(.saturating_add(self.$idx.retained_bytes()))+
             }
         }
     };
