@@ -137,6 +137,21 @@
 //! [Profiling allocations](#profiling-allocations)) around one warm request should read 0. The
 //! README's first example is measured that way by a test of the repository (`tests/readme.rs`).
 //!
+//! # In async code
+//! - **A guard that crosses a `tokio::spawn`.** `pool.get()` returns a `Pooled<'_, T>` that
+//!   borrows the pool; `tokio::spawn` (like `std::thread::spawn`) takes only `'static` values,
+//!   so moving that guard into a task fails with error E0597, "borrowed value does not live long
+//!   enough". Keep the pool in an `Arc` (an axum `State`, a field of your service) and take
+//!   [`get_owned`](crate::Pool::get_owned): its `PooledOwned<T>` owns a handle to the pool, is
+//!   `Send` when `T` is, and goes back to the pool on whichever worker drops it. A guard that
+//!   stays inside one `async fn` can be a plain `get()`, held across `.await`s.
+//! - **A cap in async code.** With [`max_live`](crate::PoolBuilder::max_live), `get` blocks the
+//!   thread at the cap, and with it every task of that runtime worker (a current-thread runtime
+//!   whose tasks hold guards across `.await` hangs for good). Await
+//!   [`get_async`](crate::Pool::get_async) or [`get_owned_async`](crate::Pool::get_owned_async)
+//!   instead: they wait without blocking, with any runtime, and a cancelled one (a dropped
+//!   future, a timeout) leaves nothing behind. `examples/integrations/axum_server.rs` does both.
+//!
 //! # Reading `stats()`
 //!
 //! [`Stats`](crate::Stats) is cheap to keep (no counter is shared on the hot path) and costs a

@@ -52,8 +52,10 @@ pub struct LocalPool<T> {
     pub(crate) metrics: Option<crate::metrics::Registration>,
 }
 
-impl<T: Poolable + crate::poolable::hint::PoolDefault + 'static> LocalPool<T> {
-    /// A pool that creates objects with `T::default()`, with no bounds.
+impl<T: Poolable + Default + 'static> LocalPool<T> {
+    /// A pool that creates objects with `T::default()`, with no bounds. For a type without
+    /// `Default`, give the pool a factory: [`with_factory`](Self::with_factory), or
+    /// [`LocalPoolBuilder::from_factory`] for bounds.
     ///
     /// ```
     /// use pool_core::LocalPool;

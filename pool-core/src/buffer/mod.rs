@@ -343,7 +343,11 @@ impl<B: ByteBuffer> BufferPool<B> {
         if let Some(from) = from.map(|from| from as usize)
             && let Some(class) = self.classes.get(from)
             && class.size <= capacity
-            && capacity < self.classes.get(from + 1).map_or(class.size.saturating_add(1), |next| next.size)
+            && capacity
+                < self
+                    .classes
+                    .get(from + 1)
+                    .map_or(class.size.saturating_add(1), |next| next.size)
         {
             class.pool.put_boxed(buf);
             return Some(from);

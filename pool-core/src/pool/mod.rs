@@ -112,11 +112,13 @@ pub struct Pool<T: Send> {
 /// A [`PoolBuilder::pressure`] function, shared by a `BufferPool`'s classes.
 pub(crate) type PressureFn = Arc<dyn Fn() -> f32 + Send + Sync>;
 
-impl<T: Poolable + crate::poolable::hint::PoolDefault + Send + 'static> Pool<T> {
+impl<T: Poolable + Default + Send + 'static> Pool<T> {
     /// A pool that creates objects with `T::default()`, with default bounds: no limit on idle
     /// objects (the pool never holds more than the peak number in use, and releases what stays
     /// idle for the 30 s [`idle_timeout`](PoolBuilder::idle_timeout)), 16 per thread cache, no
-    /// per-object byte limit.
+    /// per-object byte limit. For a type without `Default` (a connection, a buffer of a set
+    /// size), give the pool a factory: [`with_factory`](Self::with_factory), or
+    /// [`PoolBuilder::from_factory`] for bounds.
     ///
     /// ```
     /// use pool_core::Pool;

@@ -67,16 +67,3 @@ feature_hints! {
     /// [`Poolable`] for a type of the `chrono` crate.
     PoolableChrono: "pool-core's `chrono` feature implements `Poolable` for `DateTime<Utc>`, `DateTime<FixedOffset>`, `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `TimeDelta`; if the field has one of these types, enable the feature: `features = [\"chrono\"]` on the pool-core dependency";
 }
-
-/// A type `Pool::new`, `Pool::builder` and `LocalPool::new` can create objects of: every
-/// `Default` type. In their bounds instead of `Default`, so that a type without it is told of
-/// the factory constructors.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` does not implement `Default`, which `Pool::new`, `Pool::builder` and `LocalPool::new` create objects with",
-    label = "`{Self}` does not implement `Default`",
-    note = "give the pool a factory instead: `Pool::with_factory(|| ...)`, `PoolBuilder::from_factory(|| ...)` for bounds, or `LocalPool::with_factory(|| ...)`",
-    note = "or implement `Default` for `{Self}` (`#[derive(Default)]` where every field has one)"
-)]
-pub trait PoolDefault: Default {}
-
-impl<T: Default> PoolDefault for T {}
