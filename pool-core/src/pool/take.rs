@@ -31,8 +31,25 @@ pub(super) enum Creation {
 const TIER_PATIENCE: usize = 256;
 
 impl<T: Poolable + Send + 'static> Pool<T> {
-    /// An idle object, never a new one, and the cache it came through.
+    /// An idle object, never a new one, and the cache it came through. The hit is inlined (it
+    /// drives aging like any get); everything else is out of line.
+    #[inline]
     pub(super) fn try_take_homed(&self) -> Option<(Option<&Cache<T>>, Slot<T>)> {
+        if let Some(cache) = self.local()
+            && let Some((value, check)) = self.take_hit(cache)
+        {
+            if check {
+                self.tick();
+            }
+            return Some((Some(cache), value));
+        }
+        self.try_take_slow()
+    }
+
+    /// [`try_take_homed`](Self::try_take_homed) past the hit.
+    #[cold]
+    #[inline(never)]
+    fn try_take_slow(&self) -> Option<(Option<&Cache<T>>, Slot<T>)> {
         self.find_homed().ok()
     }
 
