@@ -349,13 +349,24 @@ fn the_byte_budget_holds_under_an_8_thread_stress() {
     // (thread_cache / 2 = 8 objects) of the largest object (16 KiB).
     let bound = (BUDGET + THREADS * 8 * (16 << 10)) as u64;
     let start = Arc::new(Barrier::new(THREADS + 1));
+    // Snapshots taken so far: each worker waits halfway for one taken after it got there (its
+    // objects idle in its cache), so that the snapshots see the stress however late the
+    // scheduler runs this thread.
+    let samples = Arc::new(AtomicU64::new(0));
     let workers: Vec<_> = (0..THREADS as u64)
         .map(|t| {
             let (pool, start) = (Arc::clone(&pool), Arc::clone(&start));
+            let samples = Arc::clone(&samples);
             thread::spawn(move || {
                 let mut size = sizes(t * 7919 + 1);
                 start.wait();
                 for i in 0..1000 {
+                    if i == 500 {
+                        let seen = samples.load(Ordering::SeqCst);
+                        while samples.load(Ordering::SeqCst) < seen + 2 {
+                            thread::yield_now();
+                        }
+                    }
                     let held: Vec<_> = (0..1 + i % 24)
                         .map(|_| {
                             let mut g = pool.get();
@@ -377,6 +388,7 @@ fn the_byte_budget_holds_under_an_8_thread_stress() {
         let budgeted = stats.retained_bytes - 128 * stats.idle;
         assert!(budgeted <= bound, "{budgeted} > {bound}");
         most = most.max(budgeted);
+        samples.fetch_add(1, Ordering::SeqCst);
         thread::sleep(Duration::from_millis(1));
     }
     for w in workers {
