@@ -85,23 +85,37 @@ fn keep_busy(pool: &Pool<Tracked>, limit: Duration, mut done: impl FnMut() -> bo
 
 const TIMEOUT: Duration = Duration::from_millis(150);
 
+/// How long a test waits for something the pool does on its own (an aging pass, the trimmer)
+/// before it calls it a failure: many timeouts, so that a loaded machine (CI runs these tests
+/// beside other builds on two cores) delays a pass without failing the test. The tests assert
+/// what happened, not how fast; where they bound a duration, it is from below (an object
+/// cannot age out before it was idle a timeout, however slow the machine).
+const PATIENCE: Duration = Duration::from_secs(30);
+
 #[test]
 fn an_idle_threads_cache_ages_out_while_another_thread_works() {
     let (builder, dropped) = tracked();
+    let built = Instant::now();
     let pool = Arc::new(builder.idle_timeout(TIMEOUT).build());
     // The busy thread's own object, held while the idle thread caches its 8 (so that neither
     // steals from the other), then cached.
     let mine = pool.get();
     let (stop, idle, ids) = idle_thread(&pool);
     drop(mine);
-    let start = Instant::now();
-    let busy_id = keep_busy(&pool, 3 * TIMEOUT, || dropped.lock().unwrap().len() >= 8);
-    let took = start.elapsed();
+    let busy_id = keep_busy(&pool, PATIENCE, || dropped.lock().unwrap().len() >= 8);
+    let took = built.elapsed();
     let gone = dropped_once(&dropped);
     assert!(
         ids.iter().all(|id| gone.contains(id)),
-        "the idle thread's 8 objects are released within three timeouts (after {took:?}): \
+        "the idle thread's 8 objects are released by the busy thread's passes (after {took:?}): \
          dropped {gone:?}"
+    );
+    // Released between one and two timeouts of idleness on an unloaded machine (a pass marks,
+    // the next releases); a loaded one only delays the passes, so only the lower bound holds
+    // whatever the scheduler does.
+    assert!(
+        took >= TIMEOUT,
+        "released after {took:?}, before one timeout"
     );
     assert!(
         !gone.contains(&busy_id),
@@ -170,13 +184,14 @@ fn the_background_trimmer_ages_a_pool_nobody_touches() {
         .build_arc();
     let start = Instant::now();
     let (stop, idle, ids) = idle_thread(&pool);
-    while dropped.lock().unwrap().len() < 8 && start.elapsed() < 3 * TIMEOUT {
+    while dropped.lock().unwrap().len() < 8 && start.elapsed() < PATIENCE {
         thread::sleep(Duration::from_millis(5));
     }
     let gone = dropped_once(&dropped);
+    // Two timeouts on an unloaded machine; the trimmer thread may be scheduled late.
     assert!(
         ids.iter().all(|id| gone.contains(id)),
-        "released within three timeouts by the trimmer, after {:?}: {gone:?}",
+        "released by the trimmer, with nobody using the pool (waited {:?}): {gone:?}",
         start.elapsed()
     );
     assert_eq!(pool.stats().aged, 8);
@@ -199,11 +214,12 @@ fn trimmer_alive() -> bool {
     })
 }
 
-/// Polls `cond` for up to two seconds.
+/// Polls `cond` for up to [`PATIENCE`] (the trimmer thread starts, names itself and exits when
+/// the scheduler lets it).
 #[cfg(target_os = "linux")]
 fn eventually(mut cond: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(2) {
+    while start.elapsed() < PATIENCE {
         if cond() {
             return true;
         }
@@ -252,34 +268,50 @@ fn the_trimmer_thread_exists_only_while_a_registered_pool_does() {
 
 #[test]
 fn pressure_halves_the_timeout_and_a_high_one_releases_everything() {
-    // 0.75: passes every half timeout after the first. The 8 go at the second pass, at 1.5
-    // timeouts (2 timeouts without pressure).
+    // 0.75: after the first pass (at one timeout), passes come every half timeout. The 8 go at
+    // the second pass, at 1.5 timeouts (2 timeouts without pressure).
     let timeout = Duration::from_millis(600);
     let level = Arc::new(AtomicU32::new(0.75f32.to_bits()));
-    let calls = Arc::new(AtomicU32::new(0));
+    // When the pool asked for the pressure: once per pass, right after it.
+    let passes = Arc::new(Mutex::new(Vec::<Instant>::new()));
     let (builder, dropped) = tracked();
-    let (l, c) = (Arc::clone(&level), Arc::clone(&calls));
+    let (l, p) = (Arc::clone(&level), Arc::clone(&passes));
     let pool = Arc::new(
         builder
             .idle_timeout(timeout)
             .pressure(move || {
-                c.fetch_add(1, Ordering::Relaxed);
+                p.lock().unwrap().push(Instant::now());
                 f32::from_bits(l.load(Ordering::Relaxed))
             })
             .build(),
     );
-    let start = Instant::now();
     let mine = pool.get();
     let (stop, idle, _) = idle_thread(&pool);
     drop(mine);
-    keep_busy(&pool, 2 * timeout, || dropped.lock().unwrap().len() >= 8);
-    let took = start.elapsed();
-    assert_eq!(dropped_once(&dropped).len(), 8, "after {took:?}");
+    keep_busy(&pool, PATIENCE, || dropped.lock().unwrap().len() >= 8);
+    assert_eq!(dropped_once(&dropped).len(), 8);
     assert!(
-        took < timeout * 11 / 6,
-        "halved: gone after {took:?}, not at 2 timeouts"
+        passes.lock().unwrap().len() >= 2,
+        "released at the first pass, which only marks what is idle"
     );
-    assert_eq!(calls.load(Ordering::Relaxed), 2, "asked once per pass");
+    // Halved: with this thread checking the clock all along, some pass follows the previous
+    // one by less than three quarters of a timeout (half a timeout, plus the time to the next
+    // clock check). A loaded machine may starve this thread past that margin now and then,
+    // which delays a pass but cannot bring one early, so the test watches passes until one
+    // shows it (at most PATIENCE); without the halving none ever would (save a preemption of a
+    // quarter timeout between a pass's clock read and its pressure call).
+    let halved = || {
+        let passes = passes.lock().unwrap();
+        passes
+            .windows(2)
+            .any(|w| w[1].duration_since(w[0]) < timeout * 3 / 4)
+    };
+    keep_busy(&pool, PATIENCE, halved);
+    assert!(
+        halved(),
+        "passes under pressure: {:?}",
+        passes.lock().unwrap()
+    );
     // 0.95: the next pass releases everything idle, the busy thread's object too once it is
     // back in its cache.
     level.store(0.95f32.to_bits(), Ordering::Relaxed);
@@ -287,7 +319,7 @@ fn pressure_halves_the_timeout_and_a_high_one_releases_everything() {
     assert_eq!(before, 1);
     let guards: Vec<_> = (0..4).map(|_| pool.get()).collect();
     drop(guards);
-    keep_busy(&pool, 2 * timeout, || pool.stats().aged >= 8 + 3);
+    keep_busy(&pool, PATIENCE, || pool.stats().aged >= 8 + 3);
     assert!(
         pool.stats().aged >= 8 + 3,
         "the pass took every idle object"
@@ -317,13 +349,24 @@ fn the_byte_budget_holds_under_an_8_thread_stress() {
     // (thread_cache / 2 = 8 objects) of the largest object (16 KiB).
     let bound = (BUDGET + THREADS * 8 * (16 << 10)) as u64;
     let start = Arc::new(Barrier::new(THREADS + 1));
+    // Snapshots taken so far: each worker waits halfway for one taken after it got there (its
+    // objects idle in its cache), so that the snapshots see the stress however late the
+    // scheduler runs this thread.
+    let samples = Arc::new(AtomicU64::new(0));
     let workers: Vec<_> = (0..THREADS as u64)
         .map(|t| {
             let (pool, start) = (Arc::clone(&pool), Arc::clone(&start));
+            let samples = Arc::clone(&samples);
             thread::spawn(move || {
                 let mut size = sizes(t * 7919 + 1);
                 start.wait();
                 for i in 0..1000 {
+                    if i == 500 {
+                        let seen = samples.load(Ordering::SeqCst);
+                        while samples.load(Ordering::SeqCst) < seen + 2 {
+                            thread::yield_now();
+                        }
+                    }
                     let held: Vec<_> = (0..1 + i % 24)
                         .map(|_| {
                             let mut g = pool.get();
@@ -345,6 +388,7 @@ fn the_byte_budget_holds_under_an_8_thread_stress() {
         let budgeted = stats.retained_bytes - 128 * stats.idle;
         assert!(budgeted <= bound, "{budgeted} > {bound}");
         most = most.max(budgeted);
+        samples.fetch_add(1, Ordering::SeqCst);
         thread::sleep(Duration::from_millis(1));
     }
     for w in workers {
@@ -435,7 +479,7 @@ fn a_buffer_pool_ages_every_class_in_the_background() {
         .collect();
     drop(bufs);
     assert_eq!(pool.stats().idle, 5);
-    while pool.stats().idle > 0 && start.elapsed() < 3 * TIMEOUT {
+    while pool.stats().idle > 0 && start.elapsed() < PATIENCE {
         thread::sleep(Duration::from_millis(5));
     }
     let stats = pool.stats();

@@ -2,7 +2,7 @@
 //! `max_live` (a cap, `get` waiting and `try_get` refusing at it), and the in-use gauge, with
 //! the stats identity they keep.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
@@ -72,13 +72,28 @@ fn prefill_warms_every_thread_and_respects_max_idle() {
         (8, 8, 8, 0, 0)
     );
     check_identity(s);
-    // Four threads take two each: all eight come from the prefill, none is made.
+    // Four threads take two each, in turn, and hold them until all four have theirs: all eight
+    // come from the prefill (a refill from the tier, then steals), none is made. In turn,
+    // because a thief that probes another thread's cache between that thread's refill from the
+    // tier and the store of its length hint finds nothing and creates (the Stats docs), which
+    // would make the count below depend on the scheduler.
+    let all_hold = Barrier::new(4);
+    let mut turn = Vec::new();
+    let (first_tx, mut prev_rx) = std::sync::mpsc::channel::<()>();
+    first_tx.send(()).unwrap();
+    for _ in 0..4 {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        turn.push((std::mem::replace(&mut prev_rx, rx), tx));
+    }
     thread::scope(|scope| {
-        for _ in 0..4 {
-            scope.spawn(|| {
+        for (my_turn, next_turn) in turn {
+            let (pool, all_hold) = (&pool, &all_hold);
+            scope.spawn(move || {
+                my_turn.recv().unwrap();
                 let held = (pool.get(), pool.get());
+                next_turn.send(()).unwrap();
                 assert!(held.0.capacity() >= 1024 && held.1.capacity() >= 1024);
-                thread::sleep(Duration::from_millis(20));
+                all_hold.wait();
             });
         }
     });
@@ -169,18 +184,31 @@ fn at_the_cap_get_waits_until_an_object_leaves_and_try_get_refuses() {
     );
     let held = pool.get();
     assert!(pool.try_get().is_none(), "try_get refuses at the cap");
+    // Set just before the object leaves: the waiter's get must return only after it.
+    let left = Arc::new(AtomicBool::new(false));
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
     let waiter = {
-        let pool = Arc::clone(&pool);
+        let (pool, left) = (Arc::clone(&pool), Arc::clone(&left));
         thread::spawn(move || {
+            started_tx.send(()).unwrap();
             let got = pool.get();
+            let waited = left.load(Ordering::SeqCst);
             drop(got);
+            waited
         })
     };
+    started_rx.recv().unwrap();
+    // Time for the waiter to reach its get (if it has not yet, it gets there later and the
+    // checks below hold all the same: they do not depend on how long this takes).
     thread::sleep(Duration::from_millis(30));
     assert!(!waiter.is_finished(), "the get did not wait at the cap");
     // Detaching takes the object out of the pool: the cap has room again, the waiter creates.
+    left.store(true, Ordering::SeqCst);
     drop(pool_core::Pooled::detach(held));
-    waiter.join().unwrap();
+    assert!(
+        waiter.join().unwrap(),
+        "the waiter's get returned before the object left"
+    );
     let s = pool.stats();
     assert_eq!((s.creations, s.detached, s.idle), (2, 1, 1), "{s:?}");
     assert!(live.1.load(Ordering::SeqCst) <= 1);

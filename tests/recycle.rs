@@ -458,6 +458,10 @@ fn vec_op() -> impl Strategy<Value = VecOp> {
 
 proptest! {
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "proptest reads the working directory, which miri's isolation refuses"
+    )]
     fn map_matches_std_model(ops in prop::collection::vec(map_op(), 0..120)) {
         let mut map = StringMap::new();
         let mut model: HashMap<String, String> = HashMap::new();
@@ -515,6 +519,10 @@ proptest! {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "proptest reads the working directory, which miri's isolation refuses"
+    )]
     fn vec_matches_std_model(ops in prop::collection::vec(vec_op(), 0..120)) {
         let mut vec: RecycleVec<String> = RecycleVec::new();
         let mut model: Vec<String> = Vec::new();

@@ -242,7 +242,17 @@ impl<T> Stack<T> {
         self.uncharge(bytes);
         to.held = to.held.saturating_add(bytes);
         to.charge(bytes);
+        // The loom mutation check's deliberate bug: the steal copies what it takes and leaves it
+        // to the victim too, handing an object out twice (tests/loom.rs's `hold` must see it).
+        #[cfg(pool_core_mutation = "double_hand_out")]
+        // SAFETY: none, on purpose: each copied box then has two owners.
+        let copies: Vec<Idle<T>> = self.items[..n]
+            .iter()
+            .map(|i| unsafe { core::ptr::read(i) })
+            .collect();
         to.items.splice(0..0, self.items.drain(..n));
+        #[cfg(pool_core_mutation = "double_hand_out")]
+        self.items.splice(0..0, copies);
         to.low_water += stale;
     }
 

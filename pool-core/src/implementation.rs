@@ -269,3 +269,14 @@
 //! `--cfg pool_core_mutation="no_heavy_barrier"` (the remote's fence removed) and
 //! `"relaxed_busy_release"` (the owner's release of busy weakened to relaxed), and requires
 //! each build to fail: loom reports a causality violation on the stack's `UnsafeCell`.
+//!
+//! # Miri and the sanitizers
+//! `.ci/run` also runs the unit tests, the protocol's integration tests and
+//! `pool-core/tests/miri_stress.rs` (over many scheduler seeds) under miri, and the protocol's
+//! tests under ThreadSanitizer and AddressSanitizer with both barriers. Miri must report a data
+//! race or undefined behaviour under both protocol mutations, ThreadSanitizer a data race under
+//! `relaxed_busy_release`, and the loom models "handed out twice" under a third mutation,
+//! `double_hand_out` (a steal that copies the objects it takes). Miri has no `membarrier`, so
+//! it runs only the fence fallback (`POOL_CORE_BARRIER=fence`): the inlined hit paths of the
+//! `membarrier` pair are checked by loom (which models them with `fence(SeqCst)`),
+//! ThreadSanitizer and AddressSanitizer alone.

@@ -7,7 +7,11 @@
 //! under loom (the semantics `membarrier` gives the owner's compiler fence), so loom checks the
 //! protocol itself. The mutation check breaks it on purpose and these models must then fail:
 //! `RUSTFLAGS="--cfg loom --cfg pool_core_mutation=\"no_heavy_barrier\""` (the remote's
-//! fence removed) or `relaxed_busy_release` (the owner's release of its busy flag weakened).
+//! fence removed) or `relaxed_busy_release` (the owner's release of its busy flag weakened),
+//! which loom reports as a causality violation on a cache's stack, and `double_hand_out` (a steal
+//! that copies the objects it takes instead of moving them), which only [`hold`] can see: the
+//! objects live in plain heap boxes that loom does not track, so the models mark each object
+//! they hold and yield to the model while it is marked.
 //!
 //! Run with `RUSTFLAGS="--cfg loom" cargo test -p pool-core --release --test loom`.
 #![cfg(loom)]
@@ -15,7 +19,36 @@
 use loom::thread;
 use pool_core::{Pool, PoolBuilder, Poolable};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Under the `double_hand_out` mutation the pool keeps two boxes for one object, and dropping
+/// both would abort the process with a double free before the models report the double hand-out
+/// they are there to find: this allocator leaks the 128-byte-aligned blocks (the pool's object
+/// boxes and caches; loom's own blocks are not aligned that much) instead of freeing them.
+#[cfg(pool_core_mutation = "double_hand_out")]
+mod leak_boxes {
+    use std::alloc::{GlobalAlloc, Layout, System};
+
+    struct LeakBoxes;
+
+    // SAFETY: every call is forwarded to `System`, except frees of 128-byte-aligned blocks, which
+    // are skipped (a leak is safe).
+    unsafe impl GlobalAlloc for LeakBoxes {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's contract is `System`'s.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            if layout.align() < 128 {
+                // SAFETY: the caller's contract is `System`'s.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+        }
+    }
+
+    #[global_allocator]
+    static LEAK_BOXES: LeakBoxes = LeakBoxes;
+}
 
 /// Runs `f` under loom with a bounded number of preemptions, so each model finishes in seconds.
 fn run_model(f: impl Fn() + Sync + Send + 'static) {
@@ -28,13 +61,22 @@ fn run_model(f: impl Fn() + Sync + Send + 'static) {
 /// An object with an identity, to check that no two holders ever share one, and a drop count.
 struct Obj {
     id: usize,
-    held: bool,
-    drops: Arc<AtomicUsize>,
+    /// Set while a model thread holds the object (see [`hold`]). A std atomic, not loom's: loom
+    /// need not model it (its threads run one at a time), and it keeps the compiler from merging
+    /// the mark with its clearing around the yield, which a plain `bool` behind `&mut` allows.
+    held: AtomicBool,
+    /// A leaked counter rather than an `Arc`: an object dropped twice (the `double_hand_out`
+    /// mutation) must not free its counter under the other copy.
+    drops: &'static AtomicUsize,
 }
 
 impl Poolable for Obj {
     fn reset(&mut self) {
-        assert!(!self.held, "reset while still marked held");
+        assert!(
+            !self.held.load(Ordering::Relaxed),
+            "object {} reset while held: handed out twice",
+            self.id
+        );
     }
 }
 
@@ -45,7 +87,7 @@ impl Drop for Obj {
 }
 
 /// A pool of numbered objects, and the counter their drops add to.
-fn numbered_pool(cache: usize, max_idle: usize) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>) {
+fn numbered_pool(cache: usize, max_idle: usize) -> (Arc<Pool<Obj>>, &'static AtomicUsize) {
     let (pool, drops, _) = counted_pool(cache, max_idle);
     (pool, drops)
 }
@@ -54,30 +96,41 @@ fn numbered_pool(cache: usize, max_idle: usize) -> (Arc<Pool<Obj>>, Arc<AtomicUs
 fn counted_pool(
     cache: usize,
     max_idle: usize,
-) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+) -> (Arc<Pool<Obj>>, &'static AtomicUsize, Arc<AtomicUsize>) {
     counted_pool_with(|builder| builder.thread_cache(cache).max_idle(max_idle))
 }
 
 /// [`counted_pool`] with the builder's settings up to `configure`.
 fn counted_pool_with(
     configure: impl FnOnce(PoolBuilder<Obj>) -> PoolBuilder<Obj>,
-) -> (Arc<Pool<Obj>>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+) -> (Arc<Pool<Obj>>, &'static AtomicUsize, Arc<AtomicUsize>) {
     let made = Arc::new(AtomicUsize::new(0));
-    let drops = Arc::new(AtomicUsize::new(0));
-    let (d, m) = (Arc::clone(&drops), Arc::clone(&made));
+    // One small leak per model execution.
+    let drops: &'static AtomicUsize = Box::leak(Box::new(AtomicUsize::new(0)));
+    let (d, m) = (drops, Arc::clone(&made));
     let builder = PoolBuilder::from_factory(move || Obj {
         id: m.fetch_add(1, Ordering::Relaxed),
-        held: false,
-        drops: Arc::clone(&d),
+        held: AtomicBool::new(false),
+        drops: d,
     });
     (Arc::new(configure(builder).build()), drops, made)
 }
 
-/// Marks an object held for a moment, failing if someone else holds it.
+/// Holds an object for a moment: marks it, lets every other model thread run (a yield point,
+/// so loom explores the interleavings in which another holder of the same object marks or
+/// clears it meanwhile), then checks that the mark is still this holder's and clears it. Fails
+/// with "handed out twice" when two threads hold one object at once.
 fn hold(obj: &mut Obj) {
-    assert!(!obj.held, "object {} handed out twice", obj.id);
-    obj.held = true;
-    obj.held = false;
+    let id = obj.id;
+    assert!(
+        !obj.held.swap(true, Ordering::Relaxed),
+        "object {id} handed out twice: held by another thread"
+    );
+    thread::yield_now();
+    assert!(
+        obj.held.swap(false, Ordering::Relaxed),
+        "object {id} handed out twice: another holder let go of it meanwhile"
+    );
 }
 
 /// Two threads each hold two objects at once with a one-object cache, so every return spills to
@@ -93,7 +146,7 @@ fn cache_and_tier_exchange() {
                 thread::spawn(move || {
                     let mut a = pool.get();
                     let mut b = pool.get();
-                    assert_ne!(a.id, b.id);
+                    assert_ne!(a.id, b.id, "object handed out twice to one thread");
                     hold(&mut a);
                     hold(&mut b);
                 })
