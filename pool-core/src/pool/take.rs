@@ -35,15 +35,10 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// drives aging like any get); everything else is out of line.
     #[inline]
     pub(super) fn try_take_homed(&self) -> Option<(Option<&Cache<T>>, Slot<T>)> {
-        if let Some(cache) = self.local()
-            && let Some((value, check)) = self.take_hit(cache)
-        {
-            if check {
-                self.tick();
-            }
-            return Some((Some(cache), value));
+        match self.hit() {
+            Some((cache, value)) => Some((Some(cache), value)),
+            None => self.try_take_slow(),
         }
-        self.try_take_slow()
     }
 
     /// [`try_take_homed`](Self::try_take_homed) past the hit.
@@ -88,15 +83,23 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// classes have no [`max_live`](PoolBuilder::max_live) cap.
     #[inline]
     pub(crate) fn take_or_try_create(&self, make: impl FnOnce() -> Option<T>) -> Option<Slot<T>> {
-        if let Some(cache) = self.local()
-            && let Some((value, check)) = self.take_hit(cache)
-        {
-            if check {
-                self.tick();
-            }
-            return Some(value);
+        match self.hit() {
+            Some((_, value)) => Some(value),
+            None => self.take_or_try_create_slow(make),
         }
-        self.take_or_try_create_slow(make)
+    }
+
+    /// The inlined hit shared by the gets that never wait (`try_get`, a buffer class's): this
+    /// thread's cache and an object from it, having asked whether aging is due; `None` for
+    /// anything else, which the caller takes out of line.
+    #[inline(always)]
+    fn hit(&self) -> Option<(&Cache<T>, Slot<T>)> {
+        let cache = self.local()?;
+        let (value, check) = self.take_hit(cache)?;
+        if check {
+            self.tick();
+        }
+        Some((cache, value))
     }
 
     /// [`take_or_try_create`](Self::take_or_try_create) past the hit.
