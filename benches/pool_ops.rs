@@ -348,9 +348,23 @@ fn cross_thread(c: &mut Criterion) {
 /// 1,024 objects (`release`, the objects' drops included). It runs on a timer thread, not on
 /// the hot path; this shows what a timer tick costs.
 fn trim_64_threads(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pool_ops/trim_64x16");
+    with_64_idle_caches(|pool, fill| {
+        group.bench_function("visit", |b| {
+            b.iter_custom(|iters| trim_visit(pool, fill, iters))
+        });
+        group.bench_function("release", |b| {
+            b.iter_custom(|iters| trim_release(pool, fill, iters))
+        });
+    });
+    group.finish();
+}
+
+/// Runs `measure` with a pool and `fill`, which has 64 threads each take and return 16 buffers
+/// (so that each caches 16) and then sit idle until the next `fill`; the threads end with it.
+fn with_64_idle_caches(measure: impl FnOnce(&Pool<Vec<u8>>, &dyn Fn())) {
     const THREADS: usize = 64;
     const CACHED: usize = 16;
-    let mut group = c.benchmark_group("pool_ops/trim_64x16");
     let pool = Pool::with_factory(new_buf);
     let start = Barrier::new(THREADS + 1);
     let filled = Barrier::new(THREADS + 1);
@@ -373,36 +387,36 @@ fn trim_64_threads(c: &mut Criterion) {
             start.wait();
             filled.wait();
         };
-        group.bench_function("visit", |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    fill();
-                    let t = Instant::now();
-                    black_box(pool.trim());
-                    total += t.elapsed();
-                    pool.trim();
-                }
-                total
-            })
-        });
-        group.bench_function("release", |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    fill();
-                    pool.trim();
-                    let t = Instant::now();
-                    black_box(pool.trim());
-                    total += t.elapsed();
-                }
-                total
-            })
-        });
+        measure(&pool, &fill);
         stop.store(true, Ordering::Relaxed);
         start.wait();
     });
-    group.finish();
+}
+
+/// `iters` first trims after a fill: each visits every cache and releases nothing.
+fn trim_visit(pool: &Pool<Vec<u8>>, fill: &dyn Fn(), iters: u64) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        fill();
+        let t = Instant::now();
+        black_box(pool.trim());
+        total += t.elapsed();
+        pool.trim();
+    }
+    total
+}
+
+/// `iters` second trims after a fill: each releases all 1,024 buffers.
+fn trim_release(pool: &Pool<Vec<u8>>, fill: &dyn Fn(), iters: u64) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        fill();
+        pool.trim();
+        let t = Instant::now();
+        black_box(pool.trim());
+        total += t.elapsed();
+    }
+    total
 }
 
 /// The hit path (one thread, the same operation as `pool_ops/1thread`) with memory over time as
@@ -625,29 +639,7 @@ fn interleaved() {
 /// `pool_ops/trim_64x16` in the interleaved run (see [`trim_64_threads`]).
 fn trim_interleaved() {
     use common::harness::{Entry, run_group};
-    const THREADS: usize = 64;
-    const CACHED: usize = 16;
-    let pool = Pool::with_factory(new_buf);
-    let start = Barrier::new(THREADS + 1);
-    let filled = Barrier::new(THREADS + 1);
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|s| {
-        for _ in 0..THREADS {
-            s.spawn(|| {
-                loop {
-                    start.wait();
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    drop((0..CACHED).map(|_| pool.get()).collect::<Vec<_>>());
-                    filled.wait();
-                }
-            });
-        }
-        let fill = || {
-            start.wait();
-            filled.wait();
-        };
+    with_64_idle_caches(|pool, fill| {
         run_group(
             "pool_ops_trim_64x16",
             "one `Pool::trim()` while 64 idle threads hold 16 cached buffers each: `visit` (the first \
@@ -655,31 +647,9 @@ fn trim_interleaved() {
              1,024); each measured trim follows a round in which every thread filled its cache again",
             1,
             vec![
-                Entry::fixed("visit", 16, |iters| {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        fill();
-                        let t = Instant::now();
-                        black_box(pool.trim());
-                        total += t.elapsed();
-                        pool.trim();
-                    }
-                    total
-                }),
-                Entry::fixed("release", 16, |iters| {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        fill();
-                        pool.trim();
-                        let t = Instant::now();
-                        black_box(pool.trim());
-                        total += t.elapsed();
-                    }
-                    total
-                }),
+                Entry::fixed("visit", 16, |iters| trim_visit(pool, fill, iters)),
+                Entry::fixed("release", 16, |iters| trim_release(pool, fill, iters)),
             ],
         );
-        stop.store(true, Ordering::Relaxed);
-        start.wait();
     });
 }

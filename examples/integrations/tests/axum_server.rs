@@ -6,6 +6,8 @@
 //! with its series: a field of `Stats` without a series fails the test. A counting allocator
 //! checks that decoding a batch into a warm pooled `Batch` allocates nothing.
 
+mod client;
+
 #[path = "../axum_server.rs"]
 #[allow(dead_code, reason = "the example's `main` is not called here")]
 mod server;
@@ -16,10 +18,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{self, SendRequest};
+use http_body_util::Full;
+use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
 use pool_core::Stats;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -68,36 +69,12 @@ static GLOBAL: counting::Counting = counting::Counting;
 const CONNECTIONS: usize = 8;
 const BATCHES_PER_CONNECTION: usize = 100;
 
-/// A connection to the server, its driver spawned on the runtime.
-async fn connect(addr: SocketAddr) -> SendRequest<Full<Bytes>> {
-    let stream = TcpStream::connect(addr)
-        .await
-        .expect("connect to the server");
-    let (sender, conn) = http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("HTTP/1.1 handshake");
-    tokio::spawn(async move {
-        if let Err(e) = conn.await {
-            panic!("client connection failed: {e}");
-        }
-    });
-    sender
-}
-
 /// Sends `req`; returns the status and the body.
 async fn send(
     sender: &mut SendRequest<Full<Bytes>>,
     req: Request<Full<Bytes>>,
 ) -> (StatusCode, Bytes) {
-    sender.ready().await.expect("connection ready");
-    let response = sender.send_request(req).await.expect("a response");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the response body")
-        .to_bytes();
+    let (status, _, body) = client::send(sender, req).await;
     (status, body)
 }
 
@@ -112,7 +89,7 @@ fn post(addr: SocketAddr, id: &str, body: Vec<u8>) -> Request<Full<Bytes>> {
 
 /// One client connection: its batches, each summary checked.
 async fn client(addr: SocketAddr, conn: usize) {
-    let mut sender = connect(addr).await;
+    let mut sender = client::connect(addr).await;
     for i in 0..BATCHES_PER_CONNECTION {
         let id = format!("conn-{conn}-batch-{i:03}");
         // Of varying length (so a stale longer batch would show), some lines with a 5xx.
@@ -268,7 +245,7 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
                 client.await.expect("a client task panicked");
             }
 
-            let mut sender = connect(addr).await;
+            let mut sender = client::connect(addr).await;
             // A body that is not a batch: 400, and the context it was partly decoded into goes
             // back reset.
             let (status, body) =
@@ -301,7 +278,7 @@ fn batches_come_back_summarised_and_metrics_equal_stats() {
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            let mut sender = connect(addr).await;
+            let mut sender = client::connect(addr).await;
             let scrape = Request::get("/metrics")
                 .header("host", addr.to_string())
                 .body(Full::new(Bytes::new()))

@@ -13,19 +13,19 @@
 #[path = "../../tests/support/mod.rs"]
 mod support;
 
+mod client;
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty, Full};
+use http_body_util::{Empty, Full};
 use hyper::body::Body;
-use hyper::client::conn::http1::{self, SendRequest};
+use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::net::TcpStream;
 
 const CONNECTIONS: usize = 32;
 const REQUESTS_PER_CONNECTION: usize = 313;
@@ -42,47 +42,12 @@ impl Drop for Server {
     }
 }
 
-/// A connection to the server, its driver spawned on the runtime.
-async fn connect<B>(addr: SocketAddr) -> SendRequest<B>
-where
-    B: Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let stream = TcpStream::connect(addr)
-        .await
-        .expect("connect to the example server");
-    let (sender, conn) = http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("HTTP/1.1 handshake with the example server");
-    tokio::spawn(async move {
-        if let Err(e) = conn.await {
-            panic!("client connection failed: {e}");
-        }
-    });
-    sender
-}
-
 /// Sends `req` and returns the status and the body parsed as JSON.
 async fn call<B>(sender: &mut SendRequest<B>, req: Request<B>) -> (StatusCode, Value)
 where
     B: Body + Send + 'static,
 {
-    sender
-        .ready()
-        .await
-        .expect("connection ready for a request");
-    let response = sender
-        .send_request(req)
-        .await
-        .expect("a response from the example server");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the response body")
-        .to_bytes();
+    let (status, _, body) = client::send(sender, req).await;
     let json = serde_json::from_slice(&body).unwrap_or_else(|e| {
         panic!(
             "response is not JSON ({e}): {}",
@@ -102,27 +67,12 @@ async fn get_text(
         .header("host", addr.to_string())
         .body(Empty::new())
         .expect("a valid request");
-    sender
-        .ready()
-        .await
-        .expect("connection ready for a request");
-    let response = sender
-        .send_request(req)
-        .await
-        .expect("a response from the example server");
-    let status = response.status();
-    let content_type = response
-        .headers()
+    let (status, headers, body) = client::send(sender, req).await;
+    let content_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the response body")
-        .to_bytes();
     (
         status,
         content_type,
@@ -151,7 +101,7 @@ fn must(scrape: &str, series: &str) -> f64 {
 
 /// One client connection: `REQUESTS_PER_CONNECTION` requests, each checked against its echo.
 async fn client(addr: SocketAddr, conn: usize) -> usize {
-    let mut sender = connect::<Full<Bytes>>(addr).await;
+    let mut sender = client::connect::<Full<Bytes>>(addr).await;
     for i in 0..REQUESTS_PER_CONNECTION {
         let id = format!("conn-{conn:02}-req-{i:03}");
         // Unique per request, and of varying length (so a stale longer body would show).
@@ -205,7 +155,7 @@ fn ten_thousand_requests_echo_their_own_data_from_pooled_contexts() {
         .expect("a tokio runtime");
     let (stats, before, after) = runtime.block_on(async {
         tokio::time::timeout(Duration::from_secs(60), async {
-            let mut sender = connect::<Empty<Bytes>>(addr).await;
+            let mut sender = client::connect::<Empty<Bytes>>(addr).await;
             let (status, content_type, before) = get_text(&mut sender, addr, "/metrics").await;
             assert_eq!(status, StatusCode::OK, "{before}");
             assert!(
