@@ -64,11 +64,9 @@ impl<T: Poolable + Default + 'static> LocalPool<T> {
     /// assert!(pool.get().is_empty());
     /// ```
     pub fn new() -> Self {
-        Self::from_parts(Box::new(T::default), Limits::default())
+        Self::builder().build()
     }
-}
 
-impl<T: Poolable + Default + 'static> LocalPool<T> {
     /// A builder for a pool of `T::default()` objects with bounds.
     ///
     /// ```
@@ -314,13 +312,7 @@ impl<T> LocalPool<T> {
     /// ```
     pub fn stats(&self) -> Stats {
         // One thread, one stack: a miss has looked everywhere (every creation is `empty`).
-        let mut gathered = Gathered {
-            max_retained_bytes: match self.limits.max_retained_bytes {
-                usize::MAX => 0,
-                bytes => bytes as u64,
-            },
-            ..Gathered::default()
-        };
+        let mut gathered = Gathered::new(self.limits.max_retained_bytes);
         self.stack.borrow().add_to(&mut gathered, self.measure);
         gathered.into_stats()
     }

@@ -230,10 +230,19 @@ pub(crate) struct Gathered {
     pub(crate) idle: u64,
     pub(crate) retained_bytes: u64,
     pub(crate) thread_caches: u64,
-    pub(crate) max_retained_bytes: u64,
+    max_retained_bytes: u64,
 }
 
 impl Gathered {
+    /// Nothing gathered yet, for a pool whose per-object byte limit in force is `limit`
+    /// (`usize::MAX`: none, reported as 0).
+    pub(crate) fn new(limit: usize) -> Self {
+        Self {
+            max_retained_bytes: if limit == usize::MAX { 0 } else { limit as u64 },
+            ..Self::default()
+        }
+    }
+
     /// The `Stats` these counters and idle objects make.
     pub(crate) fn into_stats(self) -> Stats {
         let t = self.tally;

@@ -557,7 +557,7 @@ impl<T: Send> Pool<T> {
     /// assert_eq!((s.gets, s.creations, s.returns, s.idle), (2, 2, 2, 2));
     /// ```
     pub fn stats(&self) -> Stats {
-        let mut gathered = Gathered::default();
+        let mut gathered = Gathered::new(self.backing.max_retained_bytes());
         {
             // Lock order: registry, then tier (see the implementation notes).
             let caches = lock(&self.caches);
@@ -569,10 +569,6 @@ impl<T: Send> Pool<T> {
             lock(&self.backing.tier).add_to(&mut gathered, self.backing.measure);
         }
         gathered.tally += self.totals.load();
-        gathered.max_retained_bytes = match self.backing.max_retained_bytes() {
-            usize::MAX => 0,
-            bytes => bytes as u64,
-        };
         gathered.into_stats()
     }
 

@@ -373,6 +373,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
             return Some(value);
         }
         let caches = lock(&self.caches);
+        // Collected once: `visit_revoked` walks its order twice (revoke, then visit and
+        // release), and hints read twice could disagree, leaving a cache revoked.
         let hinted: Vec<usize> = (0..caches.len())
             .filter(|&i| caches[i].len_hint() > 0)
             .collect();
