@@ -51,6 +51,12 @@ impl<T> DerefMut for Slot<T> {
 /// No drop glue of its own (`ManuallyDrop`): every guard's `Drop` takes the slot out, so a
 /// second check after it would only cost instructions on the hot path. A guard that is
 /// `mem::forget`-ten leaks its object, as a forgotten `Box` would.
+///
+/// The slot is `None` only once the guard is being dropped (its `Drop` took it) or detached
+/// (`detach` consumes the guard): no deref can happen then, so `get` and `get_mut` do not
+/// check. Each check cost a compare and a branch to a panic on every deref, and a guard
+/// used as an `io::Write` derefs once per write: 76 of the 1,644 instructions of a
+/// `json_encode` through a `BufferPool` guard (24 writes).
 pub(crate) struct Held<T>(core::mem::ManuallyDrop<Option<Slot<T>>>);
 
 impl<T> Held<T> {
@@ -61,20 +67,24 @@ impl<T> Held<T> {
     }
 
     /// The object.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self) -> &T {
         match &*self.0 {
             Some(slot) => slot,
-            None => unreachable!("a guard holds its object until dropped or detached"),
+            // SAFETY: see `Held`'s docs: the slot is `None` only inside the guard's `Drop`,
+            // after `take`, or after `detach` (which consumes the guard, whose `Drop` is then
+            // all that runs), and neither derefs the guard again.
+            None => unsafe { core::hint::unreachable_unchecked() },
         }
     }
 
     /// The object, mutably.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get_mut(&mut self) -> &mut T {
         match &mut *self.0 {
             Some(slot) => slot,
-            None => unreachable!("a guard holds its object until dropped or detached"),
+            // SAFETY: as in `get`.
+            None => unsafe { core::hint::unreachable_unchecked() },
         }
     }
 

@@ -329,9 +329,16 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
             "`BufferPoolBuilder::classes` got more than {} classes; pass fewer",
             u32::MAX
         );
+        let uppers: Vec<usize> = classes
+            .iter()
+            .skip(1)
+            .copied()
+            .chain(classes.last().map(|&largest| largest.saturating_add(1)))
+            .collect();
         let classes: Vec<Class<B>> = classes
             .into_iter()
-            .map(|size| {
+            .zip(uppers)
+            .map(|(size, upper)| {
                 // `BufferPool::take` allocates through `take_or_try_create`, fallibly; the pool's
                 // own factory is never called on a get, and would make an empty buffer
                 // (`with_capacity(0)` does not allocate) rather than abort.
@@ -343,6 +350,7 @@ impl<B: ByteBuffer> BufferPoolBuilder<B> {
                 }
                 Class::new(
                     size,
+                    upper,
                     self.memory.apply(builder, budget.as_ref()).build_class(),
                 )
             })

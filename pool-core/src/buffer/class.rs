@@ -11,6 +11,9 @@ use crate::{Pool, Poolable, Stats};
 /// class, as `oversized` discards), plus the one count only a `BufferPool` sees: promotions.
 pub(super) struct Class<B: Send> {
     pub(super) size: usize,
+    /// How far above `size` a capacity may be and still be filed here: the next class's size
+    /// minus this one's (1 for the largest class, which keeps only buffers of exactly its size).
+    span: usize,
     pub(super) pool: Pool<B>,
     /// Buffers filed here on return that were taken from a smaller class (they grew: they were
     /// reallocated anyway). Bumped only then, never on a plain get or return.
@@ -18,12 +21,22 @@ pub(super) struct Class<B: Send> {
 }
 
 impl<B: Poolable + Send + 'static> Class<B> {
-    pub(super) fn new(size: usize, pool: Pool<B>) -> Self {
+    /// The class of buffers of at least `size` bytes and less than `upper` (the next class's
+    /// size, or `size + 1` for the largest).
+    pub(super) fn new(size: usize, upper: usize, pool: Pool<B>) -> Self {
         Self {
             size,
+            span: upper.saturating_sub(size),
             pool,
             promoted: AtomicU64::new(0),
         }
+    }
+
+    /// Whether a buffer of this `capacity` is filed here: `size <= capacity < upper`, as one
+    /// compare on the return's hot path.
+    #[inline(always)]
+    pub(super) fn fits(&self, capacity: usize) -> bool {
+        capacity.wrapping_sub(self.size) < self.span
     }
 
     /// Counts a buffer from a smaller class filed here.

@@ -163,7 +163,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// assert!(refused.is_err());
     /// assert!(pool.get(1500).is_empty()); // still serving
     /// ```
-    #[inline]
+    #[inline(always)]
     #[track_caller]
     pub fn get(&self, n: usize) -> Buffer<'_, B> {
         match self.take(n) {
@@ -197,7 +197,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// }
     /// assert_eq!(pool.refused_gets(), 1);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn try_get(&self, n: usize) -> Result<Buffer<'_, B>, BufferError> {
         match self.take(n) {
             Some((buf, class)) => Ok(Buffer {
@@ -265,7 +265,7 @@ impl<B: ByteBuffer> BufferPool<B> {
     /// A buffer of at least `n` bytes and the index of the class it came from (`None`: served
     /// fresh above the largest class), or `None` if it is refused (see
     /// [`refuse`](Self::refuse) for why): the error is built on the cold path.
-    #[inline]
+    #[inline(always)]
     fn take(&self, n: usize) -> Option<(Slot<B>, Option<u32>)> {
         // Every class is at most `max_buffer`, so a size a class covers is within it.
         match self.classes.iter().position(|c| c.size >= n) {
@@ -284,6 +284,8 @@ impl<B: ByteBuffer> BufferPool<B> {
     }
 
     /// A get above the largest class: a fresh buffer, allocated fallibly, within `max_buffer`.
+    #[cold]
+    #[inline(never)]
     fn take_unpooled(&self, n: usize) -> Option<Slot<B>> {
         if n > self.max_buffer {
             return None;
@@ -342,12 +344,7 @@ impl<B: ByteBuffer> BufferPool<B> {
         // past the next class), so it goes back there without a scan of the classes.
         if let Some(from) = from.map(|from| from as usize)
             && let Some(class) = self.classes.get(from)
-            && class.size <= capacity
-            && capacity
-                < self
-                    .classes
-                    .get(from + 1)
-                    .map_or(class.size.saturating_add(1), |next| next.size)
+            && class.fits(capacity)
         {
             class.pool.put_boxed(buf);
             return Some(from);

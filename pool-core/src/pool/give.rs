@@ -38,26 +38,43 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread owns that cache, else to this thread's own cache, else to the tier. The hit is
     /// inlined; everything else is out of line.
     #[inline(always)]
-    pub(super) fn put_to(&self, home: Option<&Cache<T>>, value: Slot<T>) {
-        if self.backing.fast {
-            self.put_checked(home, value, self.backing.limits.max_retained_bytes, true);
-        } else {
-            self.put_to_slow(home, value);
+    pub(super) fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
+        let Some(cache) = self.fast_local() else {
+            return self.put_to_slow(home, value);
+        };
+        // The fast path's pool has no budget and no cut-off: it measures iff it has a
+        // per-object bound.
+        let max_retained_bytes = self.backing.limits.max_retained_bytes;
+        let bytes = match prepare_return(
+            &mut *value,
+            max_retained_bytes,
+            max_retained_bytes != usize::MAX,
+        ) {
+            Ok(bytes) => bytes,
+            Err(reason) => return self.discard(reason, value),
+        };
+        if let Err(idle) = cache.put_fast(Idle { value, bytes }, &self.backing) {
+            self.put_slow(Some(cache), idle);
         }
     }
 
-    /// [`put_to`](Self::put_to) for a pool whose hit path is out of line (a byte budget, a
-    /// learned cut-off, no `membarrier`).
+    /// [`put_to`](Self::put_to) past the hit: a pool whose hit path is out of line (a byte
+    /// budget, a learned cut-off, a cap, no `membarrier`), or a return on a thread whose
+    /// last-cache shortcut holds another pool's cache.
     #[cold]
     #[inline(never)]
     pub(super) fn put_to_slow(&self, home: Option<&Cache<T>>, value: Slot<T>) {
-        self.put_checked(home, value, self.backing.max_retained_bytes(), false);
+        if self.backing.fast {
+            self.put_checked(home, value, self.backing.limits.max_retained_bytes, true);
+        } else {
+            self.put_checked(home, value, self.backing.max_retained_bytes(), false);
+        }
     }
 
     /// Resets `value`, checks it against `max_retained_bytes`, and returns it to the right
     /// cache; `fast`: the pool takes the inlined hit path (`Backing::fast`).
     #[inline(always)]
-    pub(super) fn put_checked(
+    fn put_checked(
         &self,
         home: Option<&Cache<T>>,
         mut value: Slot<T>,

@@ -82,6 +82,10 @@ use crate::sync::{Arc, AtomicUsize, Lined, Mutex, ThreadLocal, get_mut, lock, sh
 pub struct Pool<T: Send> {
     /// Unique for the process: the key of this thread's last-cache shortcut (`owner.rs`).
     id: u64,
+    /// `id` where the pool takes the inlined hit paths (`Backing::fast`), else a key the
+    /// shortcut never holds: the hit compares the shortcut's key with it, one compare for
+    /// "this pool's cache" and "the fast path" (`Pool::fast_local`).
+    fast_key: u64,
     factory: Factory<T>,
     /// The shared tier, the bounds and the barrier: what a thread's cache needs.
     backing: Backing<T>,
@@ -177,8 +181,17 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let measures = limits.max_retained_bytes != usize::MAX
             || budget.is_some()
             || limits.auto_max_retained_bytes;
+        // The inlined hit paths skip the byte budget's and the cut-off's bookkeeping, and a
+        // capped pool's returns must see its waiting gets, so a pool with any of them takes the
+        // out-of-line paths.
+        let fast = barrier.asymmetric()
+            && budget.is_none()
+            && !limits.auto_max_retained_bytes
+            && limits.max_live == usize::MAX;
+        let id = owner::next_pool_id();
         Self {
-            id: owner::next_pool_id(),
+            id,
+            fast_key: if fast { id } else { owner::NO_POOL },
             factory,
             backing: Backing {
                 tier: Lined(Mutex::new(Tier::new())),
@@ -186,13 +199,7 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 batch: (limits.thread_cache / 2).max(1),
                 barrier,
                 spills: AtomicUsize::new(0),
-                // The inlined hit paths skip the byte budget's and the cut-off's bookkeeping,
-                // and a capped pool's returns must see its waiting gets, so a pool with any of
-                // them takes the out-of-line paths.
-                fast: barrier.asymmetric()
-                    && budget.is_none()
-                    && !limits.auto_max_retained_bytes
-                    && limits.max_live == usize::MAX,
+                fast,
                 measures,
                 measure: measure_for::<T>(measures),
                 budget,

@@ -92,6 +92,10 @@ pub(crate) fn assign() -> u64 {
     })
 }
 
+/// A key no pool has and the last-cache shortcut never holds (ids count up from 1; the empty
+/// shortcut holds 0): the `fast_key` of a pool that takes no inlined hit path.
+pub(crate) const NO_POOL: u64 = u64::MAX;
+
 /// The id of a pool, unique for the life of the process (never 0, never reused).
 pub(crate) fn next_pool_id() -> u64 {
     static NEXT_POOL: AtomicU64 = AtomicU64::new(1);
@@ -149,6 +153,21 @@ impl<T: crate::Poolable + Send + 'static> super::Pool<T> {
             return Some(unsafe { &*cache.cast::<Cache<T>>() });
         }
         self.local_slow()
+    }
+
+    /// [`local`](Self::local) on the hit paths: this thread's cache if the last-cache shortcut
+    /// holds it and the pool takes the inlined paths (`Backing::fast`), in one compare of the
+    /// shortcut's key with `fast_key`; `None` for anything else (the caller's out-of-line path
+    /// asks [`local`](Self::local)).
+    #[inline(always)]
+    pub(super) fn fast_local(&self) -> Option<&Cache<T>> {
+        let (key, cache) = last();
+        if key == self.fast_key {
+            // SAFETY: as in `local`: `fast_key` is this pool's id (the only other value it
+            // takes, `NO_POOL`, is never stored in `LAST`).
+            return Some(unsafe { &*cache.cast::<Cache<T>>() });
+        }
+        None
     }
 
     /// This thread's cache for a return that missed the last-cache shortcut: `home` if this

@@ -94,8 +94,8 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// anything else, which the caller takes out of line.
     #[inline(always)]
     fn hit(&self) -> Option<(&Cache<T>, Slot<T>)> {
-        let cache = self.local()?;
-        let (value, check) = self.take_hit(cache)?;
+        let cache = self.fast_local()?;
+        let (value, check) = cache.take_fast(&self.backing)?;
         if check {
             self.tick();
         }
@@ -124,6 +124,17 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// through. The hit is inlined; everything else is out of line.
     #[inline(always)]
     pub(super) fn take_homed(&self) -> (Option<&Cache<T>>, Slot<T>) {
+        match self.hit() {
+            Some((cache, value)) => (Some(cache), value),
+            None => self.take_homed_slow(),
+        }
+    }
+
+    /// [`take_homed`](Self::take_homed) past the hit: this thread's cache found the long way
+    /// (or none: the tier), then [`take_slow`](Self::take_slow).
+    #[cold]
+    #[inline(never)]
+    fn take_homed_slow(&self) -> (Option<&Cache<T>>, Slot<T>) {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
