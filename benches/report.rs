@@ -350,6 +350,22 @@ fn speedup_target(what: &str, ours: Option<Fig>, other: Option<Fig>, want: f64) 
     }
 }
 
+/// The ceiling of the speed-up target above it: the same comparison with no pool at all on our
+/// side (`floor`: one value cleared and reused). Every pool adds a get and a return to the
+/// floor's work, so where this row is **not met**, no pool can meet the target above it.
+fn ceiling(floor: Option<Fig>, other: Option<Fig>, want: f64) -> Target {
+    let name = floor
+        .as_ref()
+        .map_or("the floor", |f| f.name.as_str())
+        .to_owned();
+    speedup_target(
+        &format!("↳ ceiling of the row above: no pool at all (`{name}`) >= {want}x as fast"),
+        floor,
+        other,
+        want,
+    )
+}
+
 fn zero_allocs(what: &str, allocs: &Allocs, group: &str, name: &str) -> Target {
     match allocs_of(allocs, group, name) {
         Some((a, b)) => Target {
@@ -437,9 +453,19 @@ fn targets(c: &Ctx<'_>, go: Option<&GoRun>) -> Vec<Target> {
             f("json_encode", "fresh_system_Vec_new"),
             2.2,
         ),
+        ceiling(
+            f("json_encode", "floor_one_Vec_reused"),
+            f("json_encode", "fresh_system_Vec_new"),
+            2.2,
+        ),
         speedup_target(
             "json_encode: `BufferPool` >= 1.3x faster than a fresh `Vec::with_capacity(256)` (system)",
             f("json_encode", "pool_core_BufferPool"),
+            f("json_encode", "fresh_system_Vec_with_capacity_256"),
+            1.3,
+        ),
+        ceiling(
+            f("json_encode", "floor_one_Vec_reused"),
             f("json_encode", "fresh_system_Vec_with_capacity_256"),
             1.3,
         ),
@@ -467,6 +493,11 @@ fn targets(c: &Ctx<'_>, go: Option<&GoRun>) -> Vec<Target> {
             c.fastest("request_ctx", Kind::FreshSystem, |_| true),
             2.5,
         ),
+        ceiling(
+            f("request_ctx", "floor_one_RequestCtx_reset_in_place"),
+            c.fastest("request_ctx", Kind::FreshSystem, |_| true),
+            2.5,
+        ),
         speedup_target(
             "request_ctx: >= 1.5x faster than the fastest fresh (mimalloc; both under mimalloc)",
             f("request_ctx_mimalloc", "pool_core_Pool_RequestCtx"),
@@ -476,6 +507,11 @@ fn targets(c: &Ctx<'_>, go: Option<&GoRun>) -> Vec<Target> {
         speedup_target(
             "request_ctx: >= 1.5x faster than the fastest other pool",
             f("request_ctx", "pool_core_Pool_RequestCtx"),
+            other("request_ctx"),
+            1.5,
+        ),
+        ceiling(
+            f("request_ctx", "floor_one_RequestCtx_reset_in_place"),
             other("request_ctx"),
             1.5,
         ),
@@ -494,6 +530,11 @@ fn targets(c: &Ctx<'_>, go: Option<&GoRun>) -> Vec<Target> {
         speedup_target(
             "read_buffers: `BufferPool` >= 2x faster than zeropool, 1 thread",
             f("read_buffers_1thread", "pool_core_BufferPool"),
+            f("read_buffers_1thread", "zeropool"),
+            2.0,
+        ),
+        ceiling(
+            f("read_buffers_1thread", "floor_one_buffer_reused"),
             f("read_buffers_1thread", "zeropool"),
             2.0,
         ),
@@ -518,6 +559,11 @@ fn targets(c: &Ctx<'_>, go: Option<&GoRun>) -> Vec<Target> {
         speedup_target(
             "log_pipeline: >= 2x faster than a fresh `LogRecord::default()` (system)",
             f("log_pipeline", "pool_core_Pool"),
+            f("log_pipeline", "fresh_system_LogRecord_default"),
+            2.0,
+        ),
+        ceiling(
+            f("log_pipeline", "floor_one_LogRecord_reset_in_place"),
             f("log_pipeline", "fresh_system_LogRecord_default"),
             2.0,
         ),
@@ -941,7 +987,10 @@ fn main() {
          with its range: from the other's min over our max (least favourable) to the other's max over our \
          min (most favourable). Ranges that overlap are a **tie**, never a win. A target is **met** when \
          its least favourable ratio reaches it, **not met** when its most favourable one does not, and \
-         **inside the spread** otherwise. Allocations per operation are counted, not timed, by \
+         **inside the spread** otherwise. A **ceiling** row under a target runs the same comparison \
+         with no pool at all on our side (one value cleared and reused: the workload's own work): every \
+         pool adds a get and a return to it, so a target whose ceiling is **not met** is out of reach of \
+         any pool, and says so. Allocations per operation are counted, not timed, by \
          `benches/alloc_counts.rs`. Instruction counts of the hot paths, the stable evidence on a \
          shared machine, are in `benches/instructions.baseline` (checked by `scripts/check-instructions`).\n"
     );

@@ -1,6 +1,7 @@
 //! `json_encode`: `serde_json::to_writer` of a small struct into a byte buffer, the Go seed's
 //! `sync.Pool` example (`bytes.Buffer` + `json.NewEncoder`).
 
+use std::cell::RefCell;
 use std::hint::black_box;
 
 use pool_core::{BufferPool, LocalPool, Pool};
@@ -60,6 +61,7 @@ pub(crate) fn contenders() -> Vec<Contender> {
     let local: LocalPool<Vec<u8>> = LocalPool::new();
     let buffers = BufferPool::new();
     let zero = zeropool::ZeroPool::new();
+    let floor = RefCell::new(Vec::with_capacity(HINT));
     let mut all = vec![
         Contender::shared("pool_core_Pool", move |n| {
             for _ in 0..n {
@@ -100,6 +102,17 @@ pub(crate) fn contenders() -> Vec<Contender> {
             for _ in 0..n {
                 let v = serde_json::to_vec(black_box(&PAYLOAD)).expect("encoding cannot fail");
                 send(&v);
+            }
+        }),
+        // No pool at all: one buffer, cleared and reused. What every pool adds (a get and a
+        // return) is the difference; it bounds how much faster than a fresh buffer any pool
+        // can be (the report's ceiling rows).
+        Contender::local("floor_one_Vec_reused", move |n| {
+            let mut buf = floor.borrow_mut();
+            for _ in 0..n {
+                buf.clear();
+                encode(&mut *buf);
+                send(&buf);
             }
         }),
         Contender::shared("zeropool", move |n| {

@@ -8,6 +8,7 @@
 //! fastest path (`alloc_uninit(len).write_from_slice(data)`): it needs the length in advance and
 //! a slice rather than a reader, so it is a best case for zeropool, not a read.
 
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::io::Read;
 use std::sync::LazyLock;
@@ -88,6 +89,7 @@ pub(crate) fn contenders() -> Vec<Contender> {
     let local = LocalPool::with_factory(new_buf);
     let zero = zeropool::ZeroPool::new();
     let zero_uninit = zeropool::ZeroPool::new();
+    let floor = RefCell::new(new_buf());
     let mut all = vec![
         Contender::shared("pool_core_BufferPool", move |n| {
             for _ in 0..n {
@@ -107,6 +109,16 @@ pub(crate) fn contenders() -> Vec<Contender> {
         Contender::shared("fresh_system_Vec_with_capacity", |n| {
             for _ in 0..n {
                 serve(&mut new_buf());
+            }
+        }),
+        // No pool at all: one buffer, cleared and reused (one thread): the read and the
+        // checksum alone, which bound how much faster than another pool any pool can be (the
+        // report's ceiling rows).
+        Contender::local("floor_one_buffer_reused", move |n| {
+            let mut buf = floor.borrow_mut();
+            for _ in 0..n {
+                buf.clear();
+                serve(&mut buf);
             }
         }),
         Contender::shared("fresh_system_vec_zeroed", |n| {
