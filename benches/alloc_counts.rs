@@ -31,9 +31,9 @@ use pool_suite::counting::{self, CountingAllocator};
 const WARM: u64 = 1000;
 /// Operations counted.
 const OPS: u64 = 1000;
-/// Warm-up of the cross-thread case: until the pool holds what the channel, both threads'
-/// caches and the tier keep in flight (a steal that finds its victim busy creates one more
-/// object, so the count settles over a few thousand objects, not the first thousand).
+/// Warm-up of the cross-thread case, after the pool is prefilled with what the flow holds at
+/// its peak (see `pool_ops_cross_thread`): long enough for both threads' caches and the tier to
+/// settle into the way objects flow between them.
 const CROSS_WARM: u64 = 50_000;
 
 /// Counts every thread's allocations (see `pool_suite::counting`).
@@ -72,11 +72,19 @@ fn one_thread(run: &dyn Fn(u64)) -> PerOp {
 
 /// Two threads share `run`: both warm up, then both run [`OPS`] operations at once, counted
 /// from after the warm-up to before either thread exits (exiting flushes their caches).
+///
+/// The warm-up has two halves with a barrier between them. The threads start the first one
+/// apart (one is spawned after the other), so one may finish it and wait while the other still
+/// misses and steals the waiting thread's idle object; the waiting thread would then miss on
+/// its first counted get and create one. In the second half both run at once, and such a
+/// miss happens there, before the count.
 fn two_threads(run: &(dyn Fn(u64) + Sync)) -> PerOp {
     let barrier = Barrier::new(3);
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
+                run(WARM);
+                barrier.wait(); // warm, apart
                 run(WARM);
                 barrier.wait(); // warm
                 barrier.wait(); // counting started
@@ -87,6 +95,7 @@ fn two_threads(run: &(dyn Fn(u64) + Sync)) -> PerOp {
                 barrier.wait();
             });
         }
+        barrier.wait();
         barrier.wait();
         let before = snapshot();
         barrier.wait();
@@ -143,6 +152,11 @@ fn pool_ops() -> Vec<(String, PerOp)> {
 fn pool_ops_cross_thread() -> Vec<(String, PerOp)> {
     const DATA: [u8; 64] = [0xA5; 64];
     let pool = std::sync::Arc::new(Pool::with_factory(|| Vec::<u8>::with_capacity(4096)));
+    // What the flow holds at its peak: the channel full, one object being sent, one being
+    // dropped. Without it the pool grows to that peak only when the channel first fills up,
+    // which one run in ten reached after the warm-up (2 to 20 creations in the count: demand
+    // the warm-up had not seen, not allocation in steady state).
+    pool.prefill(common::IN_FLIGHT + 2);
     let count = |get: &(dyn Fn() -> pool_core::PooledOwned<Vec<u8>> + Sync)| {
         let mut before = (0, 0);
         let mut after = (0, 0);
