@@ -248,7 +248,10 @@ impl<T: Send> Cache<T> {
             // Relaxed: a hint. (On the line the busy flag already writes: no other line is
             // touched. The get's hit leaves it alone, so it may say one more than the stack
             // holds: a thief's wasted visit corrects it.)
-            self.len_hint.store(stack.len(), Ordering::Relaxed);
+            // Only when it changes: in steady use a get and a return leave it where it was.
+            if self.len_hint.load(Ordering::Relaxed) != stack.len() {
+                self.len_hint.store(stack.len(), Ordering::Relaxed);
+            }
             kept
         };
         self.leave();
