@@ -38,23 +38,13 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     /// thread owns that cache, else to this thread's own cache, else to the tier. The hit is
     /// inlined; everything else is out of line.
     #[inline(always)]
-    pub(super) fn put_to(&self, home: Option<&Cache<T>>, mut value: Slot<T>) {
+    pub(super) fn put_to(&self, home: Option<&Cache<T>>, value: Slot<T>) {
         let Some(cache) = self.fast_local() else {
             return self.put_to_slow(home, value);
         };
-        // The fast path's pool has no budget and no cut-off: it measures iff it has a
-        // per-object bound.
-        let max_retained_bytes = self.backing.limits.max_retained_bytes;
-        let bytes = match prepare_return(
-            &mut *value,
-            max_retained_bytes,
-            max_retained_bytes != usize::MAX,
-        ) {
-            Ok(bytes) => bytes,
-            Err(reason) => return self.discard(reason, value),
-        };
-        if let Err(idle) = cache.put_fast(Idle { value, bytes }, &self.backing) {
-            self.put_slow(Some(cache), idle);
+        let (max_retained_bytes, measures) = self.fast_bound();
+        if let Some(idle) = self.prepared(value, max_retained_bytes, measures) {
+            self.keep_fast(cache, idle);
         }
     }
 
@@ -64,35 +54,15 @@ impl<T: Poolable + Send + 'static> Pool<T> {
     #[cold]
     #[inline(never)]
     pub(super) fn put_to_slow(&self, home: Option<&Cache<T>>, value: Slot<T>) {
-        if self.backing.fast {
-            self.put_checked(home, value, self.backing.limits.max_retained_bytes, true);
+        let fast = self.backing.fast;
+        let (max_retained_bytes, measures) = if fast {
+            self.fast_bound()
         } else {
-            self.put_checked(home, value, self.backing.max_retained_bytes(), false);
-        }
-    }
-
-    /// Resets `value`, checks it against `max_retained_bytes`, and returns it to the right
-    /// cache; `fast`: the pool takes the inlined hit path (`Backing::fast`).
-    #[inline(always)]
-    fn put_checked(
-        &self,
-        home: Option<&Cache<T>>,
-        mut value: Slot<T>,
-        max_retained_bytes: usize,
-        fast: bool,
-    ) {
-        // Where the pool takes the inlined paths (no budget, no cut-off), it measures iff it has
-        // a per-object bound, which the caller already loaded.
-        let measures = if fast {
-            max_retained_bytes != usize::MAX
-        } else {
-            self.backing.measures
+            (self.backing.max_retained_bytes(), self.backing.measures)
         };
-        let bytes = match prepare_return(&mut *value, max_retained_bytes, measures) {
-            Ok(bytes) => bytes,
-            Err(reason) => return self.discard(reason, value),
+        let Some(idle) = self.prepared(value, max_retained_bytes, measures) else {
+            return;
         };
-        let idle = Idle { value, bytes };
         // This thread's own cache, from its last-cache shortcut: the owner's return finds its
         // home there, and a guard dropped on another thread never reads the home cache's line
         // (which its owner writes on every access).
@@ -106,9 +76,43 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 None => return self.put_slow(None, idle),
             },
         };
-        if !fast {
-            return self.put_slow(Some(cache), idle);
+        if fast {
+            self.keep_fast(cache, idle);
+        } else {
+            self.put_slow(Some(cache), idle);
         }
+    }
+
+    /// The per-object byte bound of a pool that takes the inlined paths, and whether a return
+    /// measures: such a pool has no budget and no cut-off, so it measures iff it has a bound.
+    #[inline(always)]
+    fn fast_bound(&self) -> (usize, bool) {
+        let max_retained_bytes = self.backing.limits.max_retained_bytes;
+        (max_retained_bytes, max_retained_bytes != usize::MAX)
+    }
+
+    /// Resets `value` and checks it against `max_retained_bytes` (measuring it iff `measures`):
+    /// the idle object to keep, or `None` once it is discarded (counted, out of line).
+    #[inline(always)]
+    fn prepared(
+        &self,
+        mut value: Slot<T>,
+        max_retained_bytes: usize,
+        measures: bool,
+    ) -> Option<Idle<T>> {
+        match prepare_return(&mut *value, max_retained_bytes, measures) {
+            Ok(bytes) => Some(Idle { value, bytes }),
+            Err(reason) => {
+                self.discard(reason, value);
+                None
+            }
+        }
+    }
+
+    /// Keeps `idle` in `cache` (this thread's own, in a pool that takes the inlined paths): the
+    /// inlined push, or [`put_slow`](Self::put_slow) when the stack is full or revoked.
+    #[inline(always)]
+    fn keep_fast(&self, cache: &Cache<T>, idle: Idle<T>) {
         if let Err(idle) = cache.put_fast(idle, &self.backing) {
             self.put_slow(Some(cache), idle);
         }
