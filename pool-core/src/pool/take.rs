@@ -57,14 +57,11 @@ impl<T: Poolable + Send + 'static> Pool<T> {
                 .map(|value| (None, value))
                 .ok_or(self.unsearched());
         };
+        // No second try of the inlined hit: every caller either tried it already (`hit`) or is
+        // a capped pool, which never takes it. `find_idle` pops as the hit would, waiting out a
+        // remote where the hit stepped aside.
         let mut check = false;
-        let found = match self.take_hit(cache) {
-            Some((value, due)) => {
-                check = due;
-                Ok(value)
-            }
-            None => self.find_idle(cache, &mut check),
-        };
+        let found = self.find_idle(cache, &mut check);
         if check {
             self.tick();
         }
@@ -138,25 +135,12 @@ impl<T: Poolable + Send + 'static> Pool<T> {
         let Some(cache) = self.local() else {
             return (None, self.take_uncached());
         };
-        let (value, check) = match self.take_hit(cache) {
-            Some(hit) => hit,
-            None => self.take_slow(cache),
-        };
+        // The hit was tried (or the pool never takes it): `take_slow` pops as it would.
+        let (value, check) = self.take_slow(cache);
         if check {
             self.tick();
         }
         (Some(cache), value)
-    }
-
-    /// The inlined hit of a `get` on this thread's `cache`, where the pool takes the fast path
-    /// (`Backing::fast`); the flag as in [`Cache::take_fast`].
-    #[inline(always)]
-    pub(super) fn take_hit(&self, cache: &Cache<T>) -> Option<(Slot<T>, bool)> {
-        if self.backing.fast {
-            cache.take_fast(&self.backing)
-        } else {
-            None
-        }
     }
 
     /// A `get` that missed the fast path: pop (waiting for a remote if the cache is revoked)
