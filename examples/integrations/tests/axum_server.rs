@@ -26,45 +26,12 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Counts this thread's allocating calls.
-mod counting {
-    use std::alloc::{GlobalAlloc, Layout, System};
-    use std::cell::Cell;
-
-    thread_local! {
-        static CALLS: Cell<u64> = const { Cell::new(0) };
-    }
-
-    pub(crate) fn allocations() -> u64 {
-        CALLS.with(Cell::get)
-    }
-
-    pub(crate) struct Counting;
-
-    // SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
-    // touches only a `const`-initialised thread-local `Cell`, which never allocates.
-    unsafe impl GlobalAlloc for Counting {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            let _ = CALLS.try_with(|n| n.set(n.get() + 1));
-            // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-            unsafe { System.alloc(layout) }
-        }
-
-        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            let _ = CALLS.try_with(|n| n.set(n.get() + 1));
-            // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
-            unsafe { System.realloc(ptr, layout, new_size) }
-        }
-
-        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            // SAFETY: `ptr` was allocated by this allocator, i.e. by `System`, with `layout`.
-            unsafe { System.dealloc(ptr, layout) }
-        }
-    }
-}
+/// Counts this thread's allocating calls: the examples' allocator (`examples/counting.rs`).
+#[path = "../../counting.rs"]
+mod counting;
 
 #[global_allocator]
-static GLOBAL: counting::Counting = counting::Counting;
+static GLOBAL: counting::CountingAllocator = counting::CountingAllocator;
 
 const CONNECTIONS: usize = 8;
 const BATCHES_PER_CONNECTION: usize = 100;
