@@ -63,34 +63,23 @@ fn main() {
         use common::harness::{one_thread_entries, run_group};
         let what =
             "the workload of the same name (one thread), with mimalloc as the global allocator";
-        let json = common::json_encode::contenders();
-        run_group(
-            "json_encode_mimalloc",
-            what,
-            1,
-            one_thread_entries(&json, ours_and_mimalloc),
-        );
-        let ctx = common::request_ctx::contenders();
-        run_group(
-            "request_ctx_mimalloc",
-            what,
-            1,
-            one_thread_entries(&ctx, ours_and_mimalloc),
-        );
-        let read = common::read_buffers::contenders();
-        run_group(
-            "read_buffers_1thread_mimalloc",
-            what,
-            1,
-            one_thread_entries(&read, ours_and_mimalloc),
-        );
-        let log = common::log_pipeline::contenders();
-        run_group(
-            "log_pipeline_mimalloc",
-            what,
-            1,
-            one_thread_entries(&log, ours_and_mimalloc),
-        );
+        let groups = [
+            ("json_encode_mimalloc", common::json_encode::contenders()),
+            ("request_ctx_mimalloc", common::request_ctx::contenders()),
+            (
+                "read_buffers_1thread_mimalloc",
+                common::read_buffers::contenders(),
+            ),
+            ("log_pipeline_mimalloc", common::log_pipeline::contenders()),
+        ];
+        for (group, contenders) in &groups {
+            run_group(
+                group,
+                what,
+                1,
+                one_thread_entries(contenders, ours_and_mimalloc),
+            );
+        }
         return;
     }
     benches();
