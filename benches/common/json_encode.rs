@@ -63,6 +63,7 @@ pub(crate) fn contenders() -> Vec<Contender> {
     let buffers2 = BufferPool::new();
     let zero = zeropool::ZeroPool::new();
     let floor = RefCell::new(Vec::with_capacity(HINT));
+    let floor2 = RefCell::new(Vec::with_capacity(HINT));
     let mut all = vec![
         Contender::shared("pool_core_Pool", move |n| {
             for _ in 0..n {
@@ -86,9 +87,11 @@ pub(crate) fn contenders() -> Vec<Contender> {
                 send(&g);
             }
         }),
-        // Into the guard, through its `io::Write`: the same instructions within 0.2%
-        // (callgrind), yet slower in wall time on the 2-vCPU EPYC this was measured on (see
-        // BENCHMARKS.md's json_encode table); the cause is not found yet, so both are reported.
+        // Into the guard, through its `io::Write`, as the guard's docs allow: slower, because
+        // each of serde_json's ~25 small writes first loads where the buffer lives (the guard
+        // holds a pointer to it), one dependent load more per write (about 3% more
+        // instructions, callgrind). `handmade_one_Vec_reused_through_two_refs` below pays the
+        // same with no pool at all.
         Contender::shared("pool_core_BufferPool_guard_as_writer", move |n| {
             for _ in 0..n {
                 let mut g = buffers2.get(HINT);
@@ -124,6 +127,18 @@ pub(crate) fn contenders() -> Vec<Contender> {
             for _ in 0..n {
                 buf.clear();
                 encode(&mut *buf);
+                send(&buf);
+            }
+        }),
+        // The control for `pool_core_BufferPool_guard_as_writer`: `floor_one_Vec_reused`
+        // written through a second reference (`&mut &mut Vec<u8>`, the shape of a writer that
+        // derefs to the buffer), no pool at all.
+        Contender::local("handmade_one_Vec_reused_through_two_refs", move |n| {
+            let mut buf = floor2.borrow_mut();
+            for _ in 0..n {
+                buf.clear();
+                let mut second: &mut Vec<u8> = &mut buf;
+                encode(&mut second);
                 send(&buf);
             }
         }),
