@@ -603,22 +603,24 @@ fn lock_versions(lock: &str) -> BTreeMap<String, String> {
     out
 }
 
-/// The CPU's "model name" in `/proc/cpuinfo`.
+/// The CPU's "model name" in `/proc/cpuinfo`, with its family and model numbers: a cloud VM's
+/// name is often only the brand ("AMD EPYC"), and the family tells its generation apart (AMD's
+/// family 23 is Zen 1-2, 25 Zen 3-4, 26 Zen 5), which moves every figure here.
 fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                Some(
-                    l.strip_prefix("model name")?
-                        .split_once(':')?
-                        .1
-                        .trim()
-                        .to_owned(),
-                )
-            })
+    let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") else {
+        return "unknown CPU".to_owned();
+    };
+    let field = |key: &str| {
+        info.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            (k.trim() == key).then(|| v.trim().to_owned())
         })
-        .unwrap_or_else(|| "unknown CPU".to_owned())
+    };
+    let name = field("model name").unwrap_or_else(|| "unknown CPU".to_owned());
+    match (field("cpu family"), field("model")) {
+        (Some(family), Some(model)) => format!("{name} (family {family}, model {model})"),
+        _ => name,
+    }
 }
 
 fn rustc_version() -> String {
