@@ -89,9 +89,9 @@ pub(crate) fn contenders() -> Vec<Contender> {
         }),
         // Into the guard, through its `io::Write`, as the guard's docs allow: slower, because
         // each of serde_json's ~25 small writes first loads where the buffer lives (the guard
-        // holds a pointer to it), one dependent load more per write (about 3% more
-        // instructions, callgrind). `handmade_one_Vec_reused_through_two_refs` below pays the
-        // same with no pool at all.
+        // holds a pointer to it), one dependent load more per write: 24 instructions more per
+        // encode (1,555 to 1,580, callgrind), and more in time than that suggests.
+        // `handmade_one_Vec_reused_through_two_refs` below pays the same with no pool at all.
         Contender::shared("pool_core_BufferPool_guard_as_writer", move |n| {
             for _ in 0..n {
                 let mut g = buffers2.get(HINT);
